@@ -1,0 +1,200 @@
+// Package cli provides the off-chain `quantum` command of novacrond:
+//
+//	novacrond quantum run FILE.qasm [--shots N] [--seed S] [--backend auto|statevector|stabilizer] --output json
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/novacron/novacron/x/quantumjob/engine"
+	"github.com/novacron/novacron/x/quantumjob/engine/compile"
+	"github.com/novacron/novacron/x/quantumjob/engine/qasm"
+)
+
+// NewQuantumCmd returns the `quantum` command tree.
+func NewQuantumCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "quantum",
+		Short: "Run the deterministic quantum engine locally (off-chain)",
+	}
+	cmd.AddCommand(newRunCmd(), newCompileCmd())
+	return cmd
+}
+
+// Output is the JSON document printed by `quantum run --output json`.
+type Output struct {
+	Qubits                 int                    `json:"qubits"`
+	Clbits                 int                    `json:"clbits"`
+	Backend                string                 `json:"backend"`
+	GatesBefore            int                    `json:"gates_before"`
+	DepthBefore            int                    `json:"depth_before"`
+	GatesAfter             int                    `json:"gates_after"`
+	DepthAfter             int                    `json:"depth_after"`
+	FusedOps               int                    `json:"fused_ops"`
+	Shots                  int                    `json:"shots"`
+	Seed                   uint64                 `json:"seed"`
+	Cost                   uint64                 `json:"cost"`
+	ProbabilitiesExact     bool                   `json:"probabilities_exact"`
+	ProbabilitiesTruncated bool                   `json:"probabilities_truncated,omitempty"`
+	Probabilities          map[string]json.Number `json:"probabilities"`
+	Counts                 map[string]uint64      `json:"counts,omitempty"`
+}
+
+func readSource(path string, in io.Reader) (string, error) {
+	if path == "-" {
+		b, err := io.ReadAll(in)
+		return string(b), err
+	}
+	b, err := os.ReadFile(path)
+	return string(b), err
+}
+
+func newRunCmd() *cobra.Command {
+	var (
+		shots      int
+		seed       uint64
+		backend    string
+		output     string
+		threads    int
+		noOptimize bool
+		maxQubits  int
+	)
+	cmd := &cobra.Command{
+		Use:   "run FILE.qasm",
+		Short: "Parse, compile and simulate an OpenQASM 2.0 file",
+		Long: `Simulate an OpenQASM 2.0 program and print its outcome distribution.
+
+Probabilities are exact (quantised to 1e-12) and keyed like Qiskit's get_counts:
+classical registers in reverse declaration order separated by spaces, each with
+its highest bit leftmost. Without measurements every qubit is read (highest
+qubit leftmost). Shots are sampled with ChaCha8 seeded from --seed, so the same
+file and seed always print the same bytes.`,
+		Args:         cobra.ExactArgs(1),
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := readSource(args[0], cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			be, err := engine.ParseBackend(backend)
+			if err != nil {
+				return err
+			}
+			if output != "json" && output != "text" {
+				return fmt.Errorf("unknown --output %q (want json or text)", output)
+			}
+			lim := engine.DefaultLimits()
+			if maxQubits > 0 {
+				lim.MaxQubitsStateVector = maxQubits
+			}
+			res, err := engine.Run(src, engine.Options{Shots: shots, Seed: engine.SeedFromUint64(seed), Backend: be,
+				Limits: lim, Threads: threads, NoOptimize: noOptimize})
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			out := toOutput(res, seed)
+			w := cmd.OutOrStdout()
+			if output == "json" {
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(out); err != nil {
+					return err
+				}
+				_, err = w.Write(buf.Bytes())
+				return err
+			}
+			return writeText(w, res)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&shots, "shots", 0, "number of shots to sample (0: probabilities only)")
+	f.Uint64Var(&seed, "seed", 0, "seed for shot sampling")
+	f.StringVar(&backend, "backend", "auto", "simulator: auto, statevector or stabilizer")
+	f.StringVarP(&output, "output", "o", "text", "output format: json or text")
+	f.IntVar(&threads, "threads", runtime.GOMAXPROCS(0), "state-vector worker threads (results are bit-identical for any value)")
+	f.BoolVar(&noOptimize, "no-optimize", false, "skip the optimisation passes")
+	f.IntVar(&maxQubits, "max-qubits", 0, "override the state-vector qubit limit")
+	return cmd
+}
+
+func toOutput(r *engine.Result, seed uint64) *Output {
+	o := &Output{Qubits: r.Qubits, Clbits: r.Clbits, Backend: string(r.Backend), GatesBefore: r.GatesBefore,
+		DepthBefore: r.DepthBefore, GatesAfter: r.GatesAfter, DepthAfter: r.DepthAfter, FusedOps: r.FusedOps,
+		Shots: r.Shots, Seed: seed, Cost: r.Cost, ProbabilitiesExact: r.ProbabilitiesExact,
+		ProbabilitiesTruncated: r.ProbabilitiesTruncated, Probabilities: map[string]json.Number{}}
+	for _, e := range r.Probabilities {
+		o.Probabilities[e.Key] = json.Number(engine.FormatProb(e.Value))
+	}
+	if r.Shots > 0 {
+		o.Counts = map[string]uint64{}
+		for _, e := range r.Counts {
+			o.Counts[e.Key] = e.Value
+		}
+	}
+	return o
+}
+
+func writeText(w io.Writer, r *engine.Result) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "backend     %s\nqubits      %d\nclbits      %d\n", r.Backend, r.Qubits, r.Clbits)
+	fmt.Fprintf(&b, "gates       %d -> %d\ndepth       %d -> %d\nfused ops   %d\ncost        %d\n",
+		r.GatesBefore, r.GatesAfter, r.DepthBefore, r.DepthAfter, r.FusedOps, r.Cost)
+	exact := "exact"
+	if !r.ProbabilitiesExact {
+		exact = "estimated from shots"
+	}
+	if r.ProbabilitiesTruncated {
+		fmt.Fprintf(&b, "probabilities: more outcomes than the listing limit (%s)\n", exact)
+	} else {
+		fmt.Fprintf(&b, "probabilities (%s):\n", exact)
+		for _, e := range r.Probabilities {
+			fmt.Fprintf(&b, "  %s  %s\n", e.Key, engine.FormatProb(e.Value))
+		}
+	}
+	if r.Shots > 0 {
+		fmt.Fprintf(&b, "counts (%d shots):\n", r.Shots)
+		for _, e := range r.Counts {
+			fmt.Fprintf(&b, "  %s  %d\n", e.Key, e.Value)
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func newCompileCmd() *cobra.Command {
+	var noOptimize bool
+	cmd := &cobra.Command{
+		Use:          "compile FILE.qasm",
+		Short:        "Compile an OpenQASM 2.0 file and print the optimised circuit as OpenQASM 2.0",
+		Args:         cobra.ExactArgs(1),
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := readSource(args[0], cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			c, err := qasm.Parse(src)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			r := compile.Compile(c, !noOptimize)
+			text, err := qasm.Export(r.Circuit)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "gates %d -> %d, depth %d -> %d\n", r.Before.Gates, r.After.Gates, r.Before.Depth, r.After.Depth)
+			_, err = io.WriteString(cmd.OutOrStdout(), text)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&noOptimize, "no-optimize", false, "lower only")
+	return cmd
+}

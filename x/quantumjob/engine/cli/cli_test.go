@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const bell = `OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+creg c[2];
+h q[0];
+cx q[0],q[1];
+measure q -> c;
+`
+
+func execute(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := NewQuantumCmd()
+	var out, errb bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func writeFile(t *testing.T, name, src string) string {
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunBellJSON(t *testing.T) {
+	f := writeFile(t, "bell.qasm", bell)
+	out, err := execute(t, "run", f, "--shots", "1000", "--seed", "42", "--output", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("bad json %q: %v", out, err)
+	}
+	if doc["qubits"].(float64) != 2 || doc["gates_before"].(float64) != 2 || doc["gates_after"].(float64) != 2 ||
+		doc["depth_after"].(float64) != 3 {
+		t.Fatalf("stats: %s", out)
+	}
+	p := doc["probabilities"].(map[string]any)
+	if len(p) != 2 || p["00"].(float64) != 0.5 || p["11"].(float64) != 0.5 {
+		t.Fatalf("probabilities: %s", out)
+	}
+	c := doc["counts"].(map[string]any)
+	if c["00"].(float64)+c["11"].(float64) != 1000 || len(c) != 2 {
+		t.Fatalf("counts: %s", out)
+	}
+	again, _ := execute(t, "run", f, "--shots", "1000", "--seed", "42", "--output", "json", "--threads", "1")
+	if again != out {
+		t.Fatal("same file and seed must print the same bytes")
+	}
+	other, _ := execute(t, "run", f, "--shots", "1000", "--seed", "43", "--output", "json")
+	if other == out {
+		t.Fatal("a different seed should change the counts")
+	}
+	for _, be := range []string{"statevector", "stabilizer"} {
+		o, err := execute(t, "run", f, "--backend", be, "--output", "json")
+		if err != nil || !strings.Contains(o, `"probabilities":{"00":0.5,"11":0.5}`) || strings.Contains(o, "counts") {
+			t.Fatalf("%s: %v %s", be, err, o)
+		}
+	}
+	txt, err := execute(t, "run", f, "--output", "text")
+	if err != nil || !strings.Contains(txt, "00  0.5") {
+		t.Fatalf("text: %v %q", err, txt)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	f := writeFile(t, "bad.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\nh q[5];\n")
+	_, err := execute(t, "run", f, "--output", "json")
+	if err == nil || !strings.Contains(err.Error(), "4:5:") {
+		t.Fatalf("want a 4:5 positioned error, got %v", err)
+	}
+	_, err = execute(t, "run", writeFile(t, "t.qasm", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[1]; t q[0];"), "--backend", "stabilizer")
+	if err == nil || !strings.Contains(err.Error(), "Clifford") {
+		t.Fatalf("stabilizer on T: %v", err)
+	}
+	if _, err = execute(t, "run", f, "--backend", "gpu"); err == nil {
+		t.Fatal("bad backend accepted")
+	}
+}
+
+func TestCompileCommand(t *testing.T) {
+	f := writeFile(t, "c.qasm", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; h q[0]; h q[0]; t q[1]; t q[1]; cx q[0],q[1];`)
+	out, err := execute(t, "compile", f)
+	if err != nil || !strings.Contains(out, "u1(1.5707963267948966) q[1];") || strings.Contains(out, "h q[0]") {
+		t.Fatalf("%v %s", err, out)
+	}
+}

@@ -1,0 +1,374 @@
+// Package engine is NovaCron's pure, deterministic quantum job engine:
+// OpenQASM 2.0 in, integer results out. It imports nothing from the Cosmos
+// SDK; the x/quantumjob keeper meters it with EstimateCost and calls Run.
+//
+// Determinism: all floating point goes through explicit float64 rounding and
+// the dmath package (no FMA, no stdlib transcendental assembly); sums run in
+// a fixed order; randomness comes only from ChaCha8 seeded by the caller; and
+// every probability is quantised to an integer number of parts per 10^12
+// (ProbScale) before it leaves the engine.
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+
+	"github.com/novacron/novacron/x/quantumjob/engine/compile"
+	"github.com/novacron/novacron/x/quantumjob/engine/ir"
+	"github.com/novacron/novacron/x/quantumjob/engine/qasm"
+)
+
+// ProbScale is the unit of quantised probabilities: parts per 10^12.
+const ProbScale uint64 = 1_000_000_000_000
+
+// Backend selects the simulator.
+type Backend string
+
+// Backends.
+const (
+	BackendAuto        Backend = "auto"
+	BackendStateVector Backend = "statevector"
+	BackendStabilizer  Backend = "stabilizer"
+)
+
+// ParseBackend validates a backend name ("" means auto).
+func ParseBackend(s string) (Backend, error) {
+	switch Backend(s) {
+	case "", BackendAuto:
+		return BackendAuto, nil
+	case BackendStateVector, BackendStabilizer:
+		return Backend(s), nil
+	}
+	return "", fmt.Errorf("unknown backend %q (want auto, statevector or stabilizer)", s)
+}
+
+// Limits are the hard caps of one run.
+type Limits struct {
+	Parse                qasm.Limits
+	MaxQubitsStateVector int
+	MaxQubitsStabilizer  int
+	MaxGates             int // gate count after parsing (before optimisation)
+	MaxShots             int
+	MaxBranches          int    // leaves of exact mid-circuit measurement enumeration
+	MaxBranchAmplitudes  int    // leaves x 2^n bound for that enumeration
+	MaxOutcomes          int    // probability entries listed
+	MaxCost              uint64 // 0: unlimited
+}
+
+// ChainLimits are the consensus defaults (governance may lower them).
+func ChainLimits() Limits {
+	p := qasm.DefaultLimits()
+	p.MaxSourceBytes = 1 << 20
+	p.MaxQubits = 5000
+	p.MaxClbits = 5000
+	p.MaxOps = 500_000
+	return Limits{Parse: p, MaxQubitsStateVector: 24, MaxQubitsStabilizer: 5000, MaxGates: 500_000,
+		MaxShots: 1 << 16, MaxBranches: 256, MaxBranchAmplitudes: 1 << 25, MaxOutcomes: 1 << 12}
+}
+
+// DefaultLimits are the off-chain (CLI) defaults.
+func DefaultLimits() Limits {
+	return Limits{Parse: qasm.DefaultLimits(), MaxQubitsStateVector: 28, MaxQubitsStabilizer: 10000,
+		MaxGates: 2_000_000, MaxShots: 1 << 24, MaxBranches: 4096, MaxBranchAmplitudes: 1 << 28, MaxOutcomes: 1 << 20}
+}
+
+// Options configure one run.
+type Options struct {
+	Shots      int
+	Seed       [32]byte
+	Backend    Backend
+	Limits     Limits
+	Threads    int  // > 1: parallel state-vector kernels (same bits; off-chain only)
+	NoOptimize bool // skip the peephole passes
+}
+
+// Entry is a keyed integer: a quantised probability or a shot count.
+type Entry struct {
+	Key   string
+	Value uint64
+}
+
+// Result is everything a run produces, as integers.
+type Result struct {
+	Backend       Backend
+	Qubits        int
+	Clbits        int
+	GatesBefore   int
+	DepthBefore   int
+	GatesAfter    int
+	DepthAfter    int
+	FusedOps      int // kernel launches after fusion (state vector)
+	Measured      bool
+	Probabilities []Entry // sorted by key; Value in ProbScale units; zeros omitted
+	// ProbabilitiesExact is false when probabilities were estimated from
+	// shots (branch enumeration bound exceeded, or conditionals on the
+	// stabilizer backend).
+	ProbabilitiesExact     bool
+	ProbabilitiesTruncated bool // more than MaxOutcomes non-zero entries: list omitted
+	Shots                  int
+	Counts                 []Entry // sorted by key
+	Cost                   uint64
+}
+
+// Errors.
+var (
+	ErrTooLarge  = errors.New("circuit exceeds limits")
+	ErrNotCliff  = errors.New("circuit is not Clifford; the stabilizer backend cannot run it")
+	ErrOpaque    = errors.New("opaque gate cannot be executed")
+	ErrBadOption = errors.New("bad option")
+)
+
+// DeriveSeed is the on-chain shot seed: sha256 over a domain tag, the chain
+// id (length-prefixed), the block height and the job id.
+func DeriveSeed(chainID string, height int64, jobID uint64) [32]byte {
+	h := sha256.New()
+	h.Write([]byte("novacron/quantumjob/shots/v1"))
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(len(chainID)))
+	h.Write(b[:])
+	h.Write([]byte(chainID))
+	binary.BigEndian.PutUint64(b[:], uint64(height))
+	h.Write(b[:])
+	binary.BigEndian.PutUint64(b[:], jobID)
+	h.Write(b[:])
+	var s [32]byte
+	copy(s[:], h.Sum(nil))
+	return s
+}
+
+// SeedFromUint64 is the seed for a user-supplied number (CLI --seed).
+func SeedFromUint64(v uint64) [32]byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return sha256.Sum256(append([]byte("novacron/quantumjob/seed/v1"), b[:]...))
+}
+
+// Parse parses QASM with the given limits.
+func Parse(src string, lim Limits) (*ir.Circuit, error) {
+	return qasm.ParseWithLimits(src, lim.Parse)
+}
+
+func satMul(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi != 0 {
+		return ^uint64(0)
+	}
+	return lo
+}
+
+func satAdd(a, b uint64) uint64 {
+	s, c := bits.Add64(a, b, 0)
+	if c != 0 {
+		return ^uint64(0)
+	}
+	return s
+}
+
+// EstimateCost is the gas model charged before simulation, in abstract units:
+//
+//	statevector: (ops+1) * 2^n * B + shots*(n+1), B = min(2^k, MaxBranches)
+//	             for k non-terminal measurements/resets (branch enumeration)
+//	stabilizer:  (ops+1) * n^2 + shots*(n+1)
+//
+// where ops counts gates, measurements and resets of the parsed circuit.
+func EstimateCost(c *ir.Circuit, backend Backend, shots int, lim Limits) uint64 {
+	ops, k := uint64(1), 0
+	for i := range c.Ops {
+		switch c.Ops[i].Type {
+		case ir.OpGate, ir.OpOpaque, ir.OpMeasure, ir.OpReset:
+			ops++
+		}
+	}
+	_, nonTerm := terminalMeasures(c)
+	k = nonTerm
+	n := uint64(c.NumQubits)
+	var u uint64
+	if backend == BackendStabilizer {
+		u = satMul(ops, satMul(n, n))
+	} else {
+		var amp uint64 = ^uint64(0)
+		if n < 63 {
+			amp = 1 << n
+		}
+		b := uint64(lim.MaxBranches)
+		if k < 32 && uint64(1)<<k < b {
+			b = 1 << k
+		}
+		u = satMul(satMul(ops, amp), max(b, 1))
+	}
+	return satAdd(u, satMul(uint64(max(shots, 0)), n+1))
+}
+
+// ChooseBackend resolves auto: Clifford circuits without conditionals (or
+// too wide for the state vector) go to the stabilizer backend.
+func ChooseBackend(c *ir.Circuit, want Backend, lim Limits) (Backend, error) {
+	cliff := compile.IsClifford(c)
+	switch want {
+	case BackendStateVector:
+		if c.NumQubits > lim.MaxQubitsStateVector {
+			return "", fmt.Errorf("%w: %d qubits > %d for the state vector", ErrTooLarge, c.NumQubits, lim.MaxQubitsStateVector)
+		}
+		return want, nil
+	case BackendStabilizer:
+		if !cliff {
+			return "", ErrNotCliff
+		}
+		if c.NumQubits > lim.MaxQubitsStabilizer {
+			return "", fmt.Errorf("%w: %d qubits > %d for the stabilizer", ErrTooLarge, c.NumQubits, lim.MaxQubitsStabilizer)
+		}
+		return want, nil
+	}
+	hasCond := false
+	for i := range c.Ops {
+		if c.Ops[i].Cond != nil {
+			hasCond = true
+		}
+	}
+	if cliff && (!hasCond || c.NumQubits > lim.MaxQubitsStateVector) {
+		return ChooseBackend(c, BackendStabilizer, lim)
+	}
+	return ChooseBackend(c, BackendStateVector, lim)
+}
+
+// Run parses, compiles and simulates a QASM program.
+func Run(src string, o Options) (*Result, error) {
+	c, err := Parse(src, o.Limits)
+	if err != nil {
+		return nil, err
+	}
+	return RunCircuit(c, o)
+}
+
+// RunCircuit compiles and simulates a parsed circuit.
+func RunCircuit(c *ir.Circuit, o Options) (*Result, error) {
+	lim := o.Limits
+	if o.Shots < 0 || o.Shots > lim.MaxShots {
+		return nil, fmt.Errorf("%w: shots %d outside [0, %d]", ErrBadOption, o.Shots, lim.MaxShots)
+	}
+	cr := compile.Compile(c, !o.NoOptimize)
+	if cr.Before.Gates > lim.MaxGates {
+		return nil, fmt.Errorf("%w: %d gates > %d", ErrTooLarge, cr.Before.Gates, lim.MaxGates)
+	}
+	for i := range cr.Circuit.Ops {
+		if op := &cr.Circuit.Ops[i]; op.Type == ir.OpOpaque {
+			return nil, fmt.Errorf("%d:%d: %w: %s", op.Line, op.Col, ErrOpaque, op.Name)
+		}
+	}
+	be, err := ChooseBackend(cr.Circuit, o.Backend, lim)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Backend: be, Qubits: c.NumQubits, Clbits: c.NumClbits,
+		GatesBefore: cr.Before.Gates, DepthBefore: cr.Before.Depth,
+		GatesAfter: cr.After.Gates, DepthAfter: cr.After.Depth, Shots: o.Shots,
+		Cost: EstimateCost(c, be, o.Shots, lim)}
+	if lim.MaxCost > 0 && res.Cost > lim.MaxCost {
+		return nil, fmt.Errorf("%w: cost %d > %d", ErrTooLarge, res.Cost, lim.MaxCost)
+	}
+	if be == BackendStabilizer {
+		err = runStabilizer(cr.Circuit, o, res)
+	} else {
+		err = runStateVector(cr.Circuit, o, res)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// terminalMeasures marks measurements whose qubit is never used again, whose
+// clbit is never rewritten and whose register is never read by a later
+// condition: those can be read from the final state without branching. It
+// also returns the number of non-terminal measurements and resets.
+func terminalMeasures(c *ir.Circuit) ([]bool, int) {
+	term := make([]bool, len(c.Ops))
+	usedQ := make([]bool, c.NumQubits)
+	written := make([]bool, c.NumClbits)
+	read := make([]bool, len(c.CRegs))
+	regOf := make([]int, c.NumClbits)
+	for ri, r := range c.CRegs {
+		for b := r.Offset; b < r.Offset+r.Size; b++ {
+			regOf[b] = ri
+		}
+	}
+	nonTerm := 0
+	for i := len(c.Ops) - 1; i >= 0; i-- {
+		o := &c.Ops[i]
+		switch o.Type {
+		case ir.OpBarrier:
+			continue
+		case ir.OpMeasure:
+			q, b := o.Qubits[0], o.Clbit
+			if o.Cond == nil && !usedQ[q] && !written[b] && !read[regOf[b]] {
+				term[i] = true
+			} else {
+				nonTerm++
+			}
+			written[b] = true
+		case ir.OpReset:
+			nonTerm++
+		}
+		for _, q := range o.Qubits {
+			usedQ[q] = true
+		}
+		if o.Cond != nil {
+			read[o.Cond.CReg] = true
+		}
+	}
+	return term, nonTerm
+}
+
+// keyFormatter renders classical bits the way Qiskit's get_counts prints
+// them: registers in reverse declaration order separated by spaces, each
+// with its highest bit leftmost.
+type keyFormatter struct {
+	regs []ir.Register
+	buf  []byte
+}
+
+func (f *keyFormatter) format(bit func(i int) bool) string {
+	f.buf = f.buf[:0]
+	for ri := len(f.regs) - 1; ri >= 0; ri-- {
+		r := f.regs[ri]
+		if ri != len(f.regs)-1 {
+			f.buf = append(f.buf, ' ')
+		}
+		for b := r.Offset + r.Size - 1; b >= r.Offset; b-- {
+			if bit(b) {
+				f.buf = append(f.buf, '1')
+			} else {
+				f.buf = append(f.buf, '0')
+			}
+		}
+	}
+	return string(f.buf)
+}
+
+// Quantise converts a probability to ProbScale units (round half up).
+func Quantise(p float64) uint64 {
+	if !(p > 0) {
+		return 0
+	}
+	if p >= 1 {
+		return ProbScale
+	}
+	return uint64(float64(p*float64(ProbScale)) + 0.5)
+}
+
+// FormatProb renders a quantised probability as a decimal string.
+func FormatProb(v uint64) string {
+	if v >= ProbScale {
+		return "1"
+	}
+	s := fmt.Sprintf("0.%012d", v)
+	for s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	if s == "0." {
+		return "0"
+	}
+	return s
+}

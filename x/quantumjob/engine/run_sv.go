@@ -1,0 +1,511 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"sort"
+
+	"github.com/novacron/novacron/x/quantumjob/engine/compile"
+	"github.com/novacron/novacron/x/quantumjob/engine/ir"
+	"github.com/novacron/novacron/x/quantumjob/engine/statevec"
+)
+
+// pruneEps drops measurement branches whose probability is below the
+// quantisation resolution (rounding noise of impossible outcomes).
+const pruneEps = 1e-13
+
+// estimateShots is used to estimate probabilities by sampling when exact
+// enumeration is out of bounds and the caller asked for no shots.
+const estimateShots = 1024
+
+var errBranches = errors.New("branch bound exceeded")
+
+type kernel uint8
+
+const (
+	kGeneric kernel = iota
+	kDiag
+	kFlip
+	kCtrl1
+	kCX
+	kPhase
+	kSwap
+	kTwo
+	kPerm
+	kOther // measure/reset
+)
+
+type execOp struct {
+	op   *ir.Op
+	k    kernel
+	m    [4]complex128
+	m2   []complex128
+	ph   complex128
+	ctrl []int
+}
+
+func prepare(o *ir.Op) (execOp, error) {
+	e := execOp{op: o, k: kOther}
+	if o.Type != ir.OpGate {
+		return e, nil
+	}
+	e.ctrl = o.Controls()
+	var err error
+	switch o.Kind {
+	case ir.KMat2:
+		e.k, e.m2 = kTwo, o.Mat
+	case ir.KPerm:
+		e.k = kPerm
+	case ir.KSwap:
+		e.k = kSwap
+	case ir.KRXX, ir.KRYY, ir.KRZZ:
+		var m [16]complex128
+		m, err = ir.Matrix2(o.Kind, o.Params)
+		e.k, e.m2 = kTwo, m[:]
+	default:
+		e.k = kGeneric
+		if o.Kind == ir.KMat1 {
+			copy(e.m[:], o.Mat)
+		} else if e.m, err = ir.Matrix1(o.Kind, o.Params); err != nil {
+			break
+		}
+		switch {
+		case o.NCtrl > 0 && o.Kind == ir.KX:
+			e.k = kCX
+		case o.NCtrl > 0 && e.m[0] == 1 && e.m[1] == 0 && e.m[2] == 0:
+			e.k, e.ph = kPhase, e.m[3]
+		case o.NCtrl > 0:
+			e.k = kCtrl1
+		case e.m[1] == 0 && e.m[2] == 0:
+			e.k = kDiag
+		case e.m[0] == 0 && e.m[3] == 0 && e.m[1] == 1 && e.m[2] == 1:
+			e.k = kFlip
+		}
+	}
+	if err != nil {
+		return e, fmt.Errorf("%d:%d: %w", o.Line, o.Col, err)
+	}
+	return e, nil
+}
+
+func (e *execOp) apply(st *statevec.State) {
+	o := e.op
+	t := o.Targets()
+	switch e.k {
+	case kGeneric:
+		st.Apply1(t[0], e.m)
+	case kDiag:
+		st.ApplyDiag1(t[0], e.m[0], e.m[3])
+	case kFlip:
+		st.ApplyX(t[0])
+	case kCtrl1:
+		st.ApplyC1(e.ctrl, t[0], e.m)
+	case kCX:
+		st.ApplyCX(e.ctrl, t[0])
+	case kPhase:
+		st.ApplyPhase(o.Qubits, e.ph)
+	case kSwap:
+		st.ApplySwap(e.ctrl, t[0], t[1])
+	case kTwo:
+		st.Apply2(e.ctrl, t[0], t[1], e.m2)
+	case kPerm:
+		st.ApplyPerm(e.ctrl, t, o.Perm)
+	}
+}
+
+// classical bit helpers
+func getBit(cb []uint64, i int) bool { return cb[i/64]>>(i%64)&1 == 1 }
+func setBit(cb []uint64, i int, v bool) {
+	if v {
+		cb[i/64] |= 1 << (i % 64)
+	} else {
+		cb[i/64] &^= 1 << (i % 64)
+	}
+}
+
+func condHolds(cb []uint64, regs []ir.Register, c *ir.Cond) bool {
+	r := regs[c.CReg]
+	var v uint64
+	for b := 0; b < r.Size; b++ {
+		if getBit(cb, r.Offset+b) {
+			if b >= 64 {
+				return false
+			}
+			v |= 1 << b
+		}
+	}
+	return v == c.Value
+}
+
+// measurePlan is the shared view of a circuit's classical outputs.
+type measurePlan struct {
+	regs    []ir.Register
+	nclbits int
+	exec    []ir.Op // ops to execute (terminal measurements removed)
+	termQ   []int   // terminal measured qubits
+	termC   []int   // their clbits
+	termIdx []int   // clbit -> index into termQ, or -1
+	virtual bool    // no measurement in the circuit: all qubits are read
+}
+
+func newPlan(c *ir.Circuit, dropTerminal bool) *measurePlan {
+	p := &measurePlan{regs: c.CRegs, nclbits: c.NumClbits}
+	measured := false
+	for i := range c.Ops {
+		if c.Ops[i].Type == ir.OpMeasure {
+			measured = true
+		}
+	}
+	if !measured {
+		// no measurement: report every qubit, highest leftmost
+		p.virtual = true
+		p.regs = []ir.Register{{Name: "q", Offset: 0, Size: c.NumQubits}}
+		p.nclbits = c.NumQubits
+		for q := 0; q < c.NumQubits; q++ {
+			p.termQ = append(p.termQ, q)
+			p.termC = append(p.termC, q)
+		}
+		p.exec = c.Ops
+	} else if dropTerminal {
+		term, _ := terminalMeasures(c)
+		for i := range c.Ops {
+			if term[i] {
+				p.termQ = append(p.termQ, c.Ops[i].Qubits[0])
+				p.termC = append(p.termC, c.Ops[i].Clbit)
+				continue
+			}
+			p.exec = append(p.exec, c.Ops[i])
+		}
+	} else {
+		p.exec = c.Ops
+	}
+	p.termIdx = make([]int, p.nclbits)
+	for i := range p.termIdx {
+		p.termIdx[i] = -1
+	}
+	for k, b := range p.termC {
+		p.termIdx[b] = k
+	}
+	return p
+}
+
+type svLeaf struct {
+	cb   []uint64
+	w    float64
+	marg []float64
+	cum  []uint64
+}
+
+type svRunner struct {
+	n       int
+	plan    *measurePlan
+	ops     []execOp
+	lim     Limits
+	threads int
+	leaves  []svLeaf
+	rng     *rand.Rand // trajectory mode when non-nil
+	tkey    string     // trajectory result
+	fmt     keyFormatter
+}
+
+func runStateVector(c *ir.Circuit, o Options, res *Result) error {
+	if c.NumQubits > statevec.MaxQubits {
+		return fmt.Errorf("%w: %d qubits", ErrTooLarge, c.NumQubits)
+	}
+	plan := newPlan(c, true)
+	fused, err := compile.Fuse(plan.exec, c.NumQubits)
+	if err != nil {
+		return err
+	}
+	r := &svRunner{n: c.NumQubits, plan: plan, lim: o.Limits, threads: o.Threads, fmt: keyFormatter{regs: plan.regs}}
+	r.ops = make([]execOp, len(fused))
+	for i := range fused {
+		if r.ops[i], err = prepare(&fused[i]); err != nil {
+			return err
+		}
+	}
+	res.FusedOps = len(fused)
+	res.Measured = !plan.virtual
+	rng := rand.New(rand.NewChaCha8(o.Seed))
+	st := statevec.New(r.n)
+	st.Threads = r.threads
+	err = r.exec(0, st, make([]uint64, (plan.nclbits+63)/64), 1)
+	if errors.Is(err, errBranches) {
+		return r.trajectories(o, res, rng)
+	}
+	if err != nil {
+		return err
+	}
+	res.ProbabilitiesExact = true
+	r.listProbabilities(res)
+	if o.Shots > 0 {
+		r.sample(o.Shots, rng, res)
+	}
+	return nil
+}
+
+func (r *svRunner) exec(i int, st *statevec.State, cb []uint64, w float64) error {
+	regs := r.plan.regs
+	for ; i < len(r.ops); i++ {
+		e := &r.ops[i]
+		o := e.op
+		if o.Cond != nil && !condHolds(cb, regs, o.Cond) {
+			continue
+		}
+		if o.Type == ir.OpOpaque {
+			return fmt.Errorf("%d:%d: %w: %s", o.Line, o.Col, ErrOpaque, o.Name)
+		}
+		if e.k != kOther {
+			e.apply(st)
+			continue
+		}
+		if o.Type != ir.OpMeasure && o.Type != ir.OpReset {
+			continue
+		}
+		q := o.Qubits[0]
+		p1 := st.Prob1(q)
+		p0 := 1 - p1
+		out := 0
+		if r.rng != nil {
+			if r.rng.Float64() < p1 {
+				out = 1
+			}
+		} else {
+			has0, has1 := p0 > pruneEps, p1 > pruneEps
+			if has0 && has1 {
+				if len(r.leaves)+1 >= r.lim.MaxBranches || (len(r.leaves)+2)<<r.n > r.lim.MaxBranchAmplitudes {
+					return errBranches
+				}
+				st1 := st.Clone()
+				cb1 := slices.Clone(cb)
+				r.outcome(o, st1, cb1, 1, p1)
+				if err := r.exec(i+1, st1, cb1, float64(w*p1)); err != nil {
+					return err
+				}
+				w = float64(w * p0)
+			} else if has1 {
+				out = 1
+			}
+		}
+		p := p0
+		if out == 1 {
+			p = p1
+		}
+		r.outcome(o, st, cb, out, p)
+	}
+	marg := marginal(st, r.plan.termQ)
+	if r.rng != nil {
+		r.tkey = r.key(cb, sampleFloat(marg, r.rng))
+		return nil
+	}
+	r.leaves = append(r.leaves, svLeaf{cb: cb, w: w, marg: marg})
+	return nil
+}
+
+func (r *svRunner) outcome(o *ir.Op, st *statevec.State, cb []uint64, out int, p float64) {
+	q := o.Qubits[0]
+	if p <= 0 {
+		p = 1 // impossible branch chosen only by a zero-probability draw; keep the state finite
+	}
+	st.Collapse(q, out, p)
+	if o.Type == ir.OpMeasure {
+		setBit(cb, o.Clbit, out == 1)
+	} else if out == 1 {
+		st.ApplyX(q)
+	}
+}
+
+func sampleFloat(p []float64, rng *rand.Rand) int {
+	var tot float64
+	for _, x := range p {
+		tot += x
+	}
+	u := float64(rng.Float64() * tot)
+	var acc float64
+	last := 0
+	for i, x := range p {
+		if x == 0 {
+			continue
+		}
+		acc += x
+		last = i
+		if u < acc {
+			return i
+		}
+	}
+	return last
+}
+
+// marginal sums |a_i|^2 over the qubits not in qs; result index bit k is qubit qs[k].
+func marginal(st *statevec.State, qs []int) []float64 {
+	n := st.N
+	ident := len(qs) == n
+	for k, q := range qs {
+		if q != k {
+			ident = false
+		}
+	}
+	if ident {
+		return st.Probabilities()
+	}
+	nb := (n + 7) / 8
+	tab := make([][256]int, nb)
+	for k, q := range qs {
+		b, s := q/8, q%8
+		for v := 0; v < 256; v++ {
+			if v>>s&1 == 1 {
+				tab[b][v] |= 1 << k
+			}
+		}
+	}
+	out := make([]float64, 1<<len(qs))
+	for i, a := range st.Amp {
+		re, im := real(a), imag(a)
+		p := float64(re*re) + float64(im*im)
+		if p == 0 {
+			continue
+		}
+		idx := 0
+		for b := 0; b < nb; b++ {
+			idx |= tab[b][(i>>(8*b))&255]
+		}
+		out[idx] += p
+	}
+	return out
+}
+
+func (r *svRunner) key(cb []uint64, v int) string {
+	ti := r.plan.termIdx
+	return r.fmt.format(func(b int) bool {
+		if k := ti[b]; k >= 0 {
+			return v>>k&1 == 1
+		}
+		return getBit(cb, b)
+	})
+}
+
+func (r *svRunner) listProbabilities(res *Result) {
+	agg := map[string]float64{}
+	for li := range r.leaves {
+		l := &r.leaves[li]
+		for v, p := range l.marg {
+			c := float64(l.w * p)
+			if c < 1e-15 {
+				continue
+			}
+			k := r.key(l.cb, v)
+			if _, ok := agg[k]; !ok && len(agg) >= r.lim.MaxOutcomes {
+				res.ProbabilitiesTruncated = true
+				return
+			}
+			agg[k] += c
+		}
+	}
+	res.Probabilities = entriesFromFloat(agg)
+}
+
+func entriesFromFloat(agg map[string]float64) []Entry {
+	out := make([]Entry, 0, len(agg))
+	for k, p := range agg {
+		if q := Quantise(p); q > 0 {
+			out = append(out, Entry{Key: k, Value: q})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func entriesFromCounts(m map[string]uint64) []Entry {
+	out := make([]Entry, 0, len(m))
+	for k, v := range m {
+		out = append(out, Entry{Key: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func cumulative(p []float64) []uint64 {
+	c := make([]uint64, len(p))
+	var acc uint64
+	for i, x := range p {
+		acc += Quantise(x)
+		c[i] = acc
+	}
+	return c
+}
+
+// pick returns the first index whose cumulative weight exceeds u.
+func pick(cum []uint64, u uint64) int {
+	return sort.Search(len(cum), func(i int) bool { return cum[i] > u })
+}
+
+// sample draws shots from the quantised exact distribution: a leaf by its
+// weight, then an outcome by the leaf's marginal (integers only).
+func (r *svRunner) sample(shots int, rng *rand.Rand, res *Result) {
+	lw := make([]float64, len(r.leaves))
+	for i := range r.leaves {
+		lw[i] = r.leaves[i].w
+	}
+	lcum := cumulative(lw)
+	counts := map[string]uint64{}
+	for s := 0; s < shots; s++ {
+		li := 0
+		if len(r.leaves) > 1 {
+			li = pick(lcum, rng.Uint64N(lcum[len(lcum)-1]))
+		}
+		l := &r.leaves[li]
+		if l.cum == nil {
+			l.cum = cumulative(l.marg)
+		}
+		tot := l.cum[len(l.cum)-1]
+		v := 0
+		if tot > 0 {
+			v = pick(l.cum, rng.Uint64N(tot))
+		}
+		counts[r.key(l.cb, v)]++
+	}
+	res.Counts = entriesFromCounts(counts)
+}
+
+// trajectories re-simulates the circuit once per shot, drawing every
+// measurement outcome; probabilities are then estimated from the counts.
+func (r *svRunner) trajectories(o Options, res *Result, rng *rand.Rand) error {
+	shots := o.Shots
+	if shots == 0 {
+		shots = estimateShots
+	}
+	r.rng = rng
+	r.leaves = nil
+	counts := map[string]uint64{}
+	for s := 0; s < shots; s++ {
+		st := statevec.New(r.n)
+		st.Threads = r.threads
+		if err := r.exec(0, st, make([]uint64, (r.plan.nclbits+63)/64), 1); err != nil {
+			return err
+		}
+		counts[r.tkey]++
+	}
+	setEstimated(res, counts, shots, o.Shots > 0, r.lim.MaxOutcomes)
+	return nil
+}
+
+func setEstimated(res *Result, counts map[string]uint64, shots int, report bool, maxOut int) {
+	res.ProbabilitiesExact = false
+	if len(counts) > maxOut {
+		res.ProbabilitiesTruncated = true
+	} else {
+		for _, e := range entriesFromCounts(counts) {
+			// exact integer division: count/shots in ProbScale units, rounded
+			hi, lo := bits.Mul64(e.Value, ProbScale)
+			lo, c := bits.Add64(lo, uint64(shots)/2, 0)
+			q, _ := bits.Div64(hi+c, lo, uint64(shots))
+			res.Probabilities = append(res.Probabilities, Entry{Key: e.Key, Value: q})
+		}
+	}
+	if report {
+		res.Counts = entriesFromCounts(counts)
+	}
+}
