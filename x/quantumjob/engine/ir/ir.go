@@ -27,11 +27,11 @@ const (
 	KTdg
 	KSX
 	KSXdg
-	KRX  // (theta)
-	KRY  // (theta)
-	KRZ  // (theta)
-	KP   // (lambda): diag(1, e^{i lambda})
-	KU3  // (theta, phi, lambda[, gamma]): gamma is a global phase, visible when controlled
+	KRX // (theta)
+	KRY // (theta)
+	KRZ // (theta)
+	KP  // (lambda): diag(1, e^{i lambda})
+	KU3 // (theta, phi, lambda[, gamma]): gamma is a global phase, visible when controlled
 	KSwap
 	KRXX  // (theta) exp(-i theta/2 XX)
 	KRYY  // (theta)
