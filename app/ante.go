@@ -1,0 +1,42 @@
+package app
+
+import (
+	"errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+
+	validatorsetante "github.com/novacron/novacron/x/validatorset/ante"
+)
+
+// setAnteHandler chains the SDK's standard decorators with the validator allowlist check,
+// which runs first so a rejected staking message costs no signature verification.
+func (app *App) setAnteHandler(txConfig client.TxConfig) {
+	std, err := ante.NewAnteHandler(ante.HandlerOptions{
+		AccountKeeper:   app.AccountKeeper,
+		BankKeeper:      app.BankKeeper,
+		FeegrantKeeper:  app.FeeGrantKeeper,
+		SignModeHandler: txConfig.SignModeHandler(),
+		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
+	})
+	if err != nil {
+		panic(err)
+	}
+	allow := validatorsetante.NewAllowlistDecorator(app.ValidatorSetKeeper, app.ValidatorSetKeeper.ValidatorAddressCodec())
+	app.SetAnteHandler(sdk.ChainAnteDecorators(allow, anteHandlerDecorator{std}))
+}
+
+// anteHandlerDecorator adapts a complete AnteHandler to the decorator chain.
+type anteHandlerDecorator struct{ h sdk.AnteHandler }
+
+func (d anteHandlerDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	if d.h == nil {
+		return ctx, errors.New("ante handler not set")
+	}
+	newCtx, err := d.h(ctx, tx, simulate)
+	if err != nil {
+		return newCtx, err
+	}
+	return next(newCtx, tx, simulate)
+}

@@ -1,0 +1,47 @@
+package keeper
+
+import (
+	"context"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/novacron/novacron/x/validatorset/types"
+)
+
+type queryServer struct{ k Keeper }
+
+// NewQueryServerImpl returns the Query service of x/validatorset.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
+
+var _ types.QueryServer = queryServer{}
+
+func (q queryServer) Operators(ctx context.Context, req *types.QueryOperatorsRequest) (*types.QueryOperatorsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	ops, page, err := query.CollectionPaginate(ctx, q.k.Operators, req.Pagination,
+		func(_ sdk.ValAddress, v types.AllowedOperator) (types.AllowedOperator, error) { return v, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryOperatorsResponse{Operators: ops, Pagination: page}, nil
+}
+
+func (q queryServer) Operator(ctx context.Context, req *types.QueryOperatorRequest) (*types.QueryOperatorResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	op, err := q.k.parseOperator(req.OperatorAddress)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	entry, err := q.k.Operators.Get(ctx, op)
+	if err != nil {
+		return &types.QueryOperatorResponse{Allowed: false}, nil
+	}
+	return &types.QueryOperatorResponse{Allowed: true, Operator: &entry}, nil
+}

@@ -1,0 +1,77 @@
+package keeper
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/novacron/novacron/x/validatorset/types"
+)
+
+type msgServer struct{ Keeper }
+
+// NewMsgServerImpl returns the Msg service of x/validatorset.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k} }
+
+var _ types.MsgServer = msgServer{}
+
+func (m msgServer) AddValidator(ctx context.Context, msg *types.MsgAddValidator) (*types.MsgAddValidatorResponse, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := sdk.ValidateAuthority(sdkCtx, m.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	op, err := m.parseOperator(msg.OperatorAddress)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Note) > types.MaxNoteLength {
+		return nil, types.ErrNoteTooLong.Wrapf("%d > %d bytes", len(msg.Note), types.MaxNoteLength)
+	}
+	has, err := m.Operators.Has(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if has {
+		return nil, types.ErrAlreadyAllowlisted.Wrap(msg.OperatorAddress)
+	}
+	entry := types.AllowedOperator{OperatorAddress: msg.OperatorAddress, Note: msg.Note, AddedHeight: sdkCtx.BlockHeight()}
+	if err := m.Operators.Set(ctx, op, entry); err != nil {
+		return nil, err
+	}
+	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeOperatorAdded,
+		sdk.NewAttribute(types.AttributeKeyOperator, msg.OperatorAddress),
+		sdk.NewAttribute(types.AttributeKeyNote, msg.Note),
+	))
+	return &types.MsgAddValidatorResponse{}, nil
+}
+
+func (m msgServer) RemoveValidator(ctx context.Context, msg *types.MsgRemoveValidator) (*types.MsgRemoveValidatorResponse, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := sdk.ValidateAuthority(sdkCtx, m.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	op, err := m.parseOperator(msg.OperatorAddress)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.RequireAllowed(ctx, op); err != nil {
+		return nil, err
+	}
+	// Jail first: if it fails (last validator), the allowlist stays unchanged.
+	jailed, err := m.takeOutOfActiveSet(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Operators.Remove(ctx, op); err != nil {
+		return nil, err
+	}
+	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeOperatorRemoved,
+		sdk.NewAttribute(types.AttributeKeyOperator, msg.OperatorAddress),
+	))
+	if jailed {
+		sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeValidatorJailed,
+			sdk.NewAttribute(types.AttributeKeyOperator, msg.OperatorAddress),
+		))
+	}
+	return &types.MsgRemoveValidatorResponse{}, nil
+}

@@ -1,0 +1,15 @@
+package types
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+)
+
+// StakingKeeper is the part of x/staking the allowlist needs to take a revoked validator out of the active set.
+type StakingKeeper interface {
+	GetValidator(ctx context.Context, addr sdk.ValAddress) (stakingtypes.Validator, error)
+	GetLastValidators(ctx context.Context) ([]stakingtypes.Validator, error)
+	Jail(ctx context.Context, consAddr sdk.ConsAddress) error
+}

@@ -1,0 +1,32 @@
+package types
+
+import (
+	"cosmossdk.io/core/address"
+)
+
+// MaxNoteLength bounds the free-form note of an allowlist entry.
+const MaxNoteLength = 256
+
+// DefaultGenesis is an empty allowlist: a chain must seed it, or no validator can be created.
+func DefaultGenesis() *GenesisState { return &GenesisState{} }
+
+// Validate checks addresses, duplicates and note sizes.
+func (gs GenesisState) Validate(valCodec address.Codec) error {
+	seen := make(map[string]bool, len(gs.Operators))
+	for i, op := range gs.Operators {
+		if _, err := valCodec.StringToBytes(op.OperatorAddress); err != nil {
+			return ErrInvalidGenesis.Wrapf("operators[%d]: %q: %v", i, op.OperatorAddress, err)
+		}
+		if seen[op.OperatorAddress] {
+			return ErrInvalidGenesis.Wrapf("operators[%d]: duplicate operator %s", i, op.OperatorAddress)
+		}
+		if len(op.Note) > MaxNoteLength {
+			return ErrInvalidGenesis.Wrapf("operators[%d]: note longer than %d bytes", i, MaxNoteLength)
+		}
+		if op.AddedHeight < 0 {
+			return ErrInvalidGenesis.Wrapf("operators[%d]: negative added_height", i)
+		}
+		seen[op.OperatorAddress] = true
+	}
+	return nil
+}
