@@ -19,6 +19,7 @@ import (
 	"github.com/novacron/novacron/x/quantumjob/engine/compile"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 	"github.com/novacron/novacron/x/quantumjob/engine/qasm"
+	"github.com/novacron/novacron/x/quantumjob/engine/statevec"
 )
 
 // ProbScale is the unit of quantised probabilities: parts per 10^12.
@@ -371,4 +372,33 @@ func FormatProb(v uint64) string {
 		return "0"
 	}
 	return s
+}
+
+// StateVector simulates a measurement-free circuit (after lowering and
+// fusion) and returns the final state, for expectation values computed by
+// drivers such as VQE and QAOA. Callers must quantise what they publish.
+func StateVector(c *ir.Circuit, threads int) (*statevec.State, error) {
+	if c.NumQubits > statevec.MaxQubits {
+		return nil, fmt.Errorf("%w: %d qubits", ErrTooLarge, c.NumQubits)
+	}
+	low := compile.Lower(c)
+	for i := range low.Ops {
+		if low.Ops[i].Type != ir.OpGate && low.Ops[i].Type != ir.OpBarrier {
+			return nil, fmt.Errorf("StateVector: circuit must be unitary (op %d)", i)
+		}
+	}
+	fused, err := compile.Fuse(low.Ops, c.NumQubits)
+	if err != nil {
+		return nil, err
+	}
+	st := statevec.New(c.NumQubits)
+	st.Threads = threads
+	for i := range fused {
+		e, err := prepare(&fused[i])
+		if err != nil {
+			return nil, err
+		}
+		e.apply(st)
+	}
+	return st, nil
 }

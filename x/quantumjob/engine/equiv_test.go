@@ -152,12 +152,12 @@ func TestOptimiserPasses(t *testing.T) {
 	}{
 		{"h q[0]; h q[0];", 0},
 		{"cx q[0],q[1]; cx q[0],q[1];", 0},
-		{"t q[0]; t q[0]; s q[0]; z q[0];", 0},              // merge to p(2pi) -> identity
-		{"rx(0.3) q[0]; rx(-0.3) q[0];", 0},                  // merge to zero
-		{"cx q[0],q[1]; rz(0.2) q[0]; cx q[0],q[1];", 1},     // commute through control (diagonal)
-		{"cx q[0],q[1]; x q[1]; cx q[0],q[1];", 1},           // commute through target (X basis)
-		{"cz q[0],q[1]; t q[1]; cz q[1],q[0];", 1},           // cz is symmetric, t diagonal
-		{"h q[0]; cx q[0],q[1]; h q[0];", 3},                 // H does not commute with a control
+		{"t q[0]; t q[0]; s q[0]; z q[0];", 0},           // merge to p(2pi) -> identity
+		{"rx(0.3) q[0]; rx(-0.3) q[0];", 0},              // merge to zero
+		{"cx q[0],q[1]; rz(0.2) q[0]; cx q[0],q[1];", 1}, // commute through control (diagonal)
+		{"cx q[0],q[1]; x q[1]; cx q[0],q[1];", 1},       // commute through target (X basis)
+		{"cz q[0],q[1]; t q[1]; cz q[1],q[0];", 1},       // cz is symmetric, t diagonal
+		{"h q[0]; cx q[0],q[1]; h q[0];", 3},             // H does not commute with a control
 		{"rzz(0.5) q[0],q[1]; rz(1) q[1]; rzz(0.5) q[1],q[0];", 2},
 		{"swap q[0],q[1]; swap q[1],q[0];", 0},
 		{"sx q[0]; sxdg q[0]; u3(0,0.4,-0.4) q[1];", 0},
