@@ -165,5 +165,5 @@ func GreatCircleKm(lat1, lon1, lat2, lon2 float64) float64 {
 
 // FibreOneWayNs is the one-way latency over a great-circle fibre at c/1.47.
 func FibreOneWayNs(lat1, lon1, lat2, lon2 float64) float64 {
-	return GreatCircleKm(lat1, lon1, lat2, lon2) / (SpeedOfLightKmS / FibreIndex) * 1e9
+	return float64(GreatCircleKm(lat1, lon1, lat2, lon2) / (SpeedOfLightKmS / FibreIndex) * 1e9)
 }

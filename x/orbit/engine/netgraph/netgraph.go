@@ -290,7 +290,7 @@ func (t *Tree) PathTo(s *Snapshot, gs int) (Path, error) {
 		nodes[i] = rev[len(rev)-1-i]
 	}
 	d := t.Dist[dst]
-	ow := d / geo.SpeedOfLightKmS * 1e9
+	ow := float64(d / geo.SpeedOfLightKmS * 1e9) // rounded: 2*ow may become ow+ow
 	return Path{Nodes: nodes, DistanceKm: d, OneWayNs: ow, RTTNs: 2 * ow}, nil
 }
 
