@@ -303,6 +303,8 @@ func New(
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler(txConfig)
+	app.SetExtendVoteHandler(app.extendVote)
+	app.SetVerifyVoteExtensionHandler(app.verifyVoteExtension)
 	app.registerUpgradeHandlers()
 
 	if loadLatest {

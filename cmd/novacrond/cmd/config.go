@@ -21,5 +21,9 @@ func initCometBFTConfig() *cmtcfg.Config {
 func initAppConfig() (string, any) {
 	srvCfg := serverconfig.DefaultConfig()
 	srvCfg.MinGasPrices = "0.001" + app.BondDenom
+	// goleveldb returns nil for an empty value, which IAVL v1 reads as a missing empty-tree root:
+	// a never-written store (authz, feegrant, evidence) then fails queries and restarts.
+	// PebbleDB returns an empty slice, so the application DB defaults to it.
+	srvCfg.AppDBBackend = "pebbledb"
 	return serverconfig.DefaultConfigTemplate, *srvCfg
 }
