@@ -348,6 +348,21 @@ func (f *keyFormatter) format(bit func(i int) bool) string {
 	return string(f.buf)
 }
 
+// formatValue renders clbits given as an integer (bit b = clbit b).
+func (f *keyFormatter) formatValue(x uint64) string {
+	f.buf = f.buf[:0]
+	for ri := len(f.regs) - 1; ri >= 0; ri-- {
+		r := f.regs[ri]
+		if ri != len(f.regs)-1 {
+			f.buf = append(f.buf, ' ')
+		}
+		for b := r.Offset + r.Size - 1; b >= r.Offset; b-- {
+			f.buf = append(f.buf, '0'+byte(x>>b&1))
+		}
+	}
+	return string(f.buf)
+}
+
 // Quantise converts a probability to ProbScale units (round half up).
 func Quantise(p float64) uint64 {
 	if !(p > 0) {

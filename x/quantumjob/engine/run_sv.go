@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -387,7 +388,52 @@ func (r *svRunner) key(cb []uint64, v int) string {
 	})
 }
 
+// clbitValue returns the classical bits of (cb, v) as an integer (bit b =
+// clbit b). Registers occupy consecutive clbits in declaration order, so
+// Qiskit key order equals numeric order of this value.
+func (r *svRunner) clbitValue(cb []uint64, v int) uint64 {
+	x := uint64(0)
+	if len(cb) > 0 {
+		x = cb[0]
+	}
+	for k, b := range r.plan.termC {
+		x = x&^(1<<b) | uint64(v>>k&1)<<b
+	}
+	return x
+}
+
 func (r *svRunner) listProbabilities(res *Result) {
+	if len(r.leaves) == 1 && r.plan.nclbits <= 64 {
+		// fast path: one final state, keys unique per outcome, numeric sort
+		l := &r.leaves[0]
+		ident := len(l.cb) == 0 || l.cb[0] == 0
+		for k, b := range r.plan.termC {
+			ident = ident && b == k
+		}
+		type kv struct{ x, p uint64 }
+		var out []kv
+		for v, p := range l.marg {
+			q := Quantise(float64(l.w * p))
+			if q == 0 {
+				continue
+			}
+			if len(out) >= r.lim.MaxOutcomes {
+				res.ProbabilitiesTruncated = true
+				return
+			}
+			x := uint64(v)
+			if !ident {
+				x = r.clbitValue(l.cb, v)
+			}
+			out = append(out, kv{x, q})
+		}
+		slices.SortFunc(out, func(a, b kv) int { return cmp.Compare(a.x, b.x) })
+		res.Probabilities = make([]Entry, len(out))
+		for i, e := range out {
+			res.Probabilities[i] = Entry{Key: r.fmt.formatValue(e.x), Value: e.p}
+		}
+		return
+	}
 	agg := map[string]float64{}
 	for li := range r.leaves {
 		l := &r.leaves[li]

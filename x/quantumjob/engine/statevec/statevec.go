@@ -109,16 +109,59 @@ func (s *State) forPairs(q int, lo, hi int, fn func(x, y []complex128)) {
 	}
 }
 
+// shortRun is the stride below which pairs are indexed directly instead of
+// in contiguous runs (avoids per-run call overhead on low qubits).
+const shortRun = 64
+
+// realKern is the kernel for real matrices (H, RY, fused real products):
+// half the multiplications of the complex kernel.
+func realKern(x, y []complex128, m mat) {
+	y = y[:len(x)]
+	for i := range x {
+		xr, xi := real(x[i]), imag(x[i])
+		yr, yi := real(y[i]), imag(y[i])
+		x[i] = complex(float64(m.ar*xr)+float64(m.br*yr), float64(m.ar*xi)+float64(m.br*yi))
+		y[i] = complex(float64(m.cr*xr)+float64(m.dr*yr), float64(m.cr*xi)+float64(m.dr*yi))
+	}
+}
+
 // Apply1 applies a 2x2 matrix to qubit q (uncontrolled).
 func (s *State) Apply1(q int, m [4]complex128) {
 	mm := split(m)
-	if q == 0 {
-		s.run(len(s.Amp)/2, func(lo, hi int) { pairKern(s.Amp[2*lo:2*hi], mm) })
+	if mm.ai == 0 && mm.bi == 0 && mm.ci == 0 && mm.di == 0 && q > 0 {
+		if 1<<q < shortRun {
+			s.run(len(s.Amp)/2, func(lo, hi int) { shortKern(s.Amp, q, lo, hi, mm) })
+			return
+		}
+		s.run(len(s.Amp)/2, func(lo, hi int) {
+			s.forPairs(q, lo, hi, func(x, y []complex128) { realKern(x, y, mm) })
+		})
 		return
 	}
-	s.run(len(s.Amp)/2, func(lo, hi int) {
-		s.forPairs(q, lo, hi, func(x, y []complex128) { kern(x, y, mm) })
-	})
+	switch {
+	case q == 0:
+		s.run(len(s.Amp)/2, func(lo, hi int) { pairKern(s.Amp[2*lo:2*hi], mm) })
+	case 1<<q < shortRun:
+		s.run(len(s.Amp)/2, func(lo, hi int) { shortKern(s.Amp, q, lo, hi, mm) })
+	default:
+		s.run(len(s.Amp)/2, func(lo, hi int) {
+			s.forPairs(q, lo, hi, func(x, y []complex128) { kern(x, y, mm) })
+		})
+	}
+}
+
+func shortKern(a []complex128, q, lo, hi int, m mat) {
+	st := 1 << q
+	for k := lo; k < hi; k++ {
+		i := (k>>q)<<(q+1) | k&(st-1)
+		x, y := &a[i], &a[i+st]
+		xr, xi := real(*x), imag(*x)
+		yr, yi := real(*y), imag(*y)
+		*x = complex(float64(m.ar*xr)-float64(m.ai*xi)+float64(m.br*yr)-float64(m.bi*yi),
+			float64(m.ar*xi)+float64(m.ai*xr)+float64(m.br*yi)+float64(m.bi*yr))
+		*y = complex(float64(m.cr*xr)-float64(m.ci*xi)+float64(m.dr*yr)-float64(m.di*yi),
+			float64(m.cr*xi)+float64(m.ci*xr)+float64(m.dr*yi)+float64(m.di*yr))
+	}
 }
 
 // ApplyDiag1 multiplies amplitudes with bit q clear by d0 and set by d1.
@@ -174,6 +217,20 @@ func maskOf(qs []int) int {
 	return m
 }
 
+// forRuns visits every index whose fixed bits equal cm (fixed ascending, all
+// other bits free) as contiguous runs [i0, i0+n): the bits below the lowest
+// fixed bit are free, so insert() is paid once per run.
+func (s *State) forRuns(fixed []int, cm int, fn func(i0, n int)) {
+	p0 := fixed[0]
+	n := 1 << p0
+	runs := len(s.Amp) >> len(fixed) >> p0
+	s.run(runs, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			fn(insert(j<<p0, fixed)|cm, n)
+		}
+	})
+}
+
 // ApplyC1 applies a 2x2 matrix to target t when all controls are 1.
 func (s *State) ApplyC1(ctrls []int, t int, m [4]complex128) {
 	if len(ctrls) == 0 {
@@ -185,10 +242,9 @@ func (s *State) ApplyC1(ctrls []int, t int, m [4]complex128) {
 	cm := maskOf(ctrls)
 	st := 1 << t
 	diag := m[1] == 0 && m[2] == 0
-	s.run(len(s.Amp)>>len(fixed), func(lo, hi int) {
+	s.forRuns(fixed, cm, func(i0, n int) {
 		a := s.Amp
-		for k := lo; k < hi; k++ {
-			i := insert(k, fixed) | cm
+		for i := i0; i < i0+n; i++ {
 			j := i | st
 			if diag {
 				yr, yi := real(a[j]), imag(a[j])
@@ -214,11 +270,10 @@ func (s *State) ApplyCX(ctrls []int, t int) {
 	fixed := sortedBits(append(append([]int(nil), ctrls...), t))
 	cm := maskOf(ctrls)
 	st := 1 << t
-	s.run(len(s.Amp)>>len(fixed), func(lo, hi int) {
-		a := s.Amp
-		for k := lo; k < hi; k++ {
-			i := insert(k, fixed) | cm
-			a[i], a[i|st] = a[i|st], a[i]
+	s.forRuns(fixed, cm, func(i0, n int) {
+		x, y := s.Amp[i0:i0+n], s.Amp[i0|st:(i0|st)+n]
+		for i := range x {
+			x[i], y[i] = y[i], x[i]
 		}
 	})
 }
@@ -229,14 +284,7 @@ func (s *State) ApplyPhase(qs []int, ph complex128) {
 	fixed := sortedBits(qs)
 	cm := maskOf(qs)
 	pr, pi := real(ph), imag(ph)
-	s.run(len(s.Amp)>>len(fixed), func(lo, hi int) {
-		a := s.Amp
-		for k := lo; k < hi; k++ {
-			i := insert(k, fixed) | cm
-			xr, xi := real(a[i]), imag(a[i])
-			a[i] = complex(float64(pr*xr)-float64(pi*xi), float64(pr*xi)+float64(pi*xr))
-		}
-	})
+	s.forRuns(fixed, cm, func(i0, n int) { scale(s.Amp[i0:i0+n], pr, pi) })
 }
 
 // ApplySwap exchanges qubits a and b when all controls are 1.
@@ -244,11 +292,10 @@ func (s *State) ApplySwap(ctrls []int, qa, qb int) {
 	fixed := sortedBits(append(append([]int(nil), ctrls...), qa, qb))
 	cm := maskOf(ctrls)
 	sa, sb := 1<<qa, 1<<qb
-	s.run(len(s.Amp)>>len(fixed), func(lo, hi int) {
-		a := s.Amp
-		for k := lo; k < hi; k++ {
-			i := insert(k, fixed) | cm
-			a[i|sa], a[i|sb] = a[i|sb], a[i|sa]
+	s.forRuns(fixed, cm, func(i0, n int) {
+		x, y := s.Amp[i0|sa:(i0|sa)+n], s.Amp[i0|sb:(i0|sb)+n]
+		for i := range x {
+			x[i], y[i] = y[i], x[i]
 		}
 	})
 }
