@@ -1,6 +1,18 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
 
-// addEngineCommands adds the off-chain engine tools (quantum, orbit, artifacts).
-func addEngineCommands(rootCmd *cobra.Command) {}
+	orbitcli "github.com/novacron/novacron/x/orbit/engine/cli"
+	quantumcli "github.com/novacron/novacron/x/quantumjob/engine/cli"
+)
+
+// addEngineCommands adds the off-chain engine tools: the same deterministic engines the
+// validators run, usable locally without a node.
+func addEngineCommands(rootCmd *cobra.Command) {
+	for _, c := range []*cobra.Command{quantumcli.NewQuantumCmd(), orbitcli.NewOrbitCmd()} {
+		// Engine tools need no node home, config or keyring: skip the root's config loading.
+		c.PersistentPreRunE = func(*cobra.Command, []string) error { return nil }
+		rootCmd.AddCommand(c)
+	}
+}
