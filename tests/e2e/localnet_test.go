@@ -311,30 +311,7 @@ func TestLocalnet(t *testing.T) {
 		require.Zero(t, br.Code, br.RawLog)
 		require.Zero(t, l.waitTx(0, br.TxHash).Code)
 
-		var props struct {
-			Proposals []struct {
-				ID     string `json:"id"`
-				Status string `json:"status"`
-			} `json:"proposals"`
-		}
-		l.jsonCLI(0, &props, "query", "gov", "proposals")
-		require.NotEmpty(t, props.Proposals)
-		id := props.Proposals[len(props.Proposals)-1].ID
-		for i := 0; i < 4; i++ {
-			r := l.tx(i, "tx", "gov", "vote", id, "yes", "--from", fmt.Sprintf("val%d", i))
-			require.Zero(t, r.Code, r.RawLog)
-		}
-		l.eventually(60*time.Second, func() bool {
-			var p struct {
-				Proposal struct {
-					Status string `json:"status"`
-				} `json:"proposal"`
-			}
-			l.jsonCLI(0, &p, "query", "gov", "proposal", id)
-			require.NotEqual(t, "PROPOSAL_STATUS_REJECTED", p.Proposal.Status)
-			require.NotEqual(t, "PROPOSAL_STATUS_FAILED", p.Proposal.Status)
-			return p.Proposal.Status == "PROPOSAL_STATUS_PASSED"
-		}, "proposal %s did not pass", id)
+		l.passLatestProposal(4)
 		var allowed struct {
 			Allowed bool `json:"allowed"`
 		}
@@ -375,7 +352,52 @@ func TestLocalnet(t *testing.T) {
 			return false
 		}
 		l.eventually(40*time.Second, func() bool { return signedBy(l.height(0)) }, "node4 never signed a block")
+
+		t.Run("removal by governance takes it out of the active set", func(t *testing.T) {
+			r := l.tx(0, "tx", "validatorset", "remove-validator", op5, "--from", "faucet", "--deposit", "1000000unova",
+				"--title", "Revoke the fifth operator", "--summary", "Removes node4 from the allowlist")
+			require.Zero(t, r.Code, r.RawLog)
+			l.passLatestProposal(5)
+			l.eventually(30*time.Second, func() bool { return l.validators(0)[op5] != "BOND_STATUS_BONDED" }, "node4 still bonded")
+			var allowed struct {
+				Allowed bool `json:"allowed"`
+			}
+			l.jsonCLI(0, &allowed, "query", "validatorset", "operator", op5)
+			require.False(t, allowed.Allowed)
+			// The chain goes on with the 4 allowlisted validators.
+			h := l.height(0)
+			l.eventually(20*time.Second, func() bool { return l.height(0) >= h+2 }, "chain stalled after removal")
+		})
 	})
+}
+
+// passLatestProposal votes yes with the first n validators (val0..val{n-1}) on the newest
+// proposal and waits until it passes.
+func (l *localnet) passLatestProposal(n int) {
+	t := l.t
+	var props struct {
+		Proposals []struct {
+			ID string `json:"id"`
+		} `json:"proposals"`
+	}
+	l.jsonCLI(0, &props, "query", "gov", "proposals")
+	require.NotEmpty(t, props.Proposals)
+	id := props.Proposals[len(props.Proposals)-1].ID
+	for i := 0; i < n; i++ {
+		r := l.tx(i, "tx", "gov", "vote", id, "yes", "--from", fmt.Sprintf("val%d", i))
+		require.Zero(t, r.Code, r.RawLog)
+	}
+	l.eventually(60*time.Second, func() bool {
+		var p struct {
+			Proposal struct {
+				Status string `json:"status"`
+			} `json:"proposal"`
+		}
+		l.jsonCLI(0, &p, "query", "gov", "proposal", id)
+		require.NotEqual(t, "PROPOSAL_STATUS_REJECTED", p.Proposal.Status)
+		require.NotEqual(t, "PROPOSAL_STATUS_FAILED", p.Proposal.Status)
+		return p.Proposal.Status == "PROPOSAL_STATUS_PASSED"
+	}, "proposal %s did not pass", id)
 }
 
 // consBase64 converts a novavalcons bech32 address to the base64 form blocks carry.
