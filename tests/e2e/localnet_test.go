@@ -216,6 +216,28 @@ func TestLocalnet(t *testing.T) {
 		}
 	})
 
+	t.Run("bad input gets a clear message", func(t *testing.T) {
+		// Busy ports: a second network in another folder on the same ports is refused, nothing started.
+		other := t.TempDir()
+		cmd := exec.Command(filepath.Join(l.root, "scripts", "localnet.sh"), "start")
+		cmd.Env = append(l.env, "LOCALNET_DIR="+other)
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err)
+		require.Contains(t, string(out), "ports already in use")
+		entries, _ := os.ReadDir(other)
+		require.Empty(t, entries, "a refused start must leave nothing behind")
+
+		// Malformed genesis: validation names the problem.
+		bad := filepath.Join(t.TempDir(), "genesis.json")
+		require.NoError(t, os.WriteFile(bad, []byte(`{"chain_id": "x", "app_state": {"bank": 7}}`), 0o600))
+		_, err = l.cli(0, "genesis", "validate", bad)
+		require.Error(t, err)
+
+		// Unknown flag.
+		_, err = l.cli(0, "query", "bank", "balances", "--no-such-flag")
+		require.ErrorContains(t, err, "unknown flag")
+	})
+
 	t.Run("all nodes commit blocks with the same app hash", func(t *testing.T) {
 		nodes := l.status()
 		require.Len(t, nodes, 4)
