@@ -417,3 +417,67 @@ func StateVector(c *ir.Circuit, threads int) (*statevec.State, error) {
 	}
 	return st, nil
 }
+
+// Estimate is what CheckTx needs before accepting a job: the resolved
+// backend, sizes, and the cost in gas-model units.
+type Estimate struct {
+	Backend Backend
+	Qubits  int
+	Clbits  int
+	Gates   int
+	Cost    uint64
+}
+
+// EstimateSource parses src under lim, resolves the backend and returns the
+// cost (no simulation). It fails for anything Run would reject up front:
+// parse errors, oversize circuits, non-Clifford circuits on the stabilizer,
+// opaque gates, shots or cost over the limits.
+func EstimateSource(src string, backend Backend, shots int, lim Limits) (Estimate, error) {
+	c, err := Parse(src, lim)
+	if err != nil {
+		return Estimate{}, err
+	}
+	if shots < 0 || shots > lim.MaxShots {
+		return Estimate{}, fmt.Errorf("%w: shots %d outside [0, %d]", ErrBadOption, shots, lim.MaxShots)
+	}
+	st := c.ComputeStats()
+	if st.Gates > lim.MaxGates {
+		return Estimate{}, fmt.Errorf("%w: %d gates > %d", ErrTooLarge, st.Gates, lim.MaxGates)
+	}
+	for i := range c.Ops {
+		if op := &c.Ops[i]; op.Type == ir.OpOpaque {
+			return Estimate{}, fmt.Errorf("%d:%d: %w: %s", op.Line, op.Col, ErrOpaque, op.Name)
+		}
+	}
+	be, err := ChooseBackend(compile.Lower(c), backend, lim)
+	if err != nil {
+		return Estimate{}, err
+	}
+	e := Estimate{Backend: be, Qubits: c.NumQubits, Clbits: c.NumClbits, Gates: st.Gates, Cost: EstimateCost(c, be, shots, lim)}
+	if lim.MaxCost > 0 && e.Cost > lim.MaxCost {
+		return e, fmt.Errorf("%w: cost %d > %d", ErrTooLarge, e.Cost, lim.MaxCost)
+	}
+	return e, nil
+}
+
+// ArtifactBytes is the canonical encoding of the full outcome distribution
+// (the off-chain artifact whose hash the chain stores): a version byte, then
+// per entry in key order uvarint(len(key)), key, uint64 big-endian value; a
+// zero separator and the counts encoded the same way.
+func (r *Result) ArtifactBytes() []byte {
+	out := []byte{1}
+	put := func(es []Entry) {
+		for _, e := range es {
+			out = binary.AppendUvarint(out, uint64(len(e.Key)))
+			out = append(out, e.Key...)
+			out = binary.BigEndian.AppendUint64(out, e.Value)
+		}
+		out = binary.AppendUvarint(out, 0)
+	}
+	put(r.Probabilities)
+	put(r.Counts)
+	return out
+}
+
+// ArtifactHash is sha256(ArtifactBytes()).
+func (r *Result) ArtifactHash() [32]byte { return sha256.Sum256(r.ArtifactBytes()) }

@@ -284,6 +284,24 @@ func (s *State) ApplyPhase(qs []int, ph complex128) {
 	fixed := sortedBits(qs)
 	cm := maskOf(qs)
 	pr, pi := real(ph), imag(ph)
+	if len(fixed) == 2 && fixed[0] < 4 {
+		// CP/CZ on a low qubit: nested loops instead of many short runs
+		qa, qb := fixed[0], fixed[1]
+		sa, sb := 1<<qa, 1<<qb
+		s.run(len(s.Amp)/(2*sb), func(lo, hi int) {
+			for blk := lo*2*sb + sb; blk < hi*2*sb; blk += 2 * sb {
+				seg := s.Amp[blk : blk+sb]
+				for off := sa; off < sb; off += 2 * sa {
+					x := seg[off : off+sa]
+					for k := range x {
+						xr, xi := real(x[k]), imag(x[k])
+						x[k] = complex(float64(pr*xr)-float64(pi*xi), float64(pr*xi)+float64(pi*xr))
+					}
+				}
+			}
+		})
+		return
+	}
 	s.forRuns(fixed, cm, func(i0, n int) { scale(s.Amp[i0:i0+n], pr, pi) })
 }
 
