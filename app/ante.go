@@ -7,6 +7,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 
+	quantumjobkeeper "github.com/novacron/novacron/x/quantumjob/keeper"
 	validatorsetante "github.com/novacron/novacron/x/validatorset/ante"
 )
 
@@ -24,7 +25,8 @@ func (app *App) setAnteHandler(txConfig client.TxConfig) {
 		panic(err)
 	}
 	allow := validatorsetante.NewAllowlistDecorator(app.ValidatorSetKeeper, app.ValidatorSetKeeper.ValidatorAddressCodec())
-	app.SetAnteHandler(sdk.ChainAnteDecorators(allow, anteHandlerDecorator{std}))
+	jobs := quantumjobkeeper.NewCheckTxDecorator(app.QuantumJobKeeper)
+	app.SetAnteHandler(sdk.ChainAnteDecorators(allow, jobs, anteHandlerDecorator{std}))
 }
 
 // anteHandlerDecorator adapts a complete AnteHandler to the decorator chain.

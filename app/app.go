@@ -78,6 +78,9 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/novacron/novacron/x/quantumjob"
+	quantumjobkeeper "github.com/novacron/novacron/x/quantumjob/keeper"
+	quantumjobtypes "github.com/novacron/novacron/x/quantumjob/types"
 	"github.com/novacron/novacron/x/validatorset"
 	validatorsetkeeper "github.com/novacron/novacron/x/validatorset/keeper"
 	validatorsettypes "github.com/novacron/novacron/x/validatorset/types"
@@ -132,6 +135,7 @@ type App struct {
 	FeeGrantKeeper        feegrantkeeper.Keeper
 	AuthzKeeper           authzkeeper.Keeper
 	ValidatorSetKeeper    validatorsetkeeper.Keeper
+	QuantumJobKeeper      quantumjobkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -179,6 +183,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey, validatorsettypes.StoreKey,
+		quantumjobtypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -211,6 +216,9 @@ func New(
 	app.AuthzKeeper = authzkeeper.NewKeeper(runtime.NewKVStoreService(keys[authzkeeper.StoreKey]), appCodec, app.MsgServiceRouter(), app.AccountKeeper)
 	app.ValidatorSetKeeper = validatorsetkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[validatorsettypes.StoreKey]),
 		valCodec, govAuthority, app.StakingKeeper)
+
+	app.QuantumJobKeeper = quantumjobkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[quantumjobtypes.StoreKey]),
+		accCodec, govAuthority)
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
 		app.ValidatorSetKeeper.Hooks(),
@@ -253,6 +261,7 @@ func New(
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, app.interfaceRegistry),
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, app.interfaceRegistry),
 		validatorset.NewAppModule(appCodec, app.ValidatorSetKeeper),
+		quantumjob.NewAppModule(appCodec, app.QuantumJobKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -274,14 +283,14 @@ func New(
 	// the set in the same block.
 	app.ModuleManager.SetOrderEndBlockers(
 		banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
-		feegrant.ModuleName, authz.ModuleName, genutiltypes.ModuleName,
+		feegrant.ModuleName, authz.ModuleName, quantumjobtypes.ModuleName, genutiltypes.ModuleName,
 	)
 	// validatorset before genutil: gentxs are checked against the allowlist.
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, validatorsettypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, consensustypes.ModuleName,
 		upgradetypes.ModuleName, evidencetypes.ModuleName, feegrant.ModuleName, authz.ModuleName,
-		genutiltypes.ModuleName,
+		quantumjobtypes.ModuleName, genutiltypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

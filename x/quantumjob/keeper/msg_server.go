@@ -1,0 +1,91 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	"github.com/novacron/novacron/x/quantumjob/types"
+)
+
+type msgServer struct{ Keeper }
+
+// NewMsgServerImpl returns the Msg service of x/quantumjob.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k} }
+
+var _ types.MsgServer = msgServer{}
+
+func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*types.MsgSubmitJobResponse, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	owner, err := m.addressCodec.StringToBytes(msg.Owner)
+	if err != nil {
+		return nil, sdkerrors.ErrInvalidAddress.Wrapf("owner %q: %v", msg.Owner, err)
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Parsing is metered before it runs; the simulation is metered from the estimate before it is queued.
+	sdkCtx.GasMeter().ConsumeGas(GasPerJob+GasPerSourceByte*uint64(len(msg.Source)), "quantumjob parse")
+	plan, err := PlanJob(p, msg.Source, msg.Shots, msg.Backend)
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx.GasMeter().ConsumeGas(GasForCost(p, plan.Cost), "quantumjob simulation")
+
+	n, err := m.QueueSize.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n >= p.MaxQueueLength {
+		return nil, types.ErrQueueFull.Wrapf("%d jobs waiting", n)
+	}
+	id, err := m.NextJobID.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 { // ids start at 1
+		if id, err = m.NextJobID.Next(ctx); err != nil {
+			return nil, err
+		}
+	}
+	job := types.Job{
+		Id: id, Owner: msg.Owner, Source: msg.Source, Shots: msg.Shots, Backend: string(plan.Backend),
+		Status: types.JOB_STATUS_QUEUED, SubmittedHeight: sdkCtx.BlockHeight(), Cost: plan.Cost,
+	}
+	if err := m.Jobs.Set(ctx, id, job); err != nil {
+		return nil, err
+	}
+	if err := m.Queue.Set(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := m.QueueSize.Set(ctx, n+1); err != nil {
+		return nil, err
+	}
+	if err := m.JobsByOwner.Set(ctx, collections.Join(sdk.AccAddress(owner), id)); err != nil {
+		return nil, err
+	}
+	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeJobSubmitted,
+		sdk.NewAttribute(types.AttributeKeyJobID, fmt.Sprint(id)),
+		sdk.NewAttribute(types.AttributeKeyOwner, msg.Owner),
+		sdk.NewAttribute(types.AttributeKeyBackend, job.Backend),
+		sdk.NewAttribute(types.AttributeKeyCost, fmt.Sprint(plan.Cost))))
+	return &types.MsgSubmitJobResponse{JobId: id, Cost: plan.Cost}, nil
+}
+
+func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), m.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	if err := msg.Params.Validate(); err != nil {
+		return nil, err
+	}
+	if err := m.Params.Set(ctx, msg.Params); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateParamsResponse{}, nil
+}
