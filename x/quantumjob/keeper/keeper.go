@@ -2,10 +2,8 @@ package keeper
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"strings"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
@@ -15,7 +13,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/novacron/novacron/x/quantumjob/engine"
-	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
@@ -71,43 +68,31 @@ func (k Keeper) Authority() string { return k.authority }
 // AddressCodec parses account addresses.
 func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
-// PlannedJob is a checked submission: the parsed circuit, the backend it will run on and its cost.
-type PlannedJob struct {
-	Circuit *ir.Circuit
-	Backend engine.Backend
-	Cost    uint64
-}
-
-// PlanJob checks a submission against the params without touching state; both the CheckTx
-// ante decorator and the Msg server use it, so oversized jobs never enter a block.
-func PlanJob(p types.Params, source string, shots uint32, backend string) (PlannedJob, error) {
+// PlanJob checks a submission against the params without touching state and returns the
+// engine's estimate; both the CheckTx ante decorator and the Msg server use it, so oversized
+// jobs never enter a block.
+func PlanJob(p types.Params, source string, shots uint32, backend string) (engine.Estimate, error) {
 	if uint64(len(source)) > p.MaxSourceBytes {
-		return PlannedJob{}, types.ErrTooLarge.Wrapf("source is %d bytes > max %d", len(source), p.MaxSourceBytes)
+		return engine.Estimate{}, types.ErrTooLarge.Wrapf("source is %d bytes > max %d", len(source), p.MaxSourceBytes)
 	}
 	if shots > p.MaxShots {
-		return PlannedJob{}, types.ErrInvalidShots.Wrapf("%d shots > max %d", shots, p.MaxShots)
+		return engine.Estimate{}, types.ErrInvalidShots.Wrapf("%d shots > max %d", shots, p.MaxShots)
 	}
 	want, err := engine.ParseBackend(backend)
 	if err != nil {
-		return PlannedJob{}, types.ErrInvalidBackend.Wrap(err.Error())
+		return engine.Estimate{}, types.ErrInvalidBackend.Wrap(err.Error())
 	}
-	lim := p.EngineLimits()
-	c, err := engine.Parse(source, lim)
-	if err != nil {
-		return PlannedJob{}, types.ErrInvalidCircuit.Wrap(err.Error())
+	est, err := engine.EstimateSource(source, want, int(shots), p.EngineLimits())
+	switch {
+	case err == nil:
+		return est, nil
+	case errors.Is(err, engine.ErrTooLarge):
+		return est, types.ErrTooLarge.Wrap(err.Error())
+	case errors.Is(err, engine.ErrNotCliff):
+		return est, types.ErrInvalidBackend.Wrap(err.Error())
+	default:
+		return est, types.ErrInvalidCircuit.Wrap(err.Error())
 	}
-	be, err := engine.ChooseBackend(c, want, lim)
-	if err != nil {
-		if errors.Is(err, engine.ErrTooLarge) {
-			return PlannedJob{}, types.ErrTooLarge.Wrap(err.Error())
-		}
-		return PlannedJob{}, types.ErrInvalidBackend.Wrap(err.Error())
-	}
-	cost := engine.EstimateCost(c, be, int(shots), lim)
-	if cost > p.BlockCostBudget {
-		return PlannedJob{}, types.ErrTooLarge.Wrapf("estimated cost %d > block budget %d", cost, p.BlockCostBudget)
-	}
-	return PlannedJob{Circuit: c, Backend: be, Cost: cost}, nil
 }
 
 // GasForCost converts engine cost units into gas (rounded up).
@@ -209,15 +194,13 @@ func toResult(id uint64, r *engine.Result, seed [32]byte) types.Result {
 		DepthBefore: uint64(r.DepthBefore), DepthAfter: uint64(r.DepthAfter),
 		ProbabilitiesExact: r.ProbabilitiesExact, Seed: seed[:],
 	}
-	var artifact strings.Builder
 	for _, e := range r.Probabilities {
 		res.Probabilities = append(res.Probabilities, types.Entry{Key: e.Key, Value: e.Value})
-		fmt.Fprintf(&artifact, "%s=%d\n", e.Key, e.Value)
 	}
 	for _, e := range r.Counts {
 		res.Counts = append(res.Counts, types.Entry{Key: e.Key, Value: e.Value})
 	}
-	sum := sha256.Sum256([]byte(artifact.String()))
+	sum := r.ArtifactHash()
 	res.ArtifactSha256 = sum[:]
 	return res
 }

@@ -363,7 +363,7 @@ type Result struct {
 	Counts []Entry `protobuf:"bytes,10,rep,name=counts,proto3" json:"counts"`
 	// probabilities_exact is false when probabilities were estimated (mid-circuit measurement branches).
 	ProbabilitiesExact bool `protobuf:"varint,11,opt,name=probabilities_exact,json=probabilitiesExact,proto3" json:"probabilities_exact,omitempty"`
-	// artifact_sha256 is the SHA-256 of the canonical probability-vector artifact (key=value lines).
+	// artifact_sha256 is the SHA-256 of the canonical outcome artifact (engine.Result.ArtifactBytes).
 	ArtifactSha256 []byte `protobuf:"bytes,12,opt,name=artifact_sha256,json=artifactSha256,proto3" json:"artifact_sha256,omitempty"`
 	// seed is the ChaCha8 seed derived from (chain id, height, job id).
 	Seed []byte `protobuf:"bytes,13,opt,name=seed,proto3" json:"seed,omitempty"`
