@@ -14,10 +14,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	for _, op := range gs.Operators {
-		addr, err := k.parseOperator(op.OperatorAddress)
+		addr, canonical, err := k.canonicalOperator(op.OperatorAddress)
 		if err != nil {
 			return err
 		}
+		op.OperatorAddress = canonical
 		if err := k.Operators.Set(ctx, addr, op); err != nil {
 			return err
 		}

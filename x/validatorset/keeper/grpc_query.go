@@ -2,7 +2,9 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
+	"cosmossdk.io/collections"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -40,8 +42,11 @@ func (q queryServer) Operator(ctx context.Context, req *types.QueryOperatorReque
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	entry, err := q.k.Operators.Get(ctx, op)
-	if err != nil {
+	if errors.Is(err, collections.ErrNotFound) {
 		return &types.QueryOperatorResponse{Allowed: false}, nil
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryOperatorResponse{Allowed: true, Operator: &entry}, nil
 }

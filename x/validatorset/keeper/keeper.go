@@ -18,9 +18,9 @@ import (
 
 // Keeper holds the permissioned validator allowlist.
 type Keeper struct {
-	cdc          codec.BinaryCodec
-	valCodec     address.Codec
-	authority    string
+	cdc           codec.BinaryCodec
+	valCodec      address.Codec
+	authority     string
 	stakingKeeper types.StakingKeeper
 
 	Schema    collections.Schema
@@ -81,6 +81,21 @@ func (k Keeper) parseOperator(s string) (sdk.ValAddress, error) {
 		return nil, types.ErrInvalidOperator.Wrapf("%q: %v", s, err)
 	}
 	return bz, nil
+}
+
+// canonicalOperator parses s and returns its bytes and canonical (lower-case) bech32 form,
+// which is what the allowlist stores, exports and emits: bech32 also accepts the
+// upper-case spelling of the same address.
+func (k Keeper) canonicalOperator(s string) (sdk.ValAddress, string, error) {
+	op, err := k.parseOperator(s)
+	if err != nil {
+		return nil, "", err
+	}
+	canonical, err := k.valCodec.BytesToString(op)
+	if err != nil {
+		return nil, "", types.ErrInvalidOperator.Wrapf("%q: %v", s, err)
+	}
+	return op, canonical, nil
 }
 
 // takeOutOfActiveSet jails the operator's validator, if it exists and is not jailed, so

@@ -20,7 +20,7 @@ func (m msgServer) AddValidator(ctx context.Context, msg *types.MsgAddValidator)
 	if err := sdk.ValidateAuthority(sdkCtx, m.authority, msg.Authority); err != nil {
 		return nil, err
 	}
-	op, err := m.parseOperator(msg.OperatorAddress)
+	op, operator, err := m.canonicalOperator(msg.OperatorAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -32,14 +32,14 @@ func (m msgServer) AddValidator(ctx context.Context, msg *types.MsgAddValidator)
 		return nil, err
 	}
 	if has {
-		return nil, types.ErrAlreadyAllowlisted.Wrap(msg.OperatorAddress)
+		return nil, types.ErrAlreadyAllowlisted.Wrap(operator)
 	}
-	entry := types.AllowedOperator{OperatorAddress: msg.OperatorAddress, Note: msg.Note, AddedHeight: sdkCtx.BlockHeight()}
+	entry := types.AllowedOperator{OperatorAddress: operator, Note: msg.Note, AddedHeight: sdkCtx.BlockHeight()}
 	if err := m.Operators.Set(ctx, op, entry); err != nil {
 		return nil, err
 	}
 	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeOperatorAdded,
-		sdk.NewAttribute(types.AttributeKeyOperator, msg.OperatorAddress),
+		sdk.NewAttribute(types.AttributeKeyOperator, operator),
 		sdk.NewAttribute(types.AttributeKeyNote, msg.Note),
 	))
 	return &types.MsgAddValidatorResponse{}, nil
@@ -50,7 +50,7 @@ func (m msgServer) RemoveValidator(ctx context.Context, msg *types.MsgRemoveVali
 	if err := sdk.ValidateAuthority(sdkCtx, m.authority, msg.Authority); err != nil {
 		return nil, err
 	}
-	op, err := m.parseOperator(msg.OperatorAddress)
+	op, operator, err := m.canonicalOperator(msg.OperatorAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +66,11 @@ func (m msgServer) RemoveValidator(ctx context.Context, msg *types.MsgRemoveVali
 		return nil, err
 	}
 	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeOperatorRemoved,
-		sdk.NewAttribute(types.AttributeKeyOperator, msg.OperatorAddress),
+		sdk.NewAttribute(types.AttributeKeyOperator, operator),
 	))
 	if jailed {
 		sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeValidatorJailed,
-			sdk.NewAttribute(types.AttributeKeyOperator, msg.OperatorAddress),
+			sdk.NewAttribute(types.AttributeKeyOperator, operator),
 		))
 	}
 	return &types.MsgRemoveValidatorResponse{}, nil

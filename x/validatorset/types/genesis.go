@@ -12,12 +12,15 @@ func DefaultGenesis() *GenesisState { return &GenesisState{} }
 
 // Validate checks addresses, duplicates and note sizes.
 func (gs GenesisState) Validate(valCodec address.Codec) error {
+	// Duplicates are detected on the decoded bytes: bech32 also accepts the all-uppercase
+	// spelling, which would otherwise slip through as a second entry for the same key.
 	seen := make(map[string]bool, len(gs.Operators))
 	for i, op := range gs.Operators {
-		if _, err := valCodec.StringToBytes(op.OperatorAddress); err != nil {
+		bz, err := valCodec.StringToBytes(op.OperatorAddress)
+		if err != nil {
 			return ErrInvalidGenesis.Wrapf("operators[%d]: %q: %v", i, op.OperatorAddress, err)
 		}
-		if seen[op.OperatorAddress] {
+		if seen[string(bz)] {
 			return ErrInvalidGenesis.Wrapf("operators[%d]: duplicate operator %s", i, op.OperatorAddress)
 		}
 		if len(op.Note) > MaxNoteLength {
@@ -26,7 +29,7 @@ func (gs GenesisState) Validate(valCodec address.Codec) error {
 		if op.AddedHeight < 0 {
 			return ErrInvalidGenesis.Wrapf("operators[%d]: negative added_height", i)
 		}
-		seen[op.OperatorAddress] = true
+		seen[string(bz)] = true
 	}
 	return nil
 }
