@@ -78,6 +78,9 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/novacron/novacron/x/orbit"
+	orbitkeeper "github.com/novacron/novacron/x/orbit/keeper"
+	orbittypes "github.com/novacron/novacron/x/orbit/types"
 	"github.com/novacron/novacron/x/quantumjob"
 	quantumjobkeeper "github.com/novacron/novacron/x/quantumjob/keeper"
 	quantumjobtypes "github.com/novacron/novacron/x/quantumjob/types"
@@ -136,6 +139,7 @@ type App struct {
 	AuthzKeeper           authzkeeper.Keeper
 	ValidatorSetKeeper    validatorsetkeeper.Keeper
 	QuantumJobKeeper      quantumjobkeeper.Keeper
+	OrbitKeeper           orbitkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -183,7 +187,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey, validatorsettypes.StoreKey,
-		quantumjobtypes.StoreKey,
+		quantumjobtypes.StoreKey, orbittypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -219,6 +223,8 @@ func New(
 
 	app.QuantumJobKeeper = quantumjobkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[quantumjobtypes.StoreKey]),
 		accCodec, govAuthority)
+
+	app.OrbitKeeper = orbitkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[orbittypes.StoreKey]), govAuthority)
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
 		app.ValidatorSetKeeper.Hooks(),
@@ -262,6 +268,7 @@ func New(
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, app.interfaceRegistry),
 		validatorset.NewAppModule(appCodec, app.ValidatorSetKeeper),
 		quantumjob.NewAppModule(appCodec, app.QuantumJobKeeper),
+		orbit.NewAppModule(appCodec, app.OrbitKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -283,14 +290,14 @@ func New(
 	// the set in the same block.
 	app.ModuleManager.SetOrderEndBlockers(
 		banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
-		feegrant.ModuleName, authz.ModuleName, quantumjobtypes.ModuleName, genutiltypes.ModuleName,
+		feegrant.ModuleName, authz.ModuleName, quantumjobtypes.ModuleName, orbittypes.ModuleName, genutiltypes.ModuleName,
 	)
 	// validatorset before genutil: gentxs are checked against the allowlist.
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, validatorsettypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, consensustypes.ModuleName,
 		upgradetypes.ModuleName, evidencetypes.ModuleName, feegrant.ModuleName, authz.ModuleName,
-		quantumjobtypes.ModuleName, genutiltypes.ModuleName,
+		quantumjobtypes.ModuleName, orbittypes.ModuleName, genutiltypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
@@ -359,8 +366,14 @@ func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 // GenesisState is the app state keyed by module name.
 type GenesisState map[string]json.RawMessage
 
-// InitChainer loads genesis; an undecodable app state is an error, not a panic.
-func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+// InitChainer loads genesis. Module InitGenesis functions panic on bad input (the SDK's
+// included); the panic is turned into an error so a malformed genesis is reported, not a crash.
+func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (res *abci.ResponseInitChain, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("init genesis: %v", r)
+		}
+	}()
 	var genesisState GenesisState
 	if err := json.Unmarshal(req.AppStateBytes, &genesisState); err != nil {
 		return nil, fmt.Errorf("decode genesis app_state: %w", err)

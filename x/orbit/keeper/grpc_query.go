@@ -1,0 +1,270 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"cosmossdk.io/collections"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/novacron/novacron/x/orbit/engine"
+	"github.com/novacron/novacron/x/orbit/engine/dtn"
+	"github.com/novacron/novacron/x/orbit/types"
+)
+
+// Bounds of computing queries.
+const (
+	maxPlanBytes      = 1 << 20
+	maxHandoffHorizon = 86400 // s
+	gasPerPlanByte    = 2
+)
+
+type queryServer struct{ k Keeper }
+
+// NewQueryServerImpl returns the Query service of x/orbit.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
+
+var _ types.QueryServer = queryServer{}
+
+func grpcErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	switch {
+	case errors.Is(err, types.ErrUnknownRegion), errors.Is(err, types.ErrUnknownConstellation), errors.Is(err, types.ErrNoSnapshot):
+		return status.Error(codes.NotFound, err.Error())
+	case errors.Is(err, types.ErrNoRoute):
+		return status.Error(codes.NotFound, err.Error())
+	}
+	return status.Error(codes.InvalidArgument, err.Error())
+}
+
+// charge converts engine cost units into gas on the query's gas meter, before the work.
+func (q queryServer) charge(ctx context.Context, p types.Params, cost uint64, what string) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(cost/p.CostUnitsPerGas+1, what)
+}
+
+func at(ctx context.Context, unixNano int64) int64 {
+	if unixNano != 0 {
+		return unixNano
+	}
+	return sdk.UnwrapSDKContext(ctx).BlockTime().UnixNano()
+}
+
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+func (q queryServer) Constellations(ctx context.Context, _ *types.QueryConstellationsRequest) (*types.QueryConstellationsResponse, error) {
+	var out []types.Constellation
+	err := q.k.Constellations.Walk(ctx, nil, func(_ string, c types.Constellation) (bool, error) {
+		out = append(out, c)
+		return false, nil
+	})
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryConstellationsResponse{Constellations: out}, nil
+}
+
+func (q queryServer) Regions(ctx context.Context, req *types.QueryRegionsRequest) (*types.QueryRegionsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	regions, page, err := query.CollectionPaginate(ctx, q.k.Regions, req.Pagination,
+		func(_ string, r types.Region) (types.Region, error) { return r, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryRegionsResponse{Regions: regions, Pagination: page}, nil
+}
+
+func (q queryServer) LatencyMatrix(ctx context.Context, _ *types.QueryLatencyMatrixRequest) (*types.QueryLatencyMatrixResponse, error) {
+	snap, err := q.k.Snapshot.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, grpcErr(types.ErrNoSnapshot.Wrap("the first snapshot is taken at the next multiple of snapshot_interval_blocks"))
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryLatencyMatrixResponse{Snapshot: snap}, nil
+}
+
+// setup resolves the constellation (default: active) and the ordered regions.
+func (q queryServer) setup(ctx context.Context, name string) (types.Params, types.Constellation, []types.Region, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return p, types.Constellation{}, nil, err
+	}
+	if name == "" {
+		name = p.ActiveConstellation
+	}
+	c, err := q.k.Constellations.Get(ctx, name)
+	if err != nil {
+		return p, c, nil, types.ErrUnknownConstellation.Wrap(name)
+	}
+	regions, err := q.k.regionsInOrder(ctx)
+	return p, c, regions, err
+}
+
+func regionIndex(regions []types.Region, code string) (int, error) {
+	for i, r := range regions {
+		if r.Code == code {
+			return i, nil
+		}
+	}
+	return -1, types.ErrUnknownRegion.Wrap(code)
+}
+
+func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*types.QueryRouteResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	p, c, regions, err := q.setup(ctx, req.Constellation)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	from, err := regionIndex(regions, req.From)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	to, err := regionIndex(regions, req.To)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	q.charge(ctx, p, routeCost(c, len(regions)), "orbit route")
+	n, err := q.k.network(c, regions)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	t := at(ctx, req.UnixNano)
+	path, err := engine.Route(n, t, from, to)
+	if err != nil {
+		return nil, grpcErr(types.ErrNoRoute.Wrapf("%s -> %s: %v", req.From, req.To, err))
+	}
+	nsat := len(n.Sats)
+	hops := make([]string, len(path.Nodes))
+	for i, node := range path.Nodes {
+		if node < nsat {
+			hops[i] = fmt.Sprintf("sat:%d", node)
+		} else {
+			hops[i] = regions[node-nsat].Code
+		}
+	}
+	return &types.QueryRouteResponse{OneWayUs: path.OneWayUs, RttUs: path.RTTUs, LengthMm: path.LengthMM, Hops: hops,
+		FibreRttUs: engine.FibreRTTUs(regions[from].ToStation(from), regions[to].ToStation(to)), UnixNano: t}, nil
+}
+
+func (q queryServer) SatellitePosition(ctx context.Context, req *types.QuerySatellitePositionRequest) (*types.QuerySatellitePositionResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	p, c, _, err := q.setup(ctx, req.Constellation)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	if req.Index >= c.Planes*c.SatsPerPlane {
+		return nil, status.Errorf(codes.InvalidArgument, "satellite %d: %s has %d", req.Index, c.Name, c.Planes*c.SatsPerPlane)
+	}
+	q.charge(ctx, p, uint64(c.Planes*c.SatsPerPlane)*engine.CostPerPropagation, "orbit network")
+	n, err := q.k.network(c, nil)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	t := at(ctx, req.UnixNano)
+	st, err := engine.SatelliteStateMM(n, int(req.Index), t)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QuerySatellitePositionResponse{PositionMm: []int64{st.X, st.Y, st.Z}, VelocityMmS: []int64{st.VX, st.VY, st.VZ}, UnixNano: t}, nil
+}
+
+func (q queryServer) NextHandoff(ctx context.Context, req *types.QueryNextHandoffRequest) (*types.QueryNextHandoffResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	p, c, regions, err := q.setup(ctx, req.Constellation)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	gs, err := regionIndex(regions, req.Region)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	horizon, step := req.HorizonS, req.StepMs
+	if horizon == 0 {
+		horizon = 600
+	}
+	if step == 0 {
+		step = 1000
+	}
+	if horizon < 0 || horizon > maxHandoffHorizon || step <= 0 || horizon*1000/step > 100000 {
+		return nil, status.Errorf(codes.InvalidArgument, "horizon %d s / step %d ms: at most %d s and 100000 steps", horizon, step, maxHandoffHorizon)
+	}
+	steps := uint64(horizon * 1000 / step)
+	sats := uint64(c.Planes * c.SatsPerPlane)
+	q.charge(ctx, p, steps*sats*(engine.CostPerPropagation+engine.CostPerLinkCheck), "orbit handoff")
+	n, err := q.k.network(c, regions)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	t := at(ctx, req.UnixNano)
+	ev, found, err := n.NextHandoff(gs, t, horizon*1e9, step*1e6)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	if !found {
+		return &types.QueryNextHandoffResponse{Found: false}, nil
+	}
+	return &types.QueryNextHandoffResponse{Found: true, UnixNano: ev.UnixNano, FromSatellite: int64(ev.From), ToSatellite: int64(ev.To)}, nil
+}
+
+func (q queryServer) DtnRoute(ctx context.Context, req *types.QueryDtnRouteRequest) (*types.QueryDtnRouteResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	if len(req.ContactPlan) > maxPlanBytes {
+		return nil, status.Errorf(codes.InvalidArgument, "contact plan is %d bytes > %d", len(req.ContactPlan), maxPlanBytes)
+	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(len(req.ContactPlan))*gasPerPlanByte, "orbit dtn parse")
+	plan, err := dtn.ParsePlan(strings.NewReader(req.ContactPlan))
+	if err != nil {
+		return nil, grpcErr(types.ErrInvalidPlan.Wrap(err.Error()))
+	}
+	nodes := map[int64]bool{}
+	for _, ct := range plan.Contacts {
+		nodes[ct.From], nodes[ct.To] = true, true
+	}
+	q.charge(ctx, p, engine.EstimateCGRCost(len(plan.Contacts), len(nodes)), "orbit cgr")
+	r, err := plan.CGR(req.FromNode, req.ToNode, req.BundleBytes, req.StartUs, req.ExpiryUs)
+	if err != nil {
+		return nil, grpcErr(types.ErrNoRoute.Wrap(err.Error()))
+	}
+	out := &types.QueryDtnRouteResponse{ArrivalUs: r.ArrivalUs}
+	for _, ci := range r.Contacts {
+		out.Contacts = append(out.Contacts, uint32(ci))
+	}
+	return out, nil
+}
+
+func (q queryServer) MarsLightTime(ctx context.Context, req *types.QueryMarsLightTimeRequest) (*types.QueryMarsLightTimeResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	t := at(ctx, req.UnixNano)
+	return &types.QueryMarsLightTimeResponse{OneWayMs: engine.EarthMarsLightTimeMs(t), UnixNano: t}, nil
+}
