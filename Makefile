@@ -15,10 +15,10 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=novacron \
 all: build
 
 build:
-	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/novacrond
+	go build -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/novacrond
 
 install:
-	go install -trimpath -ldflags '$(LDFLAGS)' ./cmd/novacrond
+	go install -ldflags '$(LDFLAGS)' ./cmd/novacrond
 
 ## test: everything CI runs: unit/integration tests, proto-check, determinism, e2e on the localnet.
 test: proto-check test-unit test-determinism e2e
