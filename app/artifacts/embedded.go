@@ -166,6 +166,9 @@ func (e *Embedded) Add(ctx context.Context, r io.Reader, opts AddOptions) (AddRe
 	batch := ipld.NewBufferedDAG(ctx, e.dag)
 	nd, err := cidcalc.Import(cr, batch, p)
 	if err != nil {
+		// Wait for the batch's in-flight writes before giving up the pin
+		// lock, so the next GC sees (and removes) every orphaned block.
+		_ = batch.Commit()
 		return AddResult{}, fmt.Errorf("import failed after %d bytes: %w", cr.n, err)
 	}
 	if err := batch.Commit(); err != nil {
@@ -205,7 +208,7 @@ func (e *Embedded) Cat(ctx context.Context, c cid.Cid) (io.ReadCloser, Stat, err
 		cancel()
 		return nil, Stat{}, err
 	}
-	dr, err := uio.NewDagReader(ctx, root, dag.NewSession(ctx, e.dag))
+	dr, err := uio.NewDagReader(ctx, root, perNodeGetter{dag.NewSession(ctx, e.dag)})
 	if err != nil {
 		cancel()
 		return nil, Stat{}, fmt.Errorf("%s: %w", c, err)
@@ -368,7 +371,13 @@ func (e *Embedded) GC(ctx context.Context) (GCResult, error) {
 	if err != nil {
 		return GCResult{}, err
 	}
-	getLinks := dag.GetLinksDirect(e.localDAG)
+	direct := dag.GetLinksDirect(e.localDAG)
+	getLinks := func(ctx context.Context, c cid.Cid) ([]*ipld.Link, error) {
+		if c.Type() == cid.Raw {
+			return nil, nil // raw leaves have no links: skip reading them
+		}
+		return direct(ctx, c)
+	}
 	for _, r := range roots {
 		if err := dag.Walk(ctx, getLinks, r, visit, dag.Concurrent()); err != nil {
 			return GCResult{}, fmt.Errorf("gc aborted, nothing deleted: pinned DAG %s is incomplete locally: %w", r, err)
@@ -558,4 +567,27 @@ func (w *watchdogReader) Close() error {
 	w.timer.Stop()
 	w.cancel()
 	return w.r.Close()
+}
+
+// perNodeGetter turns GetMany into concurrent Gets. The DAG reader's
+// prefetch uses GetMany, whose batch path drops the per-block error (a
+// corrupt block surfaces only as "failed to fetch all nodes"); single Gets
+// keep it. The reader asks for a small window at a time, so the fan-out is
+// bounded.
+type perNodeGetter struct{ ipld.NodeGetter }
+
+func (g perNodeGetter) GetMany(ctx context.Context, cids []cid.Cid) <-chan *ipld.NodeOption {
+	out := make(chan *ipld.NodeOption, len(cids))
+	var wg sync.WaitGroup
+	for _, c := range cids {
+		wg.Go(func() {
+			nd, err := g.Get(ctx, c)
+			out <- &ipld.NodeOption{Node: nd, Err: err}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
 }
