@@ -1,12 +1,15 @@
 package testgen
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // KuboEnv names the variable that points tests at a kubo `ipfs` binary.
@@ -60,4 +63,58 @@ func (k *Kubo) Run(stdin io.Reader, args ...string) string {
 		k.T.Fatalf("ipfs %s: %v: %s", strings.Join(args, " "), err, stderr.String())
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// StartDaemon runs `ipfs daemon` on this repo until the test ends and
+// returns once the RPC API is ready, with the API multiaddr.
+func (k *Kubo) StartDaemon() string {
+	k.T.Helper()
+	cmd := k.Cmd("daemon")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		k.T.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		k.T.Fatal(err)
+	}
+	k.T.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		ok := false
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "Daemon is ready") && !ok {
+				ok = true
+				ready <- true
+			}
+		}
+		if !ok {
+			ready <- false
+		}
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			k.T.Fatalf("ipfs daemon exited: %s", stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		k.T.Fatalf("ipfs daemon not ready after 60s: %s", stderr.String())
+	}
+	api, err := os.ReadFile(filepath.Join(k.Repo, "api"))
+	if err != nil {
+		k.T.Fatal(err)
+	}
+	return strings.TrimSpace(string(api))
 }
