@@ -155,7 +155,9 @@ without the node, exactly as the chain's keepers compute it.`,
 			}
 			defer in.Close()
 			bar := newProgress(cmd, size, "adding "+name)
-			r := bar.wrap(in)
+			ra := newReadAhead(in, 1<<20, 4)
+			defer ra.Close()
+			r := bar.wrap(ra)
 
 			var out string
 			if onlyHash {
