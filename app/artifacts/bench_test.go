@@ -62,7 +62,8 @@ func BenchmarkCatLocal(b *testing.B) {
 }
 
 // BenchmarkBitswap100MiB moves 100 MiB from node A to a fresh node B over
-// libp2p on loopback (TCP), pinning on B (fetch + store + verify).
+// libp2p on loopback (TCP): "pin" fetches the whole DAG (concurrent walk)
+// and stores it, "cat" streams it through the DAG reader (`get`'s path).
 func BenchmarkBitswap100MiB(b *testing.B) {
 	ctx := context.Background()
 	a, err := artifacts.OpenEmbedded(ctx, artifacts.EmbeddedOptions{DataDir: b.TempDir(), ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}})
@@ -71,20 +72,31 @@ func BenchmarkBitswap100MiB(b *testing.B) {
 	res, err := a.Add(ctx, testgen.Reader("bench-bitswap", 100<<20), artifacts.AddOptions{Pin: true})
 	require.NoError(b, err)
 	c := cid.MustParse(res.CID)
-	info, _ := a.ID(ctx)
-	b.SetBytes(100 << 20)
-	for b.Loop() {
-		b.StopTimer()
-		nb, err := artifacts.OpenEmbedded(ctx, artifacts.EmbeddedOptions{DataDir: b.TempDir(), ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, FetchTimeout: 30 * time.Second})
-		require.NoError(b, err)
-		require.NoError(b, nb.Connect(ctx, peer.AddrInfo{ID: a.Host().ID(), Addrs: a.Host().Addrs()}))
-		_ = info
-		b.StartTimer()
-		if err := nb.Pin(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		nb.Close()
-		b.StartTimer()
+	for _, mode := range []string{"pin", "cat"} {
+		b.Run(mode, func(b *testing.B) {
+			b.SetBytes(100 << 20)
+			for b.Loop() {
+				b.StopTimer()
+				nb, err := artifacts.OpenEmbedded(ctx, artifacts.EmbeddedOptions{DataDir: b.TempDir(), ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, FetchTimeout: 30 * time.Second})
+				require.NoError(b, err)
+				require.NoError(b, nb.Connect(ctx, peer.AddrInfo{ID: a.Host().ID(), Addrs: a.Host().Addrs()}))
+				b.StartTimer()
+				if mode == "pin" {
+					err = nb.Pin(ctx, c)
+				} else {
+					var rc io.ReadCloser
+					if rc, _, err = nb.Cat(ctx, c); err == nil {
+						_, err = io.Copy(io.Discard, rc)
+						rc.Close()
+					}
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				nb.Close()
+				b.StartTimer()
+			}
+		})
 	}
 }
