@@ -1,0 +1,147 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/novacron/novacron/x/vmlifecycle/types"
+)
+
+type queryServer struct{ k Keeper }
+
+// NewQueryServerImpl returns the Query service of x/vmlifecycle.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
+
+var _ types.QueryServer = queryServer{}
+
+func grpcErr(err error) error {
+	switch {
+	case errors.Is(err, types.ErrHostNotFound), errors.Is(err, types.ErrVMNotFound), errors.Is(err, types.ErrExplanationNotFound):
+		return status.Error(codes.NotFound, err.Error())
+	default:
+		return status.Error(codes.Internal, err.Error())
+	}
+}
+
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+func (q queryServer) Host(ctx context.Context, req *types.QueryHostRequest) (*types.QueryHostResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	h, err := q.k.getHost(ctx, req.HostId)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryHostResponse{Host: h}, nil
+}
+
+func (q queryServer) Hosts(ctx context.Context, req *types.QueryHostsRequest) (*types.QueryHostsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	hosts, page, err := query.CollectionPaginate(ctx, q.k.Hosts, req.Pagination,
+		func(_ string, h types.Host) (types.Host, error) { return h, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryHostsResponse{Hosts: hosts, Pagination: page}, nil
+}
+
+func (q queryServer) VM(ctx context.Context, req *types.QueryVMRequest) (*types.QueryVMResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	vm, err := q.k.getVM(ctx, req.VmId)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryVMResponse{Vm: vm}, nil
+}
+
+func (q queryServer) VMsByOwner(ctx context.Context, req *types.QueryVMsByOwnerRequest) (*types.QueryVMsByOwnerResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	owner, _, err := q.k.canonical(req.Owner)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	vms, page, err := query.CollectionPaginate(ctx, q.k.VMsByOwner, req.Pagination,
+		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.VM, error) {
+			return q.k.VMs.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](owner))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryVMsByOwnerResponse{Vms: vms, Pagination: page}, nil
+}
+
+func (q queryServer) VMsByHost(ctx context.Context, req *types.QueryVMsByHostRequest) (*types.QueryVMsByHostResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	vms, page, err := query.CollectionPaginate(ctx, q.k.VMsByHost, req.Pagination,
+		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.VM, error) {
+			return q.k.VMs.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[string, uint64](req.HostId))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryVMsByHostResponse{Vms: vms, Pagination: page}, nil
+}
+
+func (q queryServer) Explain(ctx context.Context, req *types.QueryExplainRequest) (*types.QueryExplainResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	ex, err := q.k.Explanations.Get(ctx, req.VmId)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, grpcErr(types.ErrExplanationNotFound.Wrapf("vm %d", req.VmId))
+	}
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryExplainResponse{Explanation: ex}, nil
+}
+
+func (q queryServer) AuditByVM(ctx context.Context, req *types.QueryAuditByVMRequest) (*types.QueryAuditResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	entries, page, err := query.CollectionPaginate(ctx, q.k.AuditByVM, req.Pagination,
+		func(key collections.Pair[uint64, uint64], _ collections.NoValue) (types.AuditEntry, error) {
+			return q.k.Audit.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[uint64, uint64](req.VmId))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryAuditResponse{Entries: entries, Pagination: page}, nil
+}
+
+func (q queryServer) AuditByHost(ctx context.Context, req *types.QueryAuditByHostRequest) (*types.QueryAuditResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	entries, page, err := query.CollectionPaginate(ctx, q.k.AuditByHost, req.Pagination,
+		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.AuditEntry, error) {
+			return q.k.Audit.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[string, uint64](req.HostId))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryAuditResponse{Entries: entries, Pagination: page}, nil
+}

@@ -1,0 +1,82 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"cosmossdk.io/collections"
+
+	"github.com/novacron/novacron/x/vmlifecycle/types"
+)
+
+// CheckInvariants walks the whole state (tests and simulation only; unbounded) and returns the
+// first violation of: allocated ≤ capacity and allocated = Σ placed VMs on every host; every
+// placed VM on an existing host and indexed there; audit log strictly increasing in seq with
+// non-decreasing height and time; placement index exactly mirrors ACTIVE hosts' free cpu.
+func (k Keeper) CheckInvariants(ctx context.Context) error {
+	sums := map[string]types.Resources{}
+	counts := map[string]uint64{}
+	err := k.VMs.Walk(ctx, nil, func(id uint64, vm types.VM) (bool, error) {
+		if !types.Placed(vm.State) {
+			if vm.HostId != "" {
+				return true, fmt.Errorf("vm %d is %s but on host %s", id, vm.State, vm.HostId)
+			}
+			return false, nil
+		}
+		if has, err := k.Hosts.Has(ctx, vm.HostId); err != nil || !has {
+			return true, fmt.Errorf("vm %d placed on missing host %q", id, vm.HostId)
+		}
+		if has, err := k.VMsByHost.Has(ctx, collections.Join(vm.HostId, id)); err != nil || !has {
+			return true, fmt.Errorf("vm %d not in VMsByHost(%s)", id, vm.HostId)
+		}
+		sums[vm.HostId] = sums[vm.HostId].Add(vm.Resources)
+		counts[vm.HostId]++
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	indexed := 0
+	err = k.Hosts.Walk(ctx, nil, func(id string, h types.Host) (bool, error) {
+		if !h.Allocated.Fits(h.Capacity) {
+			return true, fmt.Errorf("host %s allocated %s > capacity %s", id, h.Allocated.Describe(), h.Capacity.Describe())
+		}
+		if sums[id] != h.Allocated || counts[id] != h.VmCount {
+			return true, fmt.Errorf("host %s allocated %s/%d != Σ VMs %s/%d", id, h.Allocated.Describe(), h.VmCount, sums[id].Describe(), counts[id])
+		}
+		if h.Status == types.HOST_STATUS_ACTIVE {
+			for _, s := range types.HostScopes(h) {
+				has, err := k.HostIndex.Has(ctx, collections.Join3(s, h.Free().CpuMillis, id))
+				if err != nil || !has {
+					return true, fmt.Errorf("host %s missing from index scope %q", id, s)
+				}
+				indexed++
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	total := 0
+	if err := k.HostIndex.Walk(ctx, nil, func(collections.Triple[string, uint64, string]) (bool, error) {
+		total++
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if total != indexed {
+		return fmt.Errorf("placement index has %d entries, expected %d", total, indexed)
+	}
+	var prev *types.AuditEntry
+	return k.Audit.Walk(ctx, nil, func(seq uint64, e types.AuditEntry) (bool, error) {
+		if e.Seq != seq {
+			return true, fmt.Errorf("audit key %d holds seq %d", seq, e.Seq)
+		}
+		if prev != nil && (e.Height < prev.Height || e.TimeUnixNs < prev.TimeUnixNs) {
+			return true, fmt.Errorf("audit seq %d goes back in height/time", seq)
+		}
+		prev = &e
+		return false, nil
+	})
+}

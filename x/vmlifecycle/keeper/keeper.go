@@ -1,0 +1,336 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	corestore "cosmossdk.io/core/store"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/novacron/novacron/x/vmlifecycle/types"
+)
+
+// Keeper stores hosts, VMs, the placement index, the audit log and placement explanations.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	authority    string
+	latency      types.LatencyProvider
+
+	Schema collections.Schema
+	Params collections.Item[types.Params]
+
+	Hosts collections.Map[string, types.Host]
+	// HostIndex holds (scope, free cpu_millis, host id) for every ACTIVE host; see types.HostScopes.
+	HostIndex       collections.KeySet[collections.Triple[string, uint64, string]]
+	HostsByOperator collections.KeySet[collections.Pair[sdk.AccAddress, string]]
+	// RegionHosts counts registered hosts per region (the known regions).
+	RegionHosts collections.Map[string, uint64]
+
+	NextVMID   collections.Sequence
+	VMs        collections.Map[uint64, types.VM]
+	VMByName   collections.Map[collections.Pair[sdk.AccAddress, string], uint64]
+	VMsByOwner collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	VMsByHost  collections.KeySet[collections.Pair[string, uint64]]
+	// GroupOnHost counts VMs of (owner, anti-affinity group) on a host.
+	GroupOnHost collections.Map[collections.Triple[sdk.AccAddress, string, string], uint64]
+	// OwnerOnHost counts VMs of an owner on a host (the scheduler's spread term).
+	OwnerOnHost collections.Map[collections.Pair[string, sdk.AccAddress], uint64]
+
+	AuditSeq    collections.Sequence
+	Audit       collections.Map[uint64, types.AuditEntry]
+	AuditByVM   collections.KeySet[collections.Pair[uint64, uint64]]
+	AuditByHost collections.KeySet[collections.Pair[string, uint64]]
+
+	Explanations collections.Map[uint64, types.Explanation]
+
+	DrainQueue   collections.KeySet[string]
+	DrainCursor  collections.Map[string, uint64]
+	PendingQueue collections.KeySet[collections.Pair[int64, uint64]]
+}
+
+// NewKeeper builds the keeper; authority is the x/gov module address. Latency comes from the
+// params table until SetLatencyProvider installs x/orbit's keeper.
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac address.Codec, authority string) Keeper {
+	sb := collections.NewSchemaBuilder(storeService)
+	k := Keeper{
+		cdc:          cdc,
+		addressCodec: ac,
+		authority:    authority,
+		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Hosts:        collections.NewMap(sb, types.HostsKey, "hosts", collections.StringKey, codec.CollValue[types.Host](cdc)),
+		HostIndex: collections.NewKeySet(sb, types.HostIndexKey, "host_index",
+			collections.TripleKeyCodec(collections.StringKey, collections.Uint64Key, collections.StringKey)),
+		HostsByOperator: collections.NewKeySet(sb, types.HostsByOperKey, "hosts_by_operator",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey)),
+		RegionHosts: collections.NewMap(sb, types.RegionHostsKey, "region_hosts", collections.StringKey, collections.Uint64Value),
+		NextVMID:    collections.NewSequence(sb, types.NextVMIDKey, "next_vm_id"),
+		VMs:         collections.NewMap(sb, types.VMsKey, "vms", collections.Uint64Key, codec.CollValue[types.VM](cdc)),
+		VMByName: collections.NewMap(sb, types.VMByNameKey, "vm_by_name",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), collections.Uint64Value),
+		VMsByOwner: collections.NewKeySet(sb, types.VMsByOwnerKey, "vms_by_owner",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		VMsByHost: collections.NewKeySet(sb, types.VMsByHostKey, "vms_by_host",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		GroupOnHost: collections.NewMap(sb, types.GroupOnHostKey, "group_on_host",
+			collections.TripleKeyCodec(sdk.AccAddressKey, collections.StringKey, collections.StringKey), collections.Uint64Value),
+		OwnerOnHost: collections.NewMap(sb, types.OwnerOnHostKey, "owner_on_host",
+			collections.PairKeyCodec(collections.StringKey, sdk.AccAddressKey), collections.Uint64Value),
+		AuditSeq: collections.NewSequence(sb, types.AuditSeqKey, "audit_seq"),
+		Audit:    collections.NewMap(sb, types.AuditKey, "audit", collections.Uint64Key, codec.CollValue[types.AuditEntry](cdc)),
+		AuditByVM: collections.NewKeySet(sb, types.AuditByVMKey, "audit_by_vm",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
+		AuditByHost: collections.NewKeySet(sb, types.AuditByHostKey, "audit_by_host",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		Explanations: collections.NewMap(sb, types.ExplanationsKey, "explanations", collections.Uint64Key, codec.CollValue[types.Explanation](cdc)),
+		DrainQueue:   collections.NewKeySet(sb, types.DrainQueueKey, "drain_queue", collections.StringKey),
+		DrainCursor:  collections.NewMap(sb, types.DrainCursorKey, "drain_cursor", collections.StringKey, collections.Uint64Value),
+		PendingQueue: collections.NewKeySet(sb, types.PendingQueueKey, "pending_queue",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	k.latency = ParamsLatency{k: &k.Params}
+	return k
+}
+
+// SetLatencyProvider replaces the params latency table (x/orbit will call this when wired).
+func (k *Keeper) SetLatencyProvider(lp types.LatencyProvider) { k.latency = lp }
+
+// Authority is the governance address.
+func (k Keeper) Authority() string { return k.authority }
+
+// AddressCodec parses account addresses.
+func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+// ParamsLatency implements types.LatencyProvider from Params.RegionLatencies.
+type ParamsLatency struct{ k *collections.Item[types.Params] }
+
+func (pl ParamsLatency) LatencyUs(ctx context.Context, from, to string) (int64, bool) {
+	p, err := pl.k.Get(ctx)
+	if err != nil {
+		return 0, false
+	}
+	return p.TableLatencyUs(from, to)
+}
+
+// canonical parses a bech32 address and returns its bytes and canonical string.
+func (k Keeper) canonical(s string) (sdk.AccAddress, string, error) {
+	bz, err := k.addressCodec.StringToBytes(s)
+	if err != nil || len(bz) == 0 {
+		return nil, "", fmt.Errorf("address %q: %v", s, err)
+	}
+	str, err := k.addressCodec.BytesToString(bz)
+	if err != nil {
+		return nil, "", err
+	}
+	return sdk.AccAddress(bz), str, nil
+}
+
+// getHost returns the host or ErrHostNotFound.
+func (k Keeper) getHost(ctx context.Context, id string) (types.Host, error) {
+	h, err := k.Hosts.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return h, types.ErrHostNotFound.Wrapf("host %q", id)
+	}
+	return h, err
+}
+
+// getVM returns the VM or ErrVMNotFound.
+func (k Keeper) getVM(ctx context.Context, id uint64) (types.VM, error) {
+	vm, err := k.VMs.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return vm, types.ErrVMNotFound.Wrapf("vm %d", id)
+	}
+	return vm, err
+}
+
+func (k Keeper) indexHost(ctx context.Context, h types.Host, add bool) error {
+	if h.Status != types.HOST_STATUS_ACTIVE {
+		return nil
+	}
+	free := h.Free().CpuMillis
+	for _, s := range types.HostScopes(h) {
+		key := collections.Join3(s, free, h.Id)
+		var err error
+		if add {
+			err = k.HostIndex.Set(ctx, key)
+		} else {
+			err = k.HostIndex.Remove(ctx, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeHost stores h and moves its placement-index entries from old (nil for a new host).
+func (k Keeper) writeHost(ctx context.Context, old *types.Host, h types.Host) error {
+	if old != nil {
+		if err := k.indexHost(ctx, *old, false); err != nil {
+			return err
+		}
+	}
+	if err := k.indexHost(ctx, h, true); err != nil {
+		return err
+	}
+	return k.Hosts.Set(ctx, h.Id, h)
+}
+
+func addCount[K any](ctx context.Context, m collections.Map[K, uint64], key K, delta int) error {
+	n, err := m.Get(ctx, key)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	if delta < 0 {
+		if n == 0 {
+			return fmt.Errorf("vmlifecycle: counter underflow")
+		}
+		n--
+		if n == 0 {
+			return m.Remove(ctx, key)
+		}
+	} else {
+		n++
+	}
+	return m.Set(ctx, key, n)
+}
+
+// attach puts vm on host h (capacity already checked) and updates every index.
+func (k Keeper) attach(ctx context.Context, vm *types.VM, h types.Host) error {
+	owner, _, err := k.canonical(vm.Owner)
+	if err != nil {
+		return err
+	}
+	old := h
+	h.Allocated = h.Allocated.Add(vm.Resources)
+	h.VmCount++
+	if err := k.writeHost(ctx, &old, h); err != nil {
+		return err
+	}
+	vm.HostId = h.Id
+	if err := k.VMsByHost.Set(ctx, collections.Join(h.Id, vm.Id)); err != nil {
+		return err
+	}
+	if g := vm.Constraints.AntiAffinityGroup; g != "" {
+		if err := addCount(ctx, k.GroupOnHost, collections.Join3(owner, g, h.Id), +1); err != nil {
+			return err
+		}
+	}
+	return addCount(ctx, k.OwnerOnHost, collections.Join(h.Id, owner), +1)
+}
+
+// detach removes vm from its host and frees its resources.
+func (k Keeper) detach(ctx context.Context, vm *types.VM) error {
+	if vm.HostId == "" {
+		return nil
+	}
+	owner, _, err := k.canonical(vm.Owner)
+	if err != nil {
+		return err
+	}
+	h, err := k.getHost(ctx, vm.HostId)
+	if err != nil {
+		return err
+	}
+	old := h
+	h.Allocated = h.Allocated.Sub(vm.Resources)
+	h.VmCount--
+	if err := k.writeHost(ctx, &old, h); err != nil {
+		return err
+	}
+	if err := k.VMsByHost.Remove(ctx, collections.Join(h.Id, vm.Id)); err != nil {
+		return err
+	}
+	if g := vm.Constraints.AntiAffinityGroup; g != "" {
+		if err := addCount(ctx, k.GroupOnHost, collections.Join3(owner, g, h.Id), -1); err != nil {
+			return err
+		}
+	}
+	vm.HostId = ""
+	return addCount(ctx, k.OwnerOnHost, collections.Join(h.Id, owner), -1)
+}
+
+// appendAudit appends an immutable audit entry (seq is assigned here) and indexes it.
+func (k Keeper) appendAudit(ctx context.Context, e types.AuditEntry) (uint64, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	seq, err := k.AuditSeq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if seq == 0 { // seqs start at 1
+		if seq, err = k.AuditSeq.Next(ctx); err != nil {
+			return 0, err
+		}
+	}
+	e.Seq = seq
+	e.Height = sdkCtx.BlockHeight()
+	e.TimeUnixNs = sdkCtx.BlockTime().UnixNano()
+	if err := k.Audit.Set(ctx, seq, e); err != nil {
+		return 0, err
+	}
+	if e.VmId != 0 {
+		if err := k.AuditByVM.Set(ctx, collections.Join(e.VmId, seq)); err != nil {
+			return 0, err
+		}
+	}
+	for _, h := range []string{e.HostId, e.PrevHostId} {
+		if h != "" {
+			if err := k.AuditByHost.Set(ctx, collections.Join(h, seq)); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return seq, nil
+}
+
+// hostAudit records a host-level event (no VM).
+func (k Keeper) hostAudit(ctx context.Context, hostID, actor, reason string) error {
+	_, err := k.appendAudit(ctx, types.AuditEntry{HostId: hostID, Actor: actor, Reason: reason})
+	return err
+}
+
+// transition moves vm to state `to` through the table, stores it, audits and emits an event.
+// prevHost is the host the VM left (migrations) or "".
+func (k Keeper) transition(ctx context.Context, vm *types.VM, to types.VMState, actor, reason, prevHost string) error {
+	if err := types.CheckTransition(vm.State, to); err != nil {
+		return err
+	}
+	return k.record(ctx, vm, to, actor, reason, prevHost)
+}
+
+// record stores vm in state `to` and audits the change without consulting the table (creation, resize).
+func (k Keeper) record(ctx context.Context, vm *types.VM, to types.VMState, actor, reason, prevHost string) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	from := vm.State
+	vm.State = to
+	vm.UpdatedHeight = sdkCtx.BlockHeight()
+	if err := k.VMs.Set(ctx, vm.Id, *vm); err != nil {
+		return err
+	}
+	seq, err := k.appendAudit(ctx, types.AuditEntry{
+		Actor: actor, VmId: vm.Id, HostId: vm.HostId, PrevState: from, NewState: to, Reason: reason, PrevHostId: prevHost,
+	})
+	if err != nil {
+		return err
+	}
+	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeVMStateChanged,
+		sdk.NewAttribute(types.AttributeKeyVMID, fmt.Sprint(vm.Id)),
+		sdk.NewAttribute(types.AttributeKeyPrevState, from.String()),
+		sdk.NewAttribute(types.AttributeKeyNewState, to.String()),
+		sdk.NewAttribute(types.AttributeKeyHostID, vm.HostId),
+		sdk.NewAttribute(types.AttributeKeyPrevHostID, prevHost),
+		sdk.NewAttribute(types.AttributeKeyActor, actor),
+		sdk.NewAttribute(types.AttributeKeyReason, reason),
+		sdk.NewAttribute(types.AttributeKeyAuditSeq, fmt.Sprint(seq))))
+	return nil
+}

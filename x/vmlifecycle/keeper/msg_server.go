@@ -1,0 +1,515 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	"github.com/novacron/novacron/x/vmlifecycle/types"
+)
+
+type msgServer struct{ Keeper }
+
+// NewMsgServerImpl returns the Msg service of x/vmlifecycle.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k} }
+
+var _ types.MsgServer = msgServer{}
+
+// Fixed gas charged before any work of a VM or host message (the scheduler charges per candidate on top).
+const (
+	GasPerHostMsg = 5_000
+	GasPerVMMsg   = 5_000
+)
+
+func (m msgServer) signer(s string) (sdk.AccAddress, string, error) {
+	a, str, err := m.canonical(s)
+	if err != nil {
+		return nil, "", sdkerrors.ErrInvalidAddress.Wrap(err.Error())
+	}
+	return a, str, nil
+}
+
+func emit(ctx context.Context, typ string, attrs ...string) {
+	ev := sdk.NewEvent(typ)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		ev = ev.AppendAttributes(sdk.NewAttribute(attrs[i], attrs[i+1]))
+	}
+	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(ev)
+}
+
+func validateHostFields(p types.Params, id, region string, lat, lon int64, capacity types.Resources, labels []types.Label) error {
+	if err := types.ValidateHostID(id); err != nil {
+		return err
+	}
+	if err := types.ValidateRegion(region); err != nil {
+		return err
+	}
+	if err := types.ValidateLocation(lat, lon); err != nil {
+		return err
+	}
+	if err := types.ValidateResources(capacity, p.MaxHostCapacity, "host capacity"); err != nil {
+		return err
+	}
+	return types.ValidateLabels(labels, p.MaxLabels)
+}
+
+// ownedHost loads a host and checks that signer operates it.
+func (m msgServer) ownedHost(ctx context.Context, signer, id string) (types.Host, error) {
+	h, err := m.getHost(ctx, id)
+	if err != nil {
+		return h, err
+	}
+	if h.Operator != signer {
+		return h, types.ErrNotHostOperator.Wrapf("host %s is operated by %s, not %s", id, h.Operator, signer)
+	}
+	return h, nil
+}
+
+func (m msgServer) RegisterHost(ctx context.Context, msg *types.MsgRegisterHost) (*types.MsgRegisterHostResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
+	op, opStr, err := m.signer(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.IsHostOperator(opStr) {
+		return nil, types.ErrOperatorNotAllowed.Wrap(opStr)
+	}
+	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels); err != nil {
+		return nil, err
+	}
+	if has, err := m.Hosts.Has(ctx, msg.HostId); err != nil {
+		return nil, err
+	} else if has {
+		return nil, types.ErrHostExists.Wrap(msg.HostId)
+	}
+	h := types.Host{
+		Id: msg.HostId, Operator: opStr, Region: msg.Region, LatUdeg: msg.LatUdeg, LonUdeg: msg.LonUdeg,
+		Capacity: msg.Capacity, Labels: msg.Labels, Status: types.HOST_STATUS_ACTIVE,
+		RegisteredHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+	}
+	if err := m.writeHost(ctx, nil, h); err != nil {
+		return nil, err
+	}
+	if err := m.HostsByOperator.Set(ctx, collections.Join(op, h.Id)); err != nil {
+		return nil, err
+	}
+	if err := addCount(ctx, m.RegionHosts, h.Region, +1); err != nil {
+		return nil, err
+	}
+	if err := m.hostAudit(ctx, h.Id, opStr, "host registered in "+h.Region); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeHostRegistered, types.AttributeKeyHostID, h.Id, types.AttributeKeyOperator, opStr, types.AttributeKeyRegion, h.Region)
+	return &types.MsgRegisterHostResponse{}, nil
+}
+
+func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*types.MsgUpdateHostResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
+	_, opStr, err := m.signer(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels); err != nil {
+		return nil, err
+	}
+	h, err := m.ownedHost(ctx, opStr, msg.HostId)
+	if err != nil {
+		return nil, err
+	}
+	if !h.Allocated.Fits(msg.Capacity) {
+		return nil, types.ErrInsufficientCapacity.Wrapf("new capacity %s below allocated %s", msg.Capacity.Describe(), h.Allocated.Describe())
+	}
+	if msg.Region != h.Region && h.VmCount > 0 {
+		return nil, types.ErrHostNotEmpty.Wrapf("region change with %d VMs on host", h.VmCount)
+	}
+	old := h
+	h.Region, h.LatUdeg, h.LonUdeg, h.Capacity, h.Labels = msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels
+	if err := m.writeHost(ctx, &old, h); err != nil {
+		return nil, err
+	}
+	if old.Region != h.Region {
+		if err := addCount(ctx, m.RegionHosts, old.Region, -1); err != nil {
+			return nil, err
+		}
+		if err := addCount(ctx, m.RegionHosts, h.Region, +1); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.hostAudit(ctx, h.Id, opStr, "host updated"); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeHostUpdated, types.AttributeKeyHostID, h.Id, types.AttributeKeyOperator, opStr)
+	return &types.MsgUpdateHostResponse{}, nil
+}
+
+func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*types.MsgDrainHostResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
+	_, opStr, err := m.signer(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Reason) > types.MaxReasonLen {
+		return nil, types.ErrInvalidHost.Wrapf("reason longer than %d bytes", types.MaxReasonLen)
+	}
+	h, err := m.ownedHost(ctx, opStr, msg.HostId)
+	if err != nil {
+		return nil, err
+	}
+	if h.Status == types.HOST_STATUS_DRAINING {
+		return nil, types.ErrHostDraining.Wrap(h.Id)
+	}
+	old := h
+	h.Status = types.HOST_STATUS_DRAINING
+	if err := m.writeHost(ctx, &old, h); err != nil {
+		return nil, err
+	}
+	if err := m.DrainQueue.Set(ctx, h.Id); err != nil {
+		return nil, err
+	}
+	if err := m.hostAudit(ctx, h.Id, opStr, "drain: "+msg.Reason); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeHostDraining, types.AttributeKeyHostID, h.Id, types.AttributeKeyReason, msg.Reason)
+	return &types.MsgDrainHostResponse{}, nil
+}
+
+func (m msgServer) DeregisterHost(ctx context.Context, msg *types.MsgDeregisterHost) (*types.MsgDeregisterHostResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
+	op, opStr, err := m.signer(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	h, err := m.ownedHost(ctx, opStr, msg.HostId)
+	if err != nil {
+		return nil, err
+	}
+	if h.VmCount > 0 {
+		return nil, types.ErrHostNotEmpty.Wrapf("%d VMs on host %s", h.VmCount, h.Id)
+	}
+	if err := m.indexHost(ctx, h, false); err != nil {
+		return nil, err
+	}
+	if err := m.Hosts.Remove(ctx, h.Id); err != nil {
+		return nil, err
+	}
+	if err := m.HostsByOperator.Remove(ctx, collections.Join(op, h.Id)); err != nil {
+		return nil, err
+	}
+	if err := addCount(ctx, m.RegionHosts, h.Region, -1); err != nil {
+		return nil, err
+	}
+	if err := m.DrainQueue.Remove(ctx, h.Id); err != nil {
+		return nil, err
+	}
+	if err := m.DrainCursor.Remove(ctx, h.Id); err != nil {
+		return nil, err
+	}
+	if err := m.hostAudit(ctx, h.Id, opStr, "host deregistered"); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeHostDeregistered, types.AttributeKeyHostID, h.Id, types.AttributeKeyOperator, opStr)
+	return &types.MsgDeregisterHostResponse{}, nil
+}
+
+// replicaNames returns the names MsgCreateVM will use.
+func replicaNames(name string, n uint32) []string {
+	if n <= 1 {
+		return []string{name}
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s-%d", name, i)
+	}
+	return out
+}
+
+func (m msgServer) CreateVM(ctx context.Context, msg *types.MsgCreateVM) (*types.MsgCreateVMResponse, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	owner, ownerStr, err := m.signer(msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if msg.Replicas > p.MaxReplicas {
+		return nil, types.ErrInvalidReplicas.Wrapf("%d > max %d", msg.Replicas, p.MaxReplicas)
+	}
+	n := max(msg.Replicas, 1)
+	sdkCtx.GasMeter().ConsumeGas(GasPerVMMsg*uint64(n), "vmlifecycle create")
+	if err := types.ValidateName(msg.Name); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateCID(msg.ImageCid); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateResources(msg.Resources, p.MaxVmResources, "vm resources"); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateConstraints(msg.Constraints, p.MaxLabels); err != nil {
+		return nil, err
+	}
+	names := replicaNames(msg.Name, n)
+	for _, name := range names {
+		if err := types.ValidateName(name); err != nil {
+			return nil, err
+		}
+		if has, err := m.VMByName.Has(ctx, collections.Join(owner, name)); err != nil {
+			return nil, err
+		} else if has {
+			return nil, types.ErrDuplicateName.Wrapf("%s already has a VM named %q", ownerStr, name)
+		}
+	}
+	resp := &types.MsgCreateVMResponse{}
+	var first uint64
+	for i, name := range names {
+		id, err := m.NextVMID.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if id == 0 { // ids start at 1
+			if id, err = m.NextVMID.Next(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if i == 0 {
+			first = id
+		}
+		vm := types.VM{
+			Id: id, Owner: ownerStr, Name: name, ImageCid: msg.ImageCid, Resources: msg.Resources,
+			Constraints: msg.Constraints, ReplicaIndex: uint32(i), ReplicaOf: first,
+			CreatedHeight: sdkCtx.BlockHeight(),
+		}
+		if err := m.VMByName.Set(ctx, collections.Join(owner, name), id); err != nil {
+			return nil, err
+		}
+		if err := m.VMsByOwner.Set(ctx, collections.Join(owner, id)); err != nil {
+			return nil, err
+		}
+		if err := m.record(ctx, &vm, types.VM_STATE_PENDING, ownerStr, "created", ""); err != nil {
+			return nil, err
+		}
+		emit(ctx, types.EventTypeVMCreated, types.AttributeKeyVMID, fmt.Sprint(id), types.AttributeKeyOwner, ownerStr, types.AttributeKeyName, name)
+		if err := m.tryPlace(ctx, p, &vm, owner, ownerStr, "create"); err != nil {
+			return nil, err
+		}
+		resp.VmIds = append(resp.VmIds, id)
+		resp.HostIds = append(resp.HostIds, vm.HostId)
+	}
+	return resp, nil
+}
+
+// ownedVM loads a VM and checks that signer owns it.
+func (m msgServer) ownedVM(ctx context.Context, ownerStr string, id uint64) (types.VM, error) {
+	vm, err := m.getVM(ctx, id)
+	if err != nil {
+		return vm, err
+	}
+	if vm.Owner != ownerStr {
+		return vm, types.ErrNotVMOwner.Wrapf("vm %d", id)
+	}
+	return vm, nil
+}
+
+func (m msgServer) StartVM(ctx context.Context, msg *types.MsgStartVM) (*types.MsgStartVMResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
+	_, ownerStr, err := m.signer(msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.transition(ctx, &vm, types.VM_STATE_SCHEDULED, ownerStr, "start", ""); err != nil {
+		return nil, err
+	}
+	return &types.MsgStartVMResponse{}, nil
+}
+
+func (m msgServer) StopVM(ctx context.Context, msg *types.MsgStopVM) (*types.MsgStopVMResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
+	_, ownerStr, err := m.signer(msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.transition(ctx, &vm, types.VM_STATE_STOPPING, ownerStr, "stop", ""); err != nil {
+		return nil, err
+	}
+	return &types.MsgStopVMResponse{}, nil
+}
+
+func (m msgServer) ResizeVM(ctx context.Context, msg *types.MsgResizeVM) (*types.MsgResizeVMResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
+	_, ownerStr, err := m.signer(msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateResources(msg.Resources, p.MaxVmResources, "vm resources"); err != nil {
+		return nil, err
+	}
+	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
+	if err != nil {
+		return nil, err
+	}
+	switch vm.State {
+	case types.VM_STATE_DELETED, types.VM_STATE_MIGRATING, types.VM_STATE_STOPPING:
+		return nil, types.ErrIllegalTransition.Wrapf("cannot resize a %s VM", vm.State)
+	}
+	oldRes := vm.Resources
+	if vm.HostId != "" {
+		h, err := m.getHost(ctx, vm.HostId)
+		if err != nil {
+			return nil, err
+		}
+		if !msg.Resources.Fits(h.Free().Add(oldRes)) {
+			return nil, types.ErrInsufficientCapacity.Wrapf("host %s has %s free besides the VM, resize needs %s",
+				h.Id, h.Free().Describe(), msg.Resources.Describe())
+		}
+		old := h
+		h.Allocated = h.Allocated.Sub(oldRes).Add(msg.Resources)
+		if err := m.writeHost(ctx, &old, h); err != nil {
+			return nil, err
+		}
+	}
+	vm.Resources = msg.Resources
+	reason := fmt.Sprintf("resize %s → %s", oldRes.Describe(), msg.Resources.Describe())
+	if err := m.record(ctx, &vm, vm.State, ownerStr, reason, ""); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeVMResized, types.AttributeKeyVMID, fmt.Sprint(vm.Id), types.AttributeKeyReason, reason)
+	return &types.MsgResizeVMResponse{}, nil
+}
+
+func (m msgServer) MigrateVM(ctx context.Context, msg *types.MsgMigrateVM) (*types.MsgMigrateVMResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
+	_, ownerStr, err := m.signer(msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	if msg.TargetHostId != "" && msg.NearestRegion != "" {
+		return nil, types.ErrInvalidMigration.Wrap("set target_host_id or nearest_region, not both")
+	}
+	if msg.TargetHostId != "" {
+		if err := types.ValidateHostID(msg.TargetHostId); err != nil {
+			return nil, types.ErrInvalidMigration.Wrap(err.Error())
+		}
+	}
+	if msg.NearestRegion != "" {
+		if err := types.ValidateRegion(msg.NearestRegion); err != nil {
+			return nil, types.ErrInvalidMigration.Wrap(err.Error())
+		}
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
+	if err != nil {
+		return nil, err
+	}
+	if msg.TargetHostId != "" && msg.TargetHostId == vm.HostId {
+		return nil, types.ErrInvalidMigration.Wrapf("vm %d already on %s", vm.Id, vm.HostId)
+	}
+	host, _, err := m.migrate(ctx, p, &vm, msg.TargetHostId, msg.NearestRegion, ownerStr, "migrate")
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgMigrateVMResponse{HostId: host}, nil
+}
+
+func (m msgServer) DeleteVM(ctx context.Context, msg *types.MsgDeleteVM) (*types.MsgDeleteVMResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
+	owner, ownerStr, err := m.signer(msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.CheckTransition(vm.State, types.VM_STATE_DELETED); err != nil {
+		return nil, err
+	}
+	prev := vm.HostId
+	if err := m.detach(ctx, &vm); err != nil {
+		return nil, err
+	}
+	if err := m.VMByName.Remove(ctx, collections.Join(owner, vm.Name)); err != nil {
+		return nil, err
+	}
+	if err := m.transition(ctx, &vm, types.VM_STATE_DELETED, ownerStr, "delete", prev); err != nil {
+		return nil, err
+	}
+	return &types.MsgDeleteVMResponse{}, nil
+}
+
+func (m msgServer) ReportVMStatus(ctx context.Context, msg *types.MsgReportVMStatus) (*types.MsgReportVMStatusResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
+	_, opStr, err := m.signer(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if !types.IsReportable(msg.Status) {
+		return nil, types.ErrInvalidStatusReport.Wrapf("status %s: want RUNNING, STOPPED or FAILED", msg.Status)
+	}
+	if len(msg.Reason) > types.MaxReasonLen {
+		return nil, types.ErrInvalidStatusReport.Wrapf("reason longer than %d bytes", types.MaxReasonLen)
+	}
+	vm, err := m.getVM(ctx, msg.VmId)
+	if err != nil {
+		return nil, err
+	}
+	if vm.HostId == "" {
+		return nil, types.ErrInvalidStatusReport.Wrapf("vm %d is %s and on no host", vm.Id, vm.State)
+	}
+	if _, err := m.ownedHost(ctx, opStr, vm.HostId); err != nil {
+		return nil, err
+	}
+	reason := "host report"
+	if msg.Reason != "" {
+		reason += ": " + msg.Reason
+	}
+	if err := m.transition(ctx, &vm, msg.Status, opStr, reason, ""); err != nil {
+		return nil, err
+	}
+	return &types.MsgReportVMStatusResponse{}, nil
+}
+
+func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), m.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	if err := msg.Params.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	if err := m.Params.Set(ctx, msg.Params); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeParamsUpdated, types.AttributeKeyActor, msg.Authority)
+	return &types.MsgUpdateParamsResponse{}, nil
+}
+
+var _ = errors.Is

@@ -1,0 +1,109 @@
+package types
+
+import (
+	"cosmossdk.io/core/address"
+)
+
+// DefaultGenesis has the default params and no hosts or VMs.
+func DefaultGenesis() *GenesisState {
+	return &GenesisState{Params: DefaultParams(), NextVmId: 1, NextAuditSeq: 1}
+}
+
+// Validate checks ids, references and that every host's allocation is exactly the sum of its VMs.
+func (gs GenesisState) Validate(ac address.Codec) error {
+	if err := gs.Params.Validate(ac); err != nil {
+		return err
+	}
+	hosts := make(map[string]Host, len(gs.Hosts))
+	for _, h := range gs.Hosts {
+		if err := ValidateHostID(h.Id); err != nil {
+			return ErrInvalidGenesis.Wrap(err.Error())
+		}
+		if err := ValidateRegion(h.Region); err != nil {
+			return ErrInvalidGenesis.Wrap(err.Error())
+		}
+		if _, dup := hosts[h.Id]; dup {
+			return ErrInvalidGenesis.Wrapf("duplicate host %s", h.Id)
+		}
+		if _, err := ac.StringToBytes(h.Operator); err != nil {
+			return ErrInvalidGenesis.Wrapf("host %s operator %q: %v", h.Id, h.Operator, err)
+		}
+		if h.Status != HOST_STATUS_ACTIVE && h.Status != HOST_STATUS_DRAINING {
+			return ErrInvalidGenesis.Wrapf("host %s status %s", h.Id, h.Status)
+		}
+		if !h.Allocated.Fits(h.Capacity) {
+			return ErrInvalidGenesis.Wrapf("host %s allocated %s > capacity %s", h.Id, h.Allocated.Describe(), h.Capacity.Describe())
+		}
+		if err := ValidateLabels(h.Labels, gs.Params.MaxLabels); err != nil {
+			return ErrInvalidGenesis.Wrap(err.Error())
+		}
+		hosts[h.Id] = h
+	}
+	sums := make(map[string]Resources, len(hosts))
+	counts := make(map[string]uint64, len(hosts))
+	vms := make(map[uint64]bool, len(gs.Vms))
+	names := make(map[string]bool, len(gs.Vms))
+	for _, vm := range gs.Vms {
+		if vm.Id == 0 || vm.Id >= gs.NextVmId {
+			return ErrInvalidGenesis.Wrapf("vm id %d outside [1, next_vm_id=%d)", vm.Id, gs.NextVmId)
+		}
+		if vms[vm.Id] {
+			return ErrInvalidGenesis.Wrapf("duplicate vm id %d", vm.Id)
+		}
+		vms[vm.Id] = true
+		if _, err := ac.StringToBytes(vm.Owner); err != nil {
+			return ErrInvalidGenesis.Wrapf("vm %d owner %q: %v", vm.Id, vm.Owner, err)
+		}
+		if vm.State == VM_STATE_UNSPECIFIED {
+			return ErrInvalidGenesis.Wrapf("vm %d has no state", vm.Id)
+		}
+		if vm.State != VM_STATE_DELETED {
+			key := vm.Owner + "/" + vm.Name
+			if names[key] {
+				return ErrInvalidGenesis.Wrapf("duplicate vm name %s", key)
+			}
+			names[key] = true
+		}
+		if Placed(vm.State) {
+			if _, ok := hosts[vm.HostId]; !ok {
+				return ErrInvalidGenesis.Wrapf("vm %d placed on unknown host %q", vm.Id, vm.HostId)
+			}
+			sums[vm.HostId] = sums[vm.HostId].Add(vm.Resources)
+			counts[vm.HostId]++
+		} else if vm.HostId != "" {
+			return ErrInvalidGenesis.Wrapf("vm %d is %s but names host %s", vm.Id, vm.State, vm.HostId)
+		}
+	}
+	for _, h := range gs.Hosts {
+		if sums[h.Id] != h.Allocated || counts[h.Id] != h.VmCount {
+			return ErrInvalidGenesis.Wrapf("host %s allocation %s/%d VMs != sum of its VMs %s/%d",
+				h.Id, h.Allocated.Describe(), h.VmCount, sums[h.Id].Describe(), counts[h.Id])
+		}
+	}
+	var prev AuditEntry
+	for i, e := range gs.AuditLog {
+		if e.Seq == 0 || e.Seq >= gs.NextAuditSeq {
+			return ErrInvalidGenesis.Wrapf("audit seq %d outside [1, next_audit_seq=%d)", e.Seq, gs.NextAuditSeq)
+		}
+		if i > 0 && (e.Seq <= prev.Seq || e.Height < prev.Height || e.TimeUnixNs < prev.TimeUnixNs) {
+			return ErrInvalidGenesis.Wrapf("audit log not monotonic at seq %d", e.Seq)
+		}
+		prev = e
+	}
+	for _, ex := range gs.Explanations {
+		if !vms[ex.VmId] {
+			return ErrInvalidGenesis.Wrapf("explanation for unknown vm %d", ex.VmId)
+		}
+	}
+	for _, p := range gs.Pending {
+		if !vms[p.VmId] {
+			return ErrInvalidGenesis.Wrapf("pending entry for unknown vm %d", p.VmId)
+		}
+	}
+	for _, c := range gs.DrainCursors {
+		if h, ok := hosts[c.HostId]; !ok || h.Status != HOST_STATUS_DRAINING {
+			return ErrInvalidGenesis.Wrapf("drain cursor for host %q that is not draining", c.HostId)
+		}
+	}
+	return nil
+}

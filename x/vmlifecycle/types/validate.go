@@ -1,0 +1,185 @@
+package types
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ipfs/go-cid"
+)
+
+// Syntax limits that do not depend on params.
+const (
+	MaxIDLen       = 64
+	MaxRegionLen   = 32
+	MaxLabelLen    = 63
+	MaxNameLen     = 63
+	MaxReasonLen   = 256
+	MaxCIDLen      = 128
+	MaxLatencyBnds = 8
+	MaxRegionsVM   = 16
+	MaxLatUdeg     = 90_000_000
+	MaxLonUdeg     = 180_000_000
+)
+
+// isToken reports whether s is 1..maxLen of [a-z0-9] with inner '-', '_' or '.'.
+func isToken(s string, maxLen int) bool {
+	if len(s) == 0 || len(s) > maxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '_' || c == '.') && i > 0 && i < len(s)-1:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ValidateHostID checks a host id: lowercase [a-z0-9._-], at most 64 bytes.
+func ValidateHostID(id string) error {
+	if !isToken(id, MaxIDLen) {
+		return ErrInvalidHost.Wrapf("host id %q: want 1..%d of [a-z0-9] with inner . _ -", id, MaxIDLen)
+	}
+	return nil
+}
+
+// ValidateRegion checks a region code such as "eu-west-1".
+func ValidateRegion(r string) error {
+	if !isToken(r, MaxRegionLen) {
+		return ErrInvalidHost.Wrapf("region %q: want 1..%d of [a-z0-9] with inner . _ -", r, MaxRegionLen)
+	}
+	return nil
+}
+
+// ValidateName checks a VM name.
+func ValidateName(n string) error {
+	if !isToken(n, MaxNameLen) {
+		return ErrInvalidName.Wrapf("name %q: want 1..%d of [a-z0-9] with inner . _ -", n, MaxNameLen)
+	}
+	return nil
+}
+
+// ValidateLabels checks syntax, count and that keys are strictly sorted (so a label set has one encoding).
+func ValidateLabels(ls []Label, maxLabels uint32) error {
+	if uint32(len(ls)) > maxLabels {
+		return ErrInvalidHost.Wrapf("%d labels > max %d", len(ls), maxLabels)
+	}
+	for i, l := range ls {
+		if !isToken(l.Key, MaxLabelLen) || (l.Value != "" && !isToken(l.Value, MaxLabelLen)) {
+			return ErrInvalidHost.Wrapf("label %q=%q: want [a-z0-9._-] up to %d bytes", l.Key, l.Value, MaxLabelLen)
+		}
+		if i > 0 && ls[i-1].Key >= l.Key {
+			return ErrInvalidHost.Wrapf("labels must be sorted by key without duplicates (%q after %q)", l.Key, ls[i-1].Key)
+		}
+	}
+	return nil
+}
+
+// ValidateLocation checks latitude/longitude in microdegrees.
+func ValidateLocation(lat, lon int64) error {
+	if lat < -MaxLatUdeg || lat > MaxLatUdeg || lon < -MaxLonUdeg || lon > MaxLonUdeg {
+		return ErrInvalidHost.Wrapf("location (%d, %d) µdeg out of range", lat, lon)
+	}
+	return nil
+}
+
+// ValidateCID parses an image CID (CIDv0 "Qm..." base58btc or CIDv1 in any multibase go-cid decodes).
+func ValidateCID(s string) error {
+	if s == "" || len(s) > MaxCIDLen || strings.TrimSpace(s) != s {
+		return ErrInvalidCID.Wrapf("%q: empty, too long or padded", s)
+	}
+	c, err := cid.Decode(s)
+	if err != nil {
+		return ErrInvalidCID.Wrapf("%q: %v", s, err)
+	}
+	if c.Version() != 0 && c.Version() != 1 {
+		return ErrInvalidCID.Wrapf("%q: CID version %d", s, c.Version())
+	}
+	return nil
+}
+
+// ValidateResources checks 0 < cpu, memory; everything within max.
+func ValidateResources(r, max Resources, what string) error {
+	if r.CpuMillis == 0 || r.MemoryMib == 0 {
+		return ErrInvalidResources.Wrapf("%s: cpu_millis and memory_mib must be positive", what)
+	}
+	if r.CpuMillis > max.CpuMillis || r.MemoryMib > max.MemoryMib || r.DiskGib > max.DiskGib || r.Gpus > max.Gpus {
+		return ErrInvalidResources.Wrapf("%s: %s exceeds max %s", what, r.Describe(), max.Describe())
+	}
+	return nil
+}
+
+// ValidateConstraints checks a VM's constraints syntactically.
+func ValidateConstraints(c Constraints, maxLabels uint32) error {
+	if len(c.AllowedRegions) > MaxRegionsVM {
+		return ErrInvalidConstraints.Wrapf("%d allowed regions > %d", len(c.AllowedRegions), MaxRegionsVM)
+	}
+	for i, r := range c.AllowedRegions {
+		if !isToken(r, MaxRegionLen) {
+			return ErrInvalidConstraints.Wrapf("allowed region %q", r)
+		}
+		if i > 0 && c.AllowedRegions[i-1] >= r {
+			return ErrInvalidConstraints.Wrap("allowed_regions must be sorted without duplicates")
+		}
+	}
+	if err := ValidateLabels(c.RequiredLabels, maxLabels); err != nil {
+		return ErrInvalidConstraints.Wrapf("required labels: %v", err)
+	}
+	if c.AntiAffinityGroup != "" && !isToken(c.AntiAffinityGroup, MaxNameLen) {
+		return ErrInvalidConstraints.Wrapf("anti-affinity group %q", c.AntiAffinityGroup)
+	}
+	if len(c.MaxLatency) > MaxLatencyBnds {
+		return ErrInvalidConstraints.Wrapf("%d latency bounds > %d", len(c.MaxLatency), MaxLatencyBnds)
+	}
+	for i, b := range c.MaxLatency {
+		if !isToken(b.Region, MaxRegionLen) || b.MaxUs <= 0 {
+			return ErrInvalidConstraints.Wrapf("latency bound %q <= %d µs", b.Region, b.MaxUs)
+		}
+		if i > 0 && c.MaxLatency[i-1].Region >= b.Region {
+			return ErrInvalidConstraints.Wrap("max_latency must be sorted by region without duplicates")
+		}
+	}
+	return nil
+}
+
+// HasLabels reports whether have (sorted) contains every label of want (sorted).
+func HasLabels(have, want []Label) (Label, bool) {
+	i := 0
+	for _, w := range want {
+		for i < len(have) && have[i].Key < w.Key {
+			i++
+		}
+		if i == len(have) || have[i].Key != w.Key || have[i].Value != w.Value {
+			return w, false
+		}
+	}
+	return Label{}, true
+}
+
+// Add returns r + o.
+func (r Resources) Add(o Resources) Resources {
+	return Resources{CpuMillis: r.CpuMillis + o.CpuMillis, MemoryMib: r.MemoryMib + o.MemoryMib,
+		DiskGib: r.DiskGib + o.DiskGib, Gpus: r.Gpus + o.Gpus}
+}
+
+// Sub returns r - o; the caller guarantees o ≤ r.
+func (r Resources) Sub(o Resources) Resources {
+	return Resources{CpuMillis: r.CpuMillis - o.CpuMillis, MemoryMib: r.MemoryMib - o.MemoryMib,
+		DiskGib: r.DiskGib - o.DiskGib, Gpus: r.Gpus - o.Gpus}
+}
+
+// Fits reports whether r ≤ o in every dimension.
+func (r Resources) Fits(o Resources) bool {
+	return r.CpuMillis <= o.CpuMillis && r.MemoryMib <= o.MemoryMib && r.DiskGib <= o.DiskGib && r.Gpus <= o.Gpus
+}
+
+// Free is the unallocated part of a host.
+func (h Host) Free() Resources { return h.Capacity.Sub(h.Allocated) }
+
+// Describe renders resources for messages and audit reasons.
+func (r Resources) Describe() string {
+	return fmt.Sprintf("cpu=%dm mem=%dMiB disk=%dGiB gpus=%d", r.CpuMillis, r.MemoryMib, r.DiskGib, r.Gpus)
+}
