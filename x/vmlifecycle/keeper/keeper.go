@@ -305,6 +305,9 @@ func (k Keeper) transition(ctx context.Context, vm *types.VM, to types.VMState, 
 	if err := types.CheckTransition(vm.State, to); err != nil {
 		return err
 	}
+	if types.Placed(to) && vm.HostId == "" {
+		return types.ErrIllegalTransition.Wrapf("%s → %s needs a host", vm.State, to)
+	}
 	return k.record(ctx, vm, to, actor, reason, prevHost)
 }
 

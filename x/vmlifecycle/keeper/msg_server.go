@@ -335,6 +335,10 @@ func (m msgServer) StartVM(ctx context.Context, msg *types.MsgStartVM) (*types.M
 	if err != nil {
 		return nil, err
 	}
+	// PENDING → SCHEDULED belongs to the scheduler; start applies to stopped or failed VMs only.
+	if vm.State != types.VM_STATE_STOPPED && vm.State != types.VM_STATE_FAILED {
+		return nil, types.ErrIllegalTransition.Wrapf("start: vm %d is %s (want STOPPED or FAILED)", vm.Id, vm.State)
+	}
 	if err := m.transition(ctx, &vm, types.VM_STATE_SCHEDULED, ownerStr, "start", ""); err != nil {
 		return nil, err
 	}

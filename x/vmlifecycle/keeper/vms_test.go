@@ -207,6 +207,10 @@ func TestLifecycleTransitions(t *testing.T) {
 	f.requireFailsUnchanged(types.ErrInvalidStatusReport, func() error { return f.report(1, id, types.VM_STATE_DELETED) })
 	f.requireFailsUnchanged(types.ErrIllegalTransition, func() error { return f.report(1, id, types.VM_STATE_STOPPED) })
 	f.requireFailsUnchanged(types.ErrVMNotFound, func() error { return f.report(1, 999, types.VM_STATE_RUNNING) })
+	f.requireFailsUnchanged(types.ErrIllegalTransition, func() error { // start is for STOPPED/FAILED only
+		_, err := f.msg.StartVM(f.ctx, &types.MsgStartVM{Owner: addr(5), VmId: id})
+		return err
+	})
 	require.NoError(t, f.report(1, id, types.VM_STATE_RUNNING))
 
 	stop := &types.MsgStopVM{Owner: addr(5), VmId: id}
