@@ -31,11 +31,12 @@ q() {
   fi
 }
 
-# Ports of node i: p2p, rpc, api (REST), grpc, pprof, prometheus.
+# Ports of node i: p2p, rpc, api (REST), grpc, pprof, prometheus, artifacts (libp2p bitswap, local API).
 ports() {
   local o=$((BASE + 100 * $1))
   P2P_PORT=$((o + 56)); RPC_PORT=$((o + 57)); API_PORT=$((o + 17))
   GRPC_PORT=$((o + 90)); PPROF_PORT=$((o + 60)); PROM_PORT=$((o + 66))
+  ART_PORT=$((o + 41)); ARTAPI_PORT=$((o + 51))
 }
 
 home_of() { echo "$DIR/node$1"; }
@@ -49,7 +50,7 @@ check_ports() {
   local i busy=()
   for i in "$@"; do
     ports "$i"
-    for p in $P2P_PORT $RPC_PORT $API_PORT $GRPC_PORT $PPROF_PORT $PROM_PORT; do
+    for p in $P2P_PORT $RPC_PORT $API_PORT $GRPC_PORT $PPROF_PORT $PROM_PORT $ART_PORT $ARTAPI_PORT; do
       port_busy "$p" && busy+=("node$i:$p")
     done
   done
@@ -83,6 +84,7 @@ subst() {
   v=${v//\$\{MONIKER\}/$MONIKER}; v=${v//\$\{RPC_PORT\}/$RPC_PORT}; v=${v//\$\{P2P_PORT\}/$P2P_PORT}
   v=${v//\$\{API_PORT\}/$API_PORT}; v=${v//\$\{GRPC_PORT\}/$GRPC_PORT}; v=${v//\$\{PPROF_PORT\}/$PPROF_PORT}
   v=${v//\$\{PROM_PORT\}/$PROM_PORT}; v=${v//\$\{PEERS\}/$PEERS}; v=${v//\$\{CHAIN_ID\}/$CHAIN_ID}
+  v=${v//\$\{ART_PORT\}/$ART_PORT}; v=${v//\$\{ARTAPI_PORT\}/$ARTAPI_PORT}; v=${v//\$\{ART_PEERS\}/$ART_PEERS}
   printf '%s' "$v"
 }
 
@@ -103,15 +105,27 @@ toml_set() {
   ' "$1" > "$tmp" && mv "$tmp" "$1"
 }
 
-configure_node() { # i peers
+configure_node() { # i peers artifact-peers
   local i=$1 h; h=$(home_of "$i")
-  ports "$i"; MONIKER="node$i"; PEERS=$2
+  ports "$i"; MONIKER="node$i"; PEERS=$2; ART_PEERS=$3
   apply_overrides "$h/config/config.toml" "$TEMPLATES/config.overrides"
   apply_overrides "$h/config/app.toml" "$TEMPLATES/app.overrides"
   apply_overrides "$h/config/client.toml" "$TEMPLATES/client.overrides"
 }
 
 node_id() { "$BIN" comet show-node-id --home "$(home_of "$1")"; }
+
+artifact_id() { "$BIN" artifacts id --offline --home "$(home_of "$1")" | head -n 1; }
+
+# artifact_peers_except i n: the other nodes' bitswap multiaddrs as a TOML array body.
+artifact_peers_except() {
+  local j out=()
+  for ((j = 0; j < $2; j++)); do
+    [ "$j" -eq "$1" ] && continue
+    ports "$j"; out+=("\"/ip4/127.0.0.1/tcp/$ART_PORT/p2p/$(artifact_id "$j")\"")
+  done
+  local IFS=,; echo "${out[*]}"
+}
 
 peers_except() { # i n
   local j out=()
@@ -182,7 +196,9 @@ cmd_start() {
   for ((i = 0; i < NODES; i++)); do
     [ "$i" -eq 0 ] || cp "$h0/config/genesis.json" "$(home_of "$i")/config/genesis.json"
   done
-  for ((i = 0; i < NODES; i++)); do configure_node "$i" "$(peers_except "$i" "$NODES")"; done
+  for ((i = 0; i < NODES; i++)); do
+    configure_node "$i" "$(peers_except "$i" "$NODES")" "$(artifact_peers_except "$i" "$NODES")"
+  done
   for ((i = 0; i < NODES; i++)); do start_node "$i"; done
   for ((i = 0; i < NODES; i++)); do
     if ! wait_height "$i" 2 90; then
@@ -205,7 +221,7 @@ cmd_add_node() {
   q "$BIN" init "node$n" --chain-id "$CHAIN_ID" --default-denom $DENOM --home "$h"
   "$BIN" keys add "val$n" "${KR[@]}" --home "$h" --output json >"$DIR/val$n.key.json" 2>&1
   cp "$(home_of 0)/config/genesis.json" "$h/config/genesis.json"
-  configure_node "$n" "$(peers_except "$n" "$n")"
+  configure_node "$n" "$(peers_except "$n" "$n")" "$(artifact_peers_except "$n" "$n")"
   start_node "$n"
   wait_height "$n" 1 90 || { tail -n 30 "$DIR/node$n.log" >&2; die "node$n did not sync"; }
   echo "node$n"
@@ -237,7 +253,7 @@ cmd_status() {
     ports "$i"
     local p; p=$(pid_of "$i"); local run=false h=null
     if alive "$p"; then run=true; h=$(height_of "$RPC_PORT"); [ -n "$h" ] || h=null; fi
-    out+="$sep{\"name\":\"node$i\",\"home\":\"$(home_of "$i")\",\"rpc\":\"tcp://127.0.0.1:$RPC_PORT\",\"grpc\":\"127.0.0.1:$GRPC_PORT\",\"rest\":\"http://127.0.0.1:$API_PORT\",\"p2p\":\"127.0.0.1:$P2P_PORT\",\"pprof\":\"127.0.0.1:$PPROF_PORT\",\"prometheus\":\"127.0.0.1:$PROM_PORT\",\"pid\":${p:-null},\"running\":$run,\"height\":$h,\"log\":\"$DIR/node$i.log\"}"
+    out+="$sep{\"name\":\"node$i\",\"home\":\"$(home_of "$i")\",\"rpc\":\"tcp://127.0.0.1:$RPC_PORT\",\"grpc\":\"127.0.0.1:$GRPC_PORT\",\"rest\":\"http://127.0.0.1:$API_PORT\",\"p2p\":\"127.0.0.1:$P2P_PORT\",\"pprof\":\"127.0.0.1:$PPROF_PORT\",\"artifacts_api\":\"127.0.0.1:$ARTAPI_PORT\",\"artifacts_p2p\":\"/ip4/127.0.0.1/tcp/$ART_PORT\",\"prometheus\":\"127.0.0.1:$PROM_PORT\",\"pid\":${p:-null},\"running\":$run,\"height\":$h,\"log\":\"$DIR/node$i.log\"}"
     sep=","
   done
   out+="]"

@@ -270,6 +270,98 @@ func TestLocalnet(t *testing.T) {
 		l.eventually(20*time.Second, func() bool { return l.balance(2, alice) == 12345 }, "alice balance not seen on node2")
 	})
 
+	t.Run("artifact added on node0 is fetched byte-identical on node3", func(t *testing.T) {
+		data := make([]byte, 600_000) // three 256 KiB chunks
+		for i := range data {
+			data[i] = byte(i*7 + i/1000)
+		}
+		src := filepath.Join(t.TempDir(), "artifact.bin")
+		require.NoError(t, os.WriteFile(src, data, 0o600))
+		cid := strings.TrimSpace(l.mustCLI(0, "artifacts", "add", src))
+		offline := strings.TrimSpace(l.mustCLI(3, "artifacts", "add", src, "--only-hash"))
+		require.Equal(t, offline, cid, "the CID must not depend on the node")
+		dst := filepath.Join(t.TempDir(), "fetched.bin")
+		l.mustCLI(3, "artifacts", "get", cid, "-o", dst)
+		got, err := os.ReadFile(dst)
+		require.NoError(t, err)
+		require.Equal(t, data, got)
+	})
+
+	t.Run("quantum job runs on chain with integer results", func(t *testing.T) {
+		qasm := filepath.Join(t.TempDir(), "ghz.qasm")
+		require.NoError(t, os.WriteFile(qasm, []byte("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n"), 0o600))
+		r := l.tx(0, "tx", "quantumjob", "submit", qasm, "--shots", "1000", "--from", "faucet", "--gas", "400000")
+		require.Zero(t, r.Code, r.RawLog)
+		var res struct {
+			Result struct {
+				Probabilities []struct {
+					Key   string `json:"key"`
+					Value string `json:"value"`
+				} `json:"probabilities"`
+				Counts []struct {
+					Key   string `json:"key"`
+					Value string `json:"value"`
+				} `json:"counts"`
+			} `json:"result"`
+		}
+		var id string
+		var jobs struct {
+			Jobs []struct {
+				ID string `json:"id"`
+			} `json:"jobs"`
+		}
+		l.jsonCLI(0, &jobs, "query", "quantumjob", "jobs", l.addr(0, "faucet"))
+		require.NotEmpty(t, jobs.Jobs)
+		id = jobs.Jobs[len(jobs.Jobs)-1].ID
+		l.eventually(20*time.Second, func() bool {
+			out, err := l.cli(2, "query", "quantumjob", "result", id, "--output", "json")
+			return err == nil && json.Unmarshal([]byte(out), &res) == nil && len(res.Result.Counts) > 0
+		}, "job %s has no result", id)
+		require.Len(t, res.Result.Probabilities, 2)
+		require.Equal(t, "000", res.Result.Probabilities[0].Key)
+		require.Equal(t, "500000000000", res.Result.Probabilities[0].Value)
+		require.Equal(t, "111", res.Result.Probabilities[1].Key)
+		total := 0
+		for _, c := range res.Result.Counts {
+			n, err := strconv.Atoi(c.Value)
+			require.NoError(t, err)
+			total += n
+		}
+		require.Equal(t, 1000, total)
+
+		// A malformed circuit is refused at CheckTx with its line:column.
+		bad := filepath.Join(t.TempDir(), "bad.qasm")
+		require.NoError(t, os.WriteFile(bad, []byte("OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n"), 0o600))
+		r = l.tx(0, "tx", "quantumjob", "submit", bad, "--from", "faucet")
+		require.NotZero(t, r.Code)
+		require.Contains(t, r.RawLog, "3:1")
+	})
+
+	t.Run("orbit latency matrix and routes are served", func(t *testing.T) {
+		var snap struct {
+			Snapshot struct {
+				RegionCodes []string `json:"region_codes"`
+				RttUs       []string `json:"rtt_us"`
+			} `json:"snapshot"`
+		}
+		l.eventually(30*time.Second, func() bool {
+			out, err := l.cli(1, "query", "orbit", "latency-matrix", "--output", "json")
+			return err == nil && json.Unmarshal([]byte(out), &snap) == nil && len(snap.Snapshot.RegionCodes) > 0
+		}, "no latency snapshot")
+		n := len(snap.Snapshot.RegionCodes)
+		require.Equal(t, 100, n)
+		require.Len(t, snap.Snapshot.RttUs, n*n)
+		var route struct {
+			RttUs      string `json:"rtt_us"`
+			FibreRttUs string `json:"fibre_rtt_us"`
+		}
+		l.jsonCLI(1, &route, "query", "orbit", "route", "new-york-newark", "london")
+		rtt, _ := strconv.ParseInt(route.RttUs, 10, 64)
+		fibre, _ := strconv.ParseInt(route.FibreRttUs, 10, 64)
+		require.Greater(t, rtt, int64(40_000))
+		require.Less(t, rtt, fibre, "LEO beats fibre New York-London")
+	})
+
 	t.Run("non-allowlisted validator is rejected and nothing changes", func(t *testing.T) {
 		l.mustCLI(1, "keys", "add", "rogue", "--keyring-backend", "test")
 		rogue := l.addr(1, "rogue")

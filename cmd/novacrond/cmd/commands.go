@@ -1,11 +1,14 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"fmt"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
+	"golang.org/x/sync/errgroup"
 
 	"cosmossdk.io/log/v2"
 	confixcmd "cosmossdk.io/tools/confix/cmd"
@@ -22,6 +25,7 @@ import (
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/novacron/novacron/app"
+	"github.com/novacron/novacron/app/artifacts"
 )
 
 func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
@@ -33,7 +37,9 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		pruning.Cmd(newApp, app.DefaultNodeHome),
 		snapshot.Cmd(newApp),
 	)
-	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, server.StartCmdOptions{})
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, server.StartCmdOptions{
+		PostSetup: startArtifacts,
+	})
 
 	genesisCmd := genutilcli.Commands(tempApp.TxConfig(), basicManager, app.DefaultNodeHome)
 	genesisCmd.AddCommand(AllowOperatorCmd(app.DefaultNodeHome), SetVoteExtensionsHeightCmd(app.DefaultNodeHome))
@@ -46,6 +52,27 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		keys.Commands(),
 	)
 	addEngineCommands(rootCmd)
+}
+
+// startArtifacts runs the artifact service (IPFS blocks, bitswap, local API) beside the node,
+// under the node's context: it stops when the node stops. Consensus never waits on it.
+func startArtifacts(svrCtx *server.Context, _ client.Context, ctx context.Context, g *errgroup.Group) error {
+	cfg, err := artifacts.ReadConfig(svrCtx.Viper)
+	if err != nil {
+		return fmt.Errorf("app.toml [artifacts]: %w", err)
+	}
+	svc, err := artifacts.New(cfg, svrCtx.Config.RootDir, svrCtx.Logger.With("module", "artifacts"))
+	if err != nil {
+		return fmt.Errorf("artifacts: %w", err)
+	}
+	if err := svc.Start(ctx); err != nil {
+		return fmt.Errorf("artifacts: %w", err)
+	}
+	g.Go(func() error {
+		<-ctx.Done()
+		return svc.Close()
+	})
+	return nil
 }
 
 func queryCommand() *cobra.Command {

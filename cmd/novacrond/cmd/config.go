@@ -8,6 +8,7 @@ import (
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 
 	"github.com/novacron/novacron/app"
+	"github.com/novacron/novacron/app/artifacts"
 )
 
 // initCometBFTConfig sets NovaCron's CometBFT defaults: one-second blocks.
@@ -15,6 +16,13 @@ func initCometBFTConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.Consensus.TimeoutCommit = time.Second
 	return cfg
+}
+
+// AppConfig is app.toml: the SDK's sections plus [artifacts].
+type AppConfig struct {
+	serverconfig.Config `mapstructure:",squash"`
+
+	Artifacts artifacts.Config `mapstructure:"artifacts"`
 }
 
 // initAppConfig sets app.toml defaults; validators may override min gas prices.
@@ -25,5 +33,6 @@ func initAppConfig() (string, any) {
 	// a never-written store (authz, feegrant, evidence) then fails queries and restarts.
 	// PebbleDB returns an empty slice, so the application DB defaults to it.
 	srvCfg.AppDBBackend = "pebbledb"
-	return serverconfig.DefaultConfigTemplate, *srvCfg
+	return serverconfig.DefaultConfigTemplate + artifacts.ConfigTemplate,
+		AppConfig{Config: *srvCfg, Artifacts: artifacts.DefaultConfig()}
 }
