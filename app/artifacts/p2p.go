@@ -1,7 +1,7 @@
 package artifacts
 
 import (
-	"crypto/rand"
+	"crypto/rand" // determinism-ok: node-side artifact service, outside consensus
 	"errors"
 	"fmt"
 	"io/fs"

@@ -104,7 +104,7 @@ func (s *Service) Start(ctx context.Context) error {
 		s.ln = ln
 		s.srv = &http.Server{Handler: NewAPIHandler(b, s.log), ReadHeaderTimeout: 10 * time.Second}
 		s.served = make(chan struct{})
-		go func() {
+		go func() { // determinism-ok: node-side artifact service, outside consensus
 			defer close(s.served)
 			if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				s.log.Error("artifacts: api server stopped", "err", err)

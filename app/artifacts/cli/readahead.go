@@ -32,7 +32,7 @@ func newReadAhead(r io.Reader, size, depth int) *readAhead {
 	for range depth + 1 {
 		ra.free <- make([]byte, size)
 	}
-	go func() {
+	go func() { // determinism-ok: node-side artifact service, outside consensus
 		defer close(ra.done)
 		defer close(ra.full)
 		for {

@@ -82,7 +82,7 @@ func (k *Kubo) StartDaemon() string {
 	k.T.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
+		go func() { _ = cmd.Wait(); close(done) }() // determinism-ok: node-side artifact service, outside consensus
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
@@ -91,7 +91,7 @@ func (k *Kubo) StartDaemon() string {
 		}
 	})
 	ready := make(chan bool, 1)
-	go func() {
+	go func() { // determinism-ok: node-side artifact service, outside consensus
 		sc := bufio.NewScanner(stdout)
 		ok := false
 		for sc.Scan() {
