@@ -9,7 +9,7 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=novacron \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install test test-unit test-race proto-gen proto-check test-determinism e2e \
+.PHONY: all build install test test-unit test-race proto-gen proto-check test-determinism test-kubo e2e \
 	localnet localnet-stop localnet-status bench bench-tps fuzz lint clean
 
 all: build
@@ -21,7 +21,7 @@ install:
 	go install -ldflags '$(LDFLAGS)' ./cmd/novacrond
 
 ## test: everything CI runs: unit/integration tests, proto-check, determinism, e2e on the localnet.
-test: proto-check test-unit test-determinism e2e
+test: proto-check test-unit test-determinism test-kubo e2e
 
 ## test-unit: all Go tests except the localnet e2e (pure engines run in seconds, no SDK).
 test-unit:
@@ -40,6 +40,11 @@ proto-check: proto-gen
 
 test-determinism:
 	./scripts/test-determinism.sh
+
+## test-kubo: interop with real kubo v0.43.1 (built once from the module proxy, cached).
+test-kubo:
+	bin=$$(./scripts/build-kubo.sh) && KUBO_BIN=$$bin go test -count=1 -run Kubo -v ./app/artifacts/... 2>&1 \
+		| grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)'; exit $${PIPESTATUS[0]}
 
 e2e: build
 	NOVACROND=$(abspath $(BINARY)) go test -count=1 -tags e2e -timeout 20m -v ./tests/e2e/
