@@ -9,10 +9,14 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=novacron \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install test test-unit test-race proto-gen proto-check test-determinism test-kubo e2e \
+.PHONY: deps all build install test test-unit test-race proto-gen proto-check test-determinism test-kubo e2e \
 	localnet localnet-stop localnet-status bench bench-tps fuzz lint clean
 
 all: build
+
+## deps: Debian packages (protoc, jq, curl, iproute2, qemu-user-static) when missing.
+deps:
+	@./scripts/install-deps.sh
 
 build:
 	go build -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/novacrond
@@ -21,7 +25,7 @@ install:
 	go install -ldflags '$(LDFLAGS)' ./cmd/novacrond
 
 ## test: everything CI runs: unit/integration tests, proto-check, determinism, e2e on the localnet.
-test: proto-check test-unit test-determinism test-kubo e2e
+test: deps proto-check test-unit test-determinism test-kubo e2e
 
 ## test-unit: all Go tests except the localnet e2e (pure engines run in seconds, no SDK).
 test-unit:
@@ -49,7 +53,7 @@ test-kubo:
 e2e: build
 	NOVACROND=$(abspath $(BINARY)) go test -count=1 -tags e2e -timeout 20m -v ./tests/e2e/
 
-localnet: build
+localnet: deps build
 	./scripts/localnet.sh start
 
 localnet-stop:
