@@ -208,10 +208,13 @@ func (q queryServer) NextHandoff(ctx context.Context, req *types.QueryNextHandof
 	if step == 0 {
 		step = 1000
 	}
-	if horizon < 0 || horizon > maxHandoffHorizon || step <= 0 || horizon*1000/step > 100000 {
-		return nil, status.Errorf(codes.InvalidArgument, "horizon %d s / step %d ms: at most %d s and 100000 steps", horizon, step, maxHandoffHorizon)
+	// step may not exceed the horizon: a longer step scans nothing useful, is not charged
+	// (zero steps) and step*1e6 overflows int64 for huge values.
+	if horizon < 0 || horizon > maxHandoffHorizon || step <= 0 || step > horizon*1000 || horizon*1000/step > 100000 {
+		return nil, status.Errorf(codes.InvalidArgument, "horizon %d s / step %d ms: at most %d s, step at most the horizon, at most 100000 steps", horizon, step, maxHandoffHorizon)
 	}
-	steps := uint64(horizon * 1000 / step)
+	// The scan evaluates both ends of the window: steps+1 instants.
+	steps := uint64(horizon*1000/step) + 1
 	sats := uint64(c.Planes * c.SatsPerPlane)
 	q.charge(ctx, p, steps*sats*(engine.CostPerPropagation+engine.CostPerLinkCheck), "orbit handoff")
 	n, err := q.k.network(c, regions)

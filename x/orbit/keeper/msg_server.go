@@ -125,6 +125,15 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 			return nil, types.ErrUnknownConstellation.Wrap(msg.Params.ActiveConstellation)
 		}
 	}
+	// max_regions may not drop below the regions already registered: state would no
+	// longer pass genesis validation, so an export could not be imported.
+	regions, err := m.regionsInOrder(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(regions) > int(msg.Params.MaxRegions) {
+		return nil, types.ErrInvalidParams.Wrapf("max_regions %d < %d registered regions; remove regions first", msg.Params.MaxRegions, len(regions))
+	}
 	if err := m.Params.Set(ctx, msg.Params); err != nil {
 		return nil, err
 	}
