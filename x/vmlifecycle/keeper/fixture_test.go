@@ -41,6 +41,7 @@ type fixture struct {
 	t     testing.TB
 	ctx   sdk.Context
 	key   *storetypes.KVStoreKey
+	cms   storetypes.CommitMultiStore
 	k     keeper.Keeper
 	msg   types.MsgServer
 	query types.QueryServer
@@ -76,6 +77,7 @@ func newFixture(t testing.TB) *fixture {
 		t:     t,
 		ctx:   tc.Ctx.WithBlockHeight(10).WithBlockTime(time.Unix(1_700_000_000, 0).UTC()),
 		key:   key,
+		cms:   tc.CMS,
 		k:     k,
 		msg:   keeper.NewMsgServerImpl(k),
 		query: keeper.NewQueryServerImpl(k),
