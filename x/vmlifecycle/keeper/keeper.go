@@ -112,7 +112,9 @@ func (k Keeper) Authority() string { return k.authority }
 func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
 // ParamsLatency implements types.LatencyProvider from Params.RegionLatencies.
-type ParamsLatency struct{ k *collections.Item[types.Params] }
+type ParamsLatency struct {
+	k *collections.Item[types.Params]
+}
 
 func (pl ParamsLatency) LatencyUs(ctx context.Context, from, to string) (int64, bool) {
 	p, err := pl.k.Get(ctx)
@@ -337,3 +339,19 @@ func (k Keeper) record(ctx context.Context, vm *types.VM, to types.VMState, acto
 		sdk.NewAttribute(types.AttributeKeyAuditSeq, fmt.Sprint(seq))))
 	return nil
 }
+
+// LatencyChain asks each provider in order and returns the first known latency, e.g.
+// LatencyChain{orbitKeeper, keeper.ParamsLatencyOf(k)} keeps the params table as a fallback.
+type LatencyChain []types.LatencyProvider
+
+func (c LatencyChain) LatencyUs(ctx context.Context, from, to string) (int64, bool) {
+	for _, p := range c {
+		if lat, ok := p.LatencyUs(ctx, from, to); ok {
+			return lat, true
+		}
+	}
+	return 0, false
+}
+
+// ParamsLatencyOf returns the params-table provider of k.
+func ParamsLatencyOf(k *Keeper) types.LatencyProvider { return ParamsLatency{k: &k.Params} }

@@ -1,6 +1,8 @@
 package keeper_test
 
 import (
+	"context"
+
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/novacron/novacron/x/vmlifecycle/client/cli"
+	"github.com/novacron/novacron/x/vmlifecycle/keeper"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
@@ -343,4 +346,22 @@ func TestResizeAndMigrate(t *testing.T) {
 		return err
 	})
 	f.invariants()
+}
+
+type fakeLatency map[[2]string]int64
+
+func (f fakeLatency) LatencyUs(_ context.Context, a, b string) (int64, bool) {
+	v, ok := f[[2]string{a, b}]
+	return v, ok
+}
+
+func TestLatencyProviderChain(t *testing.T) {
+	f := newFixture(t)
+	// x/orbit-like provider knows eu-west→us-east only; the params table covers the rest
+	f.k.SetLatencyProvider(keeper.LatencyChain{fakeLatency{{"us-east", "eu-west"}: 1_000}, keeper.ParamsLatencyOf(&f.k)})
+	f.msg = keeper.NewMsgServerImpl(f.k)
+	f.registerHost(1, "us1", "us-east", res(16000, 32768, 100, 0))
+	f.registerHost(1, "eu1", "eu-central", res(16000, 32768, 100, 0))
+	r := f.createVM(5, "a", res(1000, 1024, 1, 0), 1, types.Constraints{MaxLatency: []types.LatencyBound{{Region: "eu-west", MaxUs: 5_000}}})
+	require.Equal(t, "us1", r.HostIds[0], "orbit says us-east is 1 ms from eu-west; the table says eu-central is 10 ms")
 }

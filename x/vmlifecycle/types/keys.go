@@ -9,38 +9,38 @@ const (
 
 // Collection prefixes; never renumber.
 var (
-	ParamsKey        = collections.NewPrefix(0)
-	HostsKey         = collections.NewPrefix(1)
-	HostIndexKey     = collections.NewPrefix(2)
-	HostsByOperKey   = collections.NewPrefix(3)
-	RegionHostsKey   = collections.NewPrefix(4)
-	NextVMIDKey      = collections.NewPrefix(5)
-	VMsKey           = collections.NewPrefix(6)
-	VMByNameKey      = collections.NewPrefix(7)
-	VMsByOwnerKey    = collections.NewPrefix(8)
-	VMsByHostKey     = collections.NewPrefix(9)
-	GroupOnHostKey   = collections.NewPrefix(10)
-	OwnerOnHostKey   = collections.NewPrefix(11)
-	AuditSeqKey      = collections.NewPrefix(12)
-	AuditKey         = collections.NewPrefix(13)
-	AuditByVMKey     = collections.NewPrefix(14)
-	AuditByHostKey   = collections.NewPrefix(15)
-	ExplanationsKey  = collections.NewPrefix(16)
-	DrainQueueKey    = collections.NewPrefix(17)
-	DrainCursorKey   = collections.NewPrefix(18)
-	PendingQueueKey  = collections.NewPrefix(19)
+	ParamsKey       = collections.NewPrefix(0)
+	HostsKey        = collections.NewPrefix(1)
+	HostIndexKey    = collections.NewPrefix(2)
+	HostsByOperKey  = collections.NewPrefix(3)
+	RegionHostsKey  = collections.NewPrefix(4)
+	NextVMIDKey     = collections.NewPrefix(5)
+	VMsKey          = collections.NewPrefix(6)
+	VMByNameKey     = collections.NewPrefix(7)
+	VMsByOwnerKey   = collections.NewPrefix(8)
+	VMsByHostKey    = collections.NewPrefix(9)
+	GroupOnHostKey  = collections.NewPrefix(10)
+	OwnerOnHostKey  = collections.NewPrefix(11)
+	AuditSeqKey     = collections.NewPrefix(12)
+	AuditKey        = collections.NewPrefix(13)
+	AuditByVMKey    = collections.NewPrefix(14)
+	AuditByHostKey  = collections.NewPrefix(15)
+	ExplanationsKey = collections.NewPrefix(16)
+	DrainQueueKey   = collections.NewPrefix(17)
+	DrainCursorKey  = collections.NewPrefix(18)
+	PendingQueueKey = collections.NewPrefix(19)
 )
 
 // Scopes of the host placement index (HostIndex keys are (scope, free cpu_millis, host id)).
 // Every ACTIVE host is indexed under: the global scope "", "r:<region>", and for each label
 // "l:<k>=<v>" and "rl:<region>|<k>=<v>"; hosts with GPUs also under "g:" and "gr:<region>".
-func ScopeGlobal() string                     { return "" }
-func ScopeRegion(region string) string        { return "r:" + region }
-func ScopeLabel(l Label) string               { return "l:" + l.Key + "=" + l.Value }
+func ScopeGlobal() string              { return "" }
+func ScopeRegion(region string) string { return "r:" + region }
+func ScopeLabel(l Label) string        { return "l:" + l.Key + "=" + l.Value }
 func ScopeRegionLabel(region string, l Label) string {
 	return "rl:" + region + "|" + l.Key + "=" + l.Value
 }
-func ScopeGPU() string                  { return "g:" }
+func ScopeGPU() string                    { return "g:" }
 func ScopeRegionGPU(region string) string { return "gr:" + region }
 
 // HostScopes lists the index scopes of a host, in a fixed order.
