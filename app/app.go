@@ -398,6 +398,12 @@ func (app *App) SimulationManager() *module.SimulationManager    { return app.sm
 func (app *App) Configurator() module.Configurator               { return app.configurator }
 func (app *App) LoadHeight(height int64) error                   { return app.LoadVersion(height) }
 
+// SetArtifactSink hands the canonical artifact bytes of every quantum job that succeeds from
+// now on to s (the node's artifact service); nil removes it. Node-side only: no state changes.
+func (app *App) SetArtifactSink(s quantumjobtypes.ArtifactSink) {
+	app.QuantumJobKeeper.SetArtifactSink(s)
+}
+
 // GetKey returns a store key (tests only).
 func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys[storeKey] }
 

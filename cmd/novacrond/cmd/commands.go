@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/novacron/novacron/app"
 	"github.com/novacron/novacron/app/artifacts"
+	quantumjobtypes "github.com/novacron/novacron/x/quantumjob/types"
 )
 
 func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
@@ -68,11 +70,73 @@ func startArtifacts(svrCtx *server.Context, _ client.Context, ctx context.Contex
 	if err := svc.Start(ctx); err != nil {
 		return fmt.Errorf("artifacts: %w", err)
 	}
+	if b := svc.Backend(); b != nil && nodeApp != nil {
+		sink := &quantumArtifactSink{ctx: ctx, ch: make(chan quantumArtifact, 64), log: svrCtx.Logger.With("module", "quantumjob-artifacts")}
+		g.Go(func() error { sink.run(b); return nil })
+		nodeApp.SetArtifactSink(sink)
+	}
 	g.Go(func() error {
 		<-ctx.Done()
 		return svc.Close()
 	})
 	return nil
+}
+
+// nodeApp is the app built by newApp for `start`, so that startArtifacts can give it a sink.
+var nodeApp *app.App
+
+type quantumArtifact struct {
+	cid  string
+	data []byte
+}
+
+// quantumArtifactSink stores finished quantum jobs' artifacts (whose CIDv1 is on chain) in the
+// artifact service. Put is called from EndBlock: it only enqueues, and drops with a log line
+// when the queue is full; storing happens on the run goroutine, outside consensus.
+type quantumArtifactSink struct {
+	ctx context.Context
+	ch  chan quantumArtifact
+	log log.Logger
+}
+
+var _ quantumjobtypes.ArtifactSink = (*quantumArtifactSink)(nil)
+
+func (s *quantumArtifactSink) Put(cid string, data []byte) {
+	select {
+	case s.ch <- quantumArtifact{cid: cid, data: data}:
+	case <-s.ctx.Done():
+	default:
+		s.log.Error("queue full; quantum artifact not stored locally", "cid", cid)
+	}
+}
+
+// run adds (CIDv1, raw leaves, pinned; idempotent for replayed blocks) until the node stops.
+func (s *quantumArtifactSink) run(b artifacts.Backend) {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case a := <-s.ch:
+			s.store(b, a)
+		}
+	}
+}
+
+func (s *quantumArtifactSink) store(b artifacts.Backend, a quantumArtifact) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("storing quantum artifact panicked", "cid", a.cid, "panic", r)
+		}
+	}()
+	res, err := b.Add(s.ctx, bytes.NewReader(a.data), artifacts.AddOptions{CIDVersion: 1, Pin: true})
+	switch {
+	case err != nil:
+		s.log.Error("storing quantum artifact failed", "cid", a.cid, "err", err)
+	case res.CID != a.cid:
+		s.log.Error("stored quantum artifact has a different CID than the chain", "chain_cid", a.cid, "stored_cid", res.CID)
+	default:
+		s.log.Debug("stored quantum artifact", "cid", res.CID, "size", res.Size)
+	}
 }
 
 func queryCommand() *cobra.Command {
@@ -116,7 +180,8 @@ func txCommand() *cobra.Command {
 }
 
 func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
-	return app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	nodeApp = app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	return nodeApp
 }
 
 func appExport(logger log.Logger, db dbm.DB, height int64, forZeroHeight bool,

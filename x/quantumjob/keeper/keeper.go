@@ -2,8 +2,10 @@ package keeper
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
@@ -12,21 +14,49 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/app/artifacts/cidcalc"
 	"github.com/novacron/novacron/x/quantumjob/engine"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
-// Gas charged before any engine work: a fixed part per job and a per-byte part for parsing.
+// Gas charged before any engine work: a fixed part per job and a per-byte part for parsing;
+// and, once the circuit is planned, a per-byte part for the largest Result EndBlock could
+// store (EndBlock writes are not metered, so the submitter pays for them up front, at the
+// SDK's KV write price per byte).
 const (
 	GasPerJob        = 20_000
 	GasPerSourceByte = 10
+	GasPerResultByte = 30
 )
+
+// resultEntryOverhead bounds the protobuf bytes of one Entry besides its key: two tags, two
+// lengths and a varint value.
+const resultEntryOverhead = 18
+
+// ResultBytesBound is an upper bound on the encoded outcome entries of a job's Result: at most
+// min(MaxOutcomes, 2^bits) probabilities and min(shots, 2^bits) counts, each with a key of at
+// most max(qubits, 2 x clbits) characters (bits and spaces between registers).
+func ResultBytesBound(est engine.Estimate, shots uint32, p types.Params) uint64 {
+	bits := max(est.Qubits, est.Clbits)
+	keyLen := uint64(max(est.Qubits, 2*est.Clbits))
+	outcomes := func(limit uint64) uint64 {
+		if bits < 63 {
+			return min(limit, uint64(1)<<bits)
+		}
+		return limit
+	}
+	entries := outcomes(uint64(p.EngineLimits().MaxOutcomes)) + outcomes(uint64(shots))
+	return entries * (keyLen + resultEntryOverhead)
+}
 
 // Keeper stores quantum jobs and runs them through the pure engine in EndBlock.
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	addressCodec address.Codec
 	authority    string
+	// sink is shared by every copy of the keeper (the app's and the module manager's), so a
+	// sink set after the module is registered is seen by EndBlock. Not consensus state.
+	sink *sinkHolder
 
 	Schema      collections.Schema
 	Params      collections.Item[types.Params]
@@ -45,6 +75,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 		cdc:          cdc,
 		addressCodec: ac,
 		authority:    authority,
+		sink:         &sinkHolder{},
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		NextJobID:    collections.NewSequence(sb, types.NextJobIDKey, "next_job_id"),
 		Jobs:         collections.NewMap(sb, types.JobsKey, "jobs", collections.Uint64Key, codec.CollValue[types.Job](cdc)),
@@ -60,6 +91,40 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 	}
 	k.Schema = schema
 	return k
+}
+
+// sinkHolder holds the optional artifact sink; it is set from the node's start-up goroutine
+// while blocks may already be executing, hence atomic.
+type sinkHolder struct {
+	p atomic.Pointer[types.ArtifactSink]
+}
+
+// SetArtifactSink installs (or, with nil, removes) the node-side receiver of finished jobs'
+// artifact bytes. It affects no state: every validator stores the same Result with or without one.
+func (k Keeper) SetArtifactSink(s types.ArtifactSink) {
+	if s == nil {
+		k.sink.p.Store(nil)
+		return
+	}
+	k.sink.p.Store(&s)
+}
+
+// putArtifact hands the bytes to the sink, if any; a panicking sink is contained here so it can
+// never reach EndBlock.
+func (k Keeper) putArtifact(ctx sdk.Context, cid string, data []byte) {
+	if k.sink == nil {
+		return
+	}
+	sp := k.sink.p.Load()
+	if sp == nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ctx.Logger().Error("artifact sink panicked; artifact not stored locally", "cid", cid, "panic", r)
+		}
+	}()
+	(*sp).Put(cid, data)
 }
 
 // Authority is the governance address.
@@ -134,7 +199,7 @@ func (k Keeper) RunQueued(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		res, runErr := runGuarded(job, p, engine.DeriveSeed(sdkCtx.ChainID(), sdkCtx.BlockHeight(), id))
+		res, artifact, runErr := runGuarded(job, p, engine.DeriveSeed(sdkCtx.ChainID(), sdkCtx.BlockHeight(), id))
 		job.FinishedHeight = sdkCtx.BlockHeight()
 		if runErr != nil {
 			job.Status = types.JOB_STATUS_FAILED
@@ -150,7 +215,9 @@ func (k Keeper) RunQueued(ctx context.Context) error {
 			sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeJobSucceeded,
 				sdk.NewAttribute(types.AttributeKeyJobID, fmt.Sprint(id)),
 				sdk.NewAttribute(types.AttributeKeyBackend, res.Backend),
-				sdk.NewAttribute(types.AttributeKeyQubits, fmt.Sprint(res.Qubits))))
+				sdk.NewAttribute(types.AttributeKeyQubits, fmt.Sprint(res.Qubits)),
+				sdk.NewAttribute(types.AttributeKeyArtifactCID, res.ArtifactCid)))
+			k.putArtifact(sdkCtx, res.ArtifactCid, artifact)
 		}
 		if err := k.Jobs.Set(ctx, id, job); err != nil {
 			return err
@@ -169,8 +236,9 @@ func (k Keeper) RunQueued(ctx context.Context) error {
 	return k.QueueSize.Set(ctx, n-min(n, uint64(len(ids))))
 }
 
-// runGuarded runs one job; a panic inside the engine becomes a FAILED job, never a halt.
-func runGuarded(job types.Job, p types.Params, seed [32]byte) (res types.Result, err error) {
+// runGuarded runs one job and returns its result and canonical artifact bytes; a panic inside
+// the engine becomes a FAILED job, never a halt.
+func runGuarded(job types.Job, p types.Params, seed [32]byte) (res types.Result, artifact []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("engine panic: %v", r)
@@ -178,21 +246,31 @@ func runGuarded(job types.Job, p types.Params, seed [32]byte) (res types.Result,
 	}()
 	be, err := engine.ParseBackend(job.Backend)
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
 	out, err := engine.Run(job.Source, engine.Options{Shots: int(job.Shots), Seed: seed, Backend: be, Limits: p.EngineLimits()})
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
-	return toResult(job.Id, out, seed), nil
+	return toResult(job.Id, out, seed)
 }
 
-func toResult(id uint64, r *engine.Result, seed [32]byte) types.Result {
+// ArtifactCID is the CIDv1 (raw leaves, kubo `ipfs add --cid-version 1`) of an artifact,
+// computed from its bytes alone: no store, no network.
+func ArtifactCID(artifact []byte) (string, error) {
+	c, err := cidcalc.CIDv1(artifact)
+	if err != nil {
+		return "", fmt.Errorf("artifact cid: %w", err)
+	}
+	return cidcalc.Canonical(c), nil
+}
+
+func toResult(id uint64, r *engine.Result, seed [32]byte) (types.Result, []byte, error) {
 	res := types.Result{
 		JobId: id, Qubits: uint32(r.Qubits), Clbits: uint32(r.Clbits), Backend: string(r.Backend),
 		GatesBefore: uint64(r.GatesBefore), GatesAfter: uint64(r.GatesAfter),
 		DepthBefore: uint64(r.DepthBefore), DepthAfter: uint64(r.DepthAfter),
-		ProbabilitiesExact: r.ProbabilitiesExact, Seed: seed[:],
+		ProbabilitiesExact: r.ProbabilitiesExact, ProbabilitiesTruncated: r.ProbabilitiesTruncated, Seed: seed[:],
 	}
 	for _, e := range r.Probabilities {
 		res.Probabilities = append(res.Probabilities, types.Entry{Key: e.Key, Value: e.Value})
@@ -200,7 +278,13 @@ func toResult(id uint64, r *engine.Result, seed [32]byte) types.Result {
 	for _, e := range r.Counts {
 		res.Counts = append(res.Counts, types.Entry{Key: e.Key, Value: e.Value})
 	}
-	sum := r.ArtifactHash()
+	artifact := r.ArtifactBytes()
+	sum := sha256.Sum256(artifact)
 	res.ArtifactSha256 = sum[:]
-	return res
+	cid, err := ArtifactCID(artifact)
+	if err != nil {
+		return types.Result{}, nil, err
+	}
+	res.ArtifactCid = cid
+	return res, artifact, nil
 }

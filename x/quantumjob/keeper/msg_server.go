@@ -29,13 +29,15 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 	if err != nil {
 		return nil, err
 	}
-	// Parsing is metered before it runs; the simulation is metered from the estimate before it is queued.
+	// Parsing is metered before it runs; the simulation and the result's storage are metered
+	// from the estimate before the job is queued.
 	sdkCtx.GasMeter().ConsumeGas(GasPerJob+GasPerSourceByte*uint64(len(msg.Source)), "quantumjob parse")
 	plan, err := PlanJob(p, msg.Source, msg.Shots, msg.Backend)
 	if err != nil {
 		return nil, err
 	}
 	sdkCtx.GasMeter().ConsumeGas(GasForCost(p, plan.Cost), "quantumjob simulation")
+	sdkCtx.GasMeter().ConsumeGas(GasPerResultByte*ResultBytesBound(plan, msg.Shots, p), "quantumjob result")
 
 	n, err := m.QueueSize.Get(ctx)
 	if err != nil {

@@ -11,4 +11,6 @@ const (
 	AttributeKeyBackend = "backend"
 	AttributeKeyError   = "error"
 	AttributeKeyQubits  = "qubits"
+
+	AttributeKeyArtifactCID = "artifact_cid"
 )

@@ -1,7 +1,11 @@
 package types
 
 import (
+	"crypto/sha256"
+
 	"cosmossdk.io/core/address"
+
+	"github.com/novacron/novacron/app/artifacts/cidcalc"
 )
 
 // DefaultGenesis has the default params and no jobs.
@@ -9,7 +13,8 @@ func DefaultGenesis() *GenesisState {
 	return &GenesisState{Params: DefaultParams(), NextJobId: 1}
 }
 
-// Validate checks params, id uniqueness and that every result and queued job refers to a job.
+// Validate checks params, id uniqueness, owners, that every result belongs to a SUCCEEDED job,
+// and that result artifact hashes and CIDs are well formed.
 func (gs GenesisState) Validate(ac address.Codec) error {
 	if err := gs.Params.Validate(); err != nil {
 		return err
@@ -43,6 +48,14 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return ErrInvalidGenesis.Wrapf("duplicate result for job %d", r.JobId)
 		}
 		seen[r.JobId] = true
+		if n := len(r.ArtifactSha256); n != 0 && n != sha256.Size {
+			return ErrInvalidGenesis.Wrapf("result for job %d: artifact_sha256 is %d bytes, want %d", r.JobId, n, sha256.Size)
+		}
+		if r.ArtifactCid != "" {
+			if err := cidcalc.Validate(r.ArtifactCid); err != nil {
+				return ErrInvalidGenesis.Wrapf("result for job %d: artifact_cid: %v", r.JobId, err)
+			}
+		}
 	}
 	return nil
 }

@@ -1,0 +1,93 @@
+package keeper_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	protov2 "google.golang.org/protobuf/proto"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/novacron/novacron/x/quantumjob/keeper"
+	qjtestutil "github.com/novacron/novacron/x/quantumjob/testutil"
+	"github.com/novacron/novacron/x/quantumjob/types"
+)
+
+type fakeTx struct{ msgs []sdk.Msg }
+
+func (tx fakeTx) GetMsgs() []sdk.Msg                    { return tx.msgs }
+func (tx fakeTx) GetMsgsV2() ([]protov2.Message, error) { return nil, nil }
+
+// anteRun runs the decorator and reports whether the next handler was reached.
+func anteRun(ctx sdk.Context, k keeper.Keeper, msgs ...sdk.Msg) (bool, error) {
+	reached := false
+	next := func(ctx sdk.Context, _ sdk.Tx, _ bool) (sdk.Context, error) {
+		reached = true
+		return ctx, nil
+	}
+	_, err := keeper.NewCheckTxDecorator(k).AnteHandle(ctx, fakeTx{msgs}, false, next)
+	return reached, err
+}
+
+func TestCheckTxDecorator(t *testing.T) {
+	f := qjtestutil.NewFixture(t, nil)
+	owner := qjtestutil.AddrStr(1)
+	good := &types.MsgSubmitJob{Owner: owner, Source: qjtestutil.GHZ3, Shots: 1024}
+	tooBig := &types.MsgSubmitJob{Owner: owner, Source: "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[25];\nh q;\n", Backend: "statevector"}
+	badQasm := &types.MsgSubmitJob{Owner: owner, Source: "OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n"}
+	tooManyShots := &types.MsgSubmitJob{Owner: owner, Source: qjtestutil.Bell, Shots: 1 << 20}
+	oversizeSource := &types.MsgSubmitJob{Owner: owner, Source: qjtestutil.Bell + strings.Repeat(" ", 1<<20)}
+	send := &banktypes.MsgSend{FromAddress: owner, ToAddress: qjtestutil.AddrStr(2)}
+	exec := func(msgs ...sdk.Msg) *authz.MsgExec {
+		m := authz.NewMsgExec(qjtestutil.Addr(3), msgs)
+		return &m
+	}
+
+	checkTx := f.Ctx.WithIsCheckTx(true)
+	for name, tc := range map[string]struct {
+		msgs []sdk.Msg
+		want error
+	}{
+		"good":                {[]sdk.Msg{good}, nil},
+		"other messages":      {[]sdk.Msg{send}, nil},
+		"too many qubits":     {[]sdk.Msg{good, tooBig}, types.ErrTooLarge},
+		"bad qasm":            {[]sdk.Msg{send, badQasm}, types.ErrInvalidCircuit},
+		"too many shots":      {[]sdk.Msg{tooManyShots}, types.ErrInvalidShots},
+		"source too large":    {[]sdk.Msg{oversizeSource}, types.ErrTooLarge},
+		"in authz exec":       {[]sdk.Msg{exec(send, tooBig)}, types.ErrTooLarge},
+		"in nested exec":      {[]sdk.Msg{exec(exec(badQasm))}, types.ErrInvalidCircuit},
+		"good in authz exec":  {[]sdk.Msg{exec(good, send)}, nil},
+		"good in nested exec": {[]sdk.Msg{exec(exec(good))}, nil},
+	} {
+		reached, err := anteRun(checkTx, f.Keeper, tc.msgs...)
+		if tc.want == nil {
+			require.NoError(t, err, name)
+			require.True(t, reached, name)
+			continue
+		}
+		require.ErrorIs(t, err, tc.want, name)
+		require.False(t, reached, "%s: a rejected tx must not reach the next decorator", name)
+	}
+
+	// The error names the line:column, as the client sees it.
+	_, err := anteRun(checkTx, f.Keeper, badQasm)
+	require.Contains(t, err.Error(), "3:1")
+
+	// ReCheckTx and DeliverTx pass everything on (the Msg server re-checks authoritatively).
+	for name, ctx := range map[string]sdk.Context{
+		"recheck": f.Ctx.WithIsCheckTx(true).WithIsReCheckTx(true),
+		"deliver": f.Ctx,
+	} {
+		reached, err := anteRun(ctx, f.Keeper, tooBig, exec(badQasm))
+		require.NoError(t, err, name)
+		require.True(t, reached, name)
+	}
+
+	// Limits are read from the current params.
+	f.SetParams(t, func(p *types.Params) { p.MaxShots = 10 })
+	_, err = anteRun(checkTx, f.Keeper, good)
+	require.ErrorIs(t, err, types.ErrInvalidShots)
+}
