@@ -10,6 +10,7 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=novacron \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .PHONY: deps all build install test test-unit test-race proto-gen proto-check test-determinism test-kubo e2e \
+	crosscheck-quantum \
 	localnet localnet-stop localnet-status bench bench-tps fuzz lint clean
 
 all: build
@@ -44,6 +45,11 @@ proto-check: proto-gen
 
 test-determinism:
 	./scripts/test-determinism.sh
+
+## crosscheck-quantum: quantum engine vs npm quantum-circuit 0.9.250 on QASMBench small circuits
+## (needs node/npm; CROSSCHECK_ARGS=--update rewrites the committed reference, --bench times QFT-20).
+crosscheck-quantum:
+	./scripts/crosscheck-quantum/run.sh $(CROSSCHECK_ARGS)
 
 ## test-kubo: interop with real kubo v0.43.1 (built once from the module proxy, cached).
 test-kubo:
