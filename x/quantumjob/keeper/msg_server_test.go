@@ -16,6 +16,8 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/novacron/novacron/x/quantumjob/engine"
+	"github.com/novacron/novacron/x/quantumjob/engine/algo"
+	"github.com/novacron/novacron/x/quantumjob/engine/qasm"
 	"github.com/novacron/novacron/x/quantumjob/keeper"
 	qjtestutil "github.com/novacron/novacron/x/quantumjob/testutil"
 	"github.com/novacron/novacron/x/quantumjob/types"
@@ -320,4 +322,36 @@ func TestParamsValidate(t *testing.T) {
 		mutate(&p)
 		require.ErrorIs(t, p.Validate(), types.ErrInvalidParams, name)
 	}
+}
+
+// TestGasTable pins the README's gas table (default params, KV gas off).
+func TestGasTable(t *testing.T) {
+	qft, err := qasm.Export(algo.QFTCircuit(20, 0x5a5a5).C)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name    string
+		src     string
+		shots   uint32
+		cost    uint64
+		gas     uint64
+		backend string
+	}{
+		{"Bell", qjtestutil.Bell, 1024, 3_092, 26_271, "stabilizer"},
+		{"GHZ-3", qjtestutil.GHZ3, 1024, 4_159, 32_662, "stabilizer"},
+		{"QFT-20", qft, 0, 242_221_056, 7_187_671, "statevector"},
+	} {
+		f := qjtestutil.NewFixture(t, nil)
+		ctx := f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})
+		res, err := f.MsgServer.SubmitJob(ctx, &types.MsgSubmitJob{Owner: qjtestutil.AddrStr(1), Source: tc.src, Shots: tc.shots})
+		require.NoError(t, err, tc.name)
+		require.Equal(t, tc.cost, res.Cost, tc.name)
+		require.Equal(t, tc.gas, ctx.GasMeter().GasConsumed(), tc.name)
+		require.Equal(t, tc.backend, f.Job(t, 1).Backend, tc.name)
+	}
+
+	// Measured, with shots, QFT-20 is over the default block budget.
+	measured := strings.Replace(qft, "qreg q[20];", "qreg q[20];\ncreg c[20];", 1) + "measure q -> c;\n"
+	_, err = keeper.PlanJob(types.DefaultParams(), measured, 1024, "")
+	require.ErrorIs(t, err, types.ErrTooLarge)
+	require.Contains(t, err.Error(), "cost 263214080 > 250000000")
 }
