@@ -87,6 +87,9 @@ import (
 	"github.com/novacron/novacron/x/validatorset"
 	validatorsetkeeper "github.com/novacron/novacron/x/validatorset/keeper"
 	validatorsettypes "github.com/novacron/novacron/x/validatorset/types"
+	"github.com/novacron/novacron/x/vmlifecycle"
+	vmlifecyclekeeper "github.com/novacron/novacron/x/vmlifecycle/keeper"
+	vmlifecycletypes "github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
 // DefaultNodeHome is where `novacrond` keeps config and data unless --home says otherwise.
@@ -140,6 +143,7 @@ type App struct {
 	ValidatorSetKeeper    validatorsetkeeper.Keeper
 	QuantumJobKeeper      quantumjobkeeper.Keeper
 	OrbitKeeper           orbitkeeper.Keeper
+	VMLifecycleKeeper     vmlifecyclekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -187,7 +191,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey, validatorsettypes.StoreKey,
-		quantumjobtypes.StoreKey, orbittypes.StoreKey,
+		quantumjobtypes.StoreKey, orbittypes.StoreKey, vmlifecycletypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -225,6 +229,13 @@ func New(
 		accCodec, govAuthority)
 
 	app.OrbitKeeper = orbitkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[orbittypes.StoreKey]), govAuthority)
+	app.VMLifecycleKeeper = vmlifecyclekeeper.NewKeeper(appCodec,
+		runtime.NewKVStoreService(keys[vmlifecycletypes.StoreKey]), accCodec, govAuthority)
+	// The scheduler's max-latency constraints use x/orbit's latency snapshot for the regions it
+	// knows and the module's own params table for the rest (set before the module copies the keeper).
+	app.VMLifecycleKeeper.SetLatencyProvider(vmlifecyclekeeper.LatencyChain{
+		app.OrbitKeeper, vmlifecyclekeeper.ParamsLatencyOf(&app.VMLifecycleKeeper),
+	})
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
 		app.ValidatorSetKeeper.Hooks(),
@@ -269,6 +280,7 @@ func New(
 		validatorset.NewAppModule(appCodec, app.ValidatorSetKeeper),
 		quantumjob.NewAppModule(appCodec, app.QuantumJobKeeper),
 		orbit.NewAppModule(appCodec, app.OrbitKeeper),
+		vmlifecycle.NewAppModule(appCodec, app.VMLifecycleKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -290,14 +302,15 @@ func New(
 	// the set in the same block.
 	app.ModuleManager.SetOrderEndBlockers(
 		banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
-		feegrant.ModuleName, authz.ModuleName, quantumjobtypes.ModuleName, orbittypes.ModuleName, genutiltypes.ModuleName,
+		feegrant.ModuleName, authz.ModuleName, quantumjobtypes.ModuleName, orbittypes.ModuleName, vmlifecycletypes.ModuleName,
+		genutiltypes.ModuleName,
 	)
 	// validatorset before genutil: gentxs are checked against the allowlist.
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, validatorsettypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, consensustypes.ModuleName,
 		upgradetypes.ModuleName, evidencetypes.ModuleName, feegrant.ModuleName, authz.ModuleName,
-		quantumjobtypes.ModuleName, orbittypes.ModuleName, genutiltypes.ModuleName,
+		quantumjobtypes.ModuleName, orbittypes.ModuleName, vmlifecycletypes.ModuleName, genutiltypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

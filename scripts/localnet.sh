@@ -183,7 +183,11 @@ cmd_start() {
     local valoper; valoper=$("$BIN" keys show "val$i" --bech val -a "${KR[@]}" --home "$(home_of "$i")")
     "$BIN" genesis allow-operator "$valoper" --note "localnet node$i" --home "$h0"
   done
-  jq -f "$TEMPLATES/genesis.jq" "$h0/config/genesis.json" >"$DIR/genesis.tmp" && mv "$DIR/genesis.tmp" "$h0/config/genesis.json"
+  # Host operators (x/vmlifecycle allowlist, sorted): the validators' accounts and the faucet.
+  local ops=("$("$BIN" keys show faucet -a "${KR[@]}" --home "$h0")")
+  for ((i = 0; i < NODES; i++)); do ops+=("$("$BIN" keys show "val$i" -a "${KR[@]}" --home "$(home_of "$i")")"); done
+  local ops_json; ops_json=$(printf '%s\n' "${ops[@]}" | sort | jq -R . | jq -sc .)
+  jq -f "$TEMPLATES/genesis.jq" --argjson hostops "$ops_json" "$h0/config/genesis.json" >"$DIR/genesis.tmp" && mv "$DIR/genesis.tmp" "$h0/config/genesis.json"
   for ((i = 0; i < NODES; i++)); do
     local h; h=$(home_of "$i")
     [ "$i" -eq 0 ] || cp "$h0/config/genesis.json" "$h/config/genesis.json"
