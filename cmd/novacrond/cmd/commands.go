@@ -53,6 +53,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		txCommand(),
 		keys.Commands(),
 	)
+	rootCmd.AddCommand(HostAgentCmd())
 	addEngineCommands(rootCmd)
 }
 

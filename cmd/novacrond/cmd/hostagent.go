@@ -1,0 +1,139 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/client/tx"
+
+	"github.com/novacron/novacron/x/vmlifecycle/hostagent"
+)
+
+// HostAgentCmd is `novacrond host-agent`: the long-running process of a host operator. It runs
+// the VMs placed on the operator's hosts in a simulated hypervisor and reports their status
+// transitions (RUNNING, STOPPED, FAILED) with MsgReportVMStatus, signed with --from.
+func HostAgentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "host-agent",
+		Short: "Run the host agent of a host operator: boot VMs placed on its hosts (simulated) and report their status",
+		Long: `Watches the chain (new blocks over CometBFT RPC, hosts and VMs over the vmlifecycle query service)
+and, for every VM placed on a host operated by --from:
+
+  SCHEDULED or MIGRATING (to this host) → boots it (--boot-delay), then reports RUNNING
+                                          (or FAILED with --fail-vm / --fail-rate)
+  STOPPING                               → shuts it down (--stop-delay), then reports STOPPED
+
+Reports of one step go out in one tx (at most --max-batch messages), one tx at a time, each
+waited for until committed; a failed batch is retried message by message; errors back off
+exponentially. SIGINT/SIGTERM stop the agent cleanly.`,
+		Example: `novacrond host-agent --from val1 --keyring-backend test --home ~/.novacron --boot-delay 2s
+novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-1 --fail-vm 7 --fail-rate 0.05 --seed 42`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cctx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			txf, err := tx.NewFactoryCLI(cctx, cmd.Flags())
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed(flags.FlagGas) {
+				// Simulate each batch (its gas depends on how many reports it carries).
+				txf = txf.WithSimulateAndExecute(true)
+				if !cmd.Flags().Changed(flags.FlagGasAdjustment) {
+					txf = txf.WithGasAdjustment(1.5)
+				}
+			}
+			chain, err := hostagent.NewNodeChain(cctx, txf)
+			if err != nil {
+				return err
+			}
+			cfg, err := hostAgentConfig(cmd)
+			if err != nil {
+				return err
+			}
+			logger := log.NewLogger(cmd.ErrOrStderr()).With("module", "host-agent")
+			parent := cmd.Context()
+			if parent == nil {
+				parent = context.Background()
+			}
+			ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			agent := hostagent.NewAgent(cfg, chain, logger)
+			logger.Info("host agent started", "operator", chain.Operator(), "boot_delay", cfg.BootDelay.String(),
+				"fail_vms", fmt.Sprint(sortedIDs(cfg.FailVMs)), "fail_rate_ppm", cfg.FailRatePPM, "seed", cfg.Seed, "hosts", strings.Join(cfg.HostFilter, ","))
+			err = agent.Run(ctx)
+			logger.Info("host agent stopped", "reports_sent", agent.Sent, "reports_failed", agent.Failed)
+			return err
+		},
+	}
+	cmd.Flags().Duration("boot-delay", 2*time.Second, "simulated boot time of a VM")
+	cmd.Flags().Duration("stop-delay", 500*time.Millisecond, "simulated shutdown time of a VM")
+	cmd.Flags().StringSlice("fail-vm", nil, "VM ids whose first boot on this agent fails (FAILED is reported)")
+	cmd.Flags().Float64("fail-rate", 0, "probability in [0,1] that a boot fails (seeded RNG, see --seed)")
+	cmd.Flags().Uint64("seed", 1, "seed of the failure-injection RNG")
+	cmd.Flags().StringSlice("hosts", nil, "only manage these host ids (default: every host of the operator)")
+	cmd.Flags().Duration("poll-interval", 500*time.Millisecond, "how often the node is polled for a new block")
+	cmd.Flags().Int("max-batch", 16, "at most this many reports per tx")
+	cmd.Flags().Int64("resend-after-blocks", 3, "re-send a report the chain has not applied after this many blocks")
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+func hostAgentConfig(cmd *cobra.Command) (hostagent.AgentConfig, error) {
+	f := cmd.Flags()
+	var cfg hostagent.AgentConfig
+	var err error
+	if cfg.BootDelay, err = f.GetDuration("boot-delay"); err != nil {
+		return cfg, err
+	}
+	if cfg.StopDelay, err = f.GetDuration("stop-delay"); err != nil {
+		return cfg, err
+	}
+	ids, _ := f.GetStringSlice("fail-vm")
+	cfg.FailVMs = map[uint64]bool{}
+	for _, s := range ids {
+		id, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return cfg, fmt.Errorf("--fail-vm %q: not a VM id", s)
+		}
+		cfg.FailVMs[id] = true
+	}
+	rate, _ := f.GetFloat64("fail-rate")
+	if rate < 0 || rate > 1 {
+		return cfg, fmt.Errorf("--fail-rate %v: want a probability in [0,1]", rate)
+	}
+	cfg.FailRatePPM = uint32(rate*1_000_000 + 0.5)
+	cfg.Seed, _ = f.GetUint64("seed")
+	cfg.HostFilter, _ = f.GetStringSlice("hosts")
+	cfg.PollInterval, _ = f.GetDuration("poll-interval")
+	cfg.MaxBatch, _ = f.GetInt("max-batch")
+	cfg.ResendAfterBlocks, _ = f.GetInt64("resend-after-blocks")
+	if cfg.BootDelay < 0 || cfg.StopDelay < 0 {
+		return cfg, fmt.Errorf("delays must not be negative")
+	}
+	return cfg, nil
+}
+
+func sortedIDs(m map[uint64]bool) []uint64 {
+	out := make([]uint64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
