@@ -12,6 +12,11 @@ func pos(fields ...string) []*autocliv1.PositionalArgDescriptor {
 	return out
 }
 
+const (
+	timeLocked = "; --not-before UNIX or --at-height H queues it instead"
+	guarded    = "; under an approval policy it becomes a proposal"
+)
+
 // AutoCLIOptions: every Msg and Query through autocli, except `query vmlifecycle explain`, which is
 // a custom command (words by default, --json for the structure) added to the same tree.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
@@ -29,6 +34,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Explain", Skip: true},
 				{RpcMethod: "AuditByVM", Use: "audit-vm [vm-id]", Short: "Audit log of a VM", PositionalArgs: pos("vm_id")},
 				{RpcMethod: "AuditByHost", Use: "audit-host [host-id]", Short: "Audit log of a host", PositionalArgs: pos("host_id")},
+				{RpcMethod: "ApprovalPolicy", Use: "approval-policy [owner] [vm-id]", Short: "Show an owner's approval policy for a VM (vm-id 0: the owner-wide policy)", PositionalArgs: pos("owner", "vm_id")},
+				{RpcMethod: "ApprovalPolicies", Use: "approval-policies [owner]", Short: "List an owner's approval policies", PositionalArgs: pos("owner")},
+				{RpcMethod: "Operation", Use: "operation [operation-id]", Short: "Show a proposal or time-locked operation (status, approvals, deadline, error)", PositionalArgs: pos("operation_id")},
+				{RpcMethod: "OperationsByVM", Use: "vm-operations [vm-id]", Short: "List a VM's operations (--status OPERATION_STATUS_AWAITING_APPROVAL for the pending ones)", PositionalArgs: pos("vm_id")},
+				{RpcMethod: "Operations", Use: "operations", Short: "List operations (--status OPERATION_STATUS_QUEUED for the scheduled ones)"},
+				{RpcMethod: "Rule", Use: "rule [rule-id]", Short: "Show a rule", PositionalArgs: pos("rule_id")},
+				{RpcMethod: "RulesByOwner", Use: "rules [owner]", Short: "List an owner's rules", PositionalArgs: pos("owner")},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -48,11 +60,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "CreateVM", Use: "create-vm [name] [image-cid] [resources-json]",
 					Short: "Create a VM (--replicas N, --constraints JSON); it is placed by the scheduler at once or retried", PositionalArgs: pos("name", "image_cid", "resources"),
 				},
-				{RpcMethod: "StartVM", Use: "start-vm [vm-id]", Short: "Start a stopped or failed VM", PositionalArgs: pos("vm_id")},
-				{RpcMethod: "StopVM", Use: "stop-vm [vm-id]", Short: "Stop a VM", PositionalArgs: pos("vm_id")},
-				{RpcMethod: "ResizeVM", Use: "resize-vm [vm-id] [resources-json]", Short: "Resize a VM in place", PositionalArgs: pos("vm_id", "resources")},
-				{RpcMethod: "MigrateVM", Use: "migrate-vm [vm-id]", Short: "Migrate a VM (--target-host-id H or --nearest-region R, else best other host)", PositionalArgs: pos("vm_id")},
-				{RpcMethod: "DeleteVM", Use: "delete-vm [vm-id]", Short: "Delete a VM", PositionalArgs: pos("vm_id")},
+				{RpcMethod: "StartVM", Use: "start-vm [vm-id]", Short: "Start a stopped or failed VM" + timeLocked, PositionalArgs: pos("vm_id")},
+				{RpcMethod: "StopVM", Use: "stop-vm [vm-id]", Short: "Stop a VM" + timeLocked, PositionalArgs: pos("vm_id")},
+				{RpcMethod: "ResizeVM", Use: "resize-vm [vm-id] [resources-json]", Short: "Resize a VM in place" + timeLocked + guarded, PositionalArgs: pos("vm_id", "resources")},
+				{RpcMethod: "MigrateVM", Use: "migrate-vm [vm-id]", Short: "Migrate a VM (--target-host-id H or --nearest-region R, else best other host)" + timeLocked + guarded, PositionalArgs: pos("vm_id")},
+				{RpcMethod: "DeleteVM", Use: "delete-vm [vm-id]", Short: "Delete a VM" + timeLocked + guarded, PositionalArgs: pos("vm_id")},
 				{
 					RpcMethod: "ReportVMStatus", Use: "report-vm-status [vm-id] [status]",
 					Short: "Host operator reports VM_STATE_RUNNING, VM_STATE_STOPPED or VM_STATE_FAILED", PositionalArgs: pos("vm_id", "status"),
@@ -61,6 +73,20 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "UpdateParams", Use: "update-params [params-json]", Short: "Change params (governance proposal)",
 					PositionalArgs: pos("params"), GovProposal: true,
 				},
+				{
+					RpcMethod: "SetApprovalPolicy", Use: "set-approval-policy [vm-id] [threshold] [approver,...]",
+					Short:          "Guard delete/migrate/resize of a VM (vm-id 0: all your VMs) with K-of-N approvals; --ttl-blocks N or --ttl-seconds S",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "vm_id"}, {ProtoField: "threshold"}, {ProtoField: "approvers", Varargs: true}},
+				},
+				{RpcMethod: "ClearApprovalPolicy", Use: "clear-approval-policy [vm-id]", Short: "Remove an approval policy (vm-id 0: the owner-wide one)", PositionalArgs: pos("vm_id")},
+				{RpcMethod: "ApproveOperation", Use: "approve-operation [operation-id]", Short: "Approve a pending operation; it executes when the threshold is reached", PositionalArgs: pos("operation_id")},
+				{RpcMethod: "CancelScheduledOperation", Use: "cancel-operation [operation-id]", Short: "Cancel your time-locked operation before it is due, or your proposal awaiting approvals", PositionalArgs: pos("operation_id")},
+				{
+					RpcMethod: "CreateRule", Use: "create-rule [trigger-json] [action-json] [vm-id,...]",
+					Short:          `Create a rule, e.g. create-rule '{"kind":"TRIGGER_KIND_VM_STATE","vm_id":"7","state":"VM_STATE_FAILED"}' '{"kind":"OP_KIND_START"}' 7`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "trigger"}, {ProtoField: "action"}, {ProtoField: "vm_ids", Varargs: true}},
+				},
+				{RpcMethod: "DeleteRule", Use: "delete-rule [rule-id]", Short: "Delete one of your rules", PositionalArgs: pos("rule_id")},
 			},
 		},
 	}

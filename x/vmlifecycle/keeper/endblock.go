@@ -29,7 +29,16 @@ func (k Keeper) EndBlocker(ctx context.Context) (err error) {
 	if err := k.retryPending(ctx, p); err != nil {
 		return err
 	}
-	return k.drainHosts(ctx, p)
+	if err := k.drainHosts(ctx, p); err != nil {
+		return err
+	}
+	if err := k.expireOps(ctx, p); err != nil {
+		return err
+	}
+	if err := k.runDueOps(ctx, p); err != nil {
+		return err
+	}
+	return k.evaluateRules(ctx, p)
 }
 
 func (k Keeper) logger(ctx context.Context) interface {
@@ -177,6 +186,9 @@ func (k Keeper) finishDrain(ctx context.Context, hostID string) error {
 		return err
 	}
 	if err := k.hostAudit(ctx, hostID, types.ModuleName, "drained: no VMs left"); err != nil {
+		return err
+	}
+	if err := k.noteHost(ctx, hostID, types.TRIGGER_KIND_HOST_DRAINED); err != nil {
 		return err
 	}
 	emit(ctx, types.EventTypeHostDrained, types.AttributeKeyHostID, hostID)

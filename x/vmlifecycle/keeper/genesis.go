@@ -5,6 +5,8 @@ import (
 
 	"cosmossdk.io/collections"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
@@ -106,7 +108,84 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	return k.initGovernance(ctx, gs)
+}
+
+// initGovernance loads policies, operations, rules and rule events and rebuilds their indexes.
+func (k Keeper) initGovernance(ctx context.Context, gs *types.GenesisState) error {
+	for _, seq := range []struct {
+		s collections.Sequence
+		v uint64
+	}{{k.NextOpID, gs.NextOperationId}, {k.NextRuleID, gs.NextRuleId}, {k.NextRuleEvent, gs.NextRuleEventSeq}} {
+		if err := seq.s.Set(ctx, max(seq.v, 1)); err != nil {
+			return err
+		}
+	}
+	for _, pol := range gs.ApprovalPolicies {
+		owner, ownerStr, err := k.canonical(pol.Owner)
+		if err != nil {
+			return err
+		}
+		pol.Owner = ownerStr
+		if err := k.Policies.Set(ctx, collections.Join(owner, pol.VmId), pol); err != nil {
+			return err
+		}
+	}
+	for _, o := range gs.Operations {
+		if err := k.writeOp(ctx, nil, o); err != nil {
+			return err
+		}
+	}
+	for _, r := range gs.Rules {
+		if err := k.Rules.Set(ctx, r.Id, r); err != nil {
+			return err
+		}
+		if err := k.indexRule(ctx, r, true); err != nil {
+			return err
+		}
+	}
+	for _, ev := range gs.RuleEvents {
+		if err := k.RuleEvents.Set(ctx, ev.Seq, ev); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func (k Keeper) exportGovernance(ctx context.Context, gs *types.GenesisState) error {
+	var err error
+	if gs.NextOperationId, err = k.NextOpID.Peek(ctx); err != nil {
+		return err
+	}
+	if gs.NextRuleId, err = k.NextRuleID.Peek(ctx); err != nil {
+		return err
+	}
+	if gs.NextRuleEventSeq, err = k.NextRuleEvent.Peek(ctx); err != nil {
+		return err
+	}
+	gs.NextOperationId, gs.NextRuleId, gs.NextRuleEventSeq = max(gs.NextOperationId, 1), max(gs.NextRuleId, 1), max(gs.NextRuleEventSeq, 1)
+	if err := k.Policies.Walk(ctx, nil, func(_ collections.Pair[sdk.AccAddress, uint64], p types.ApprovalPolicy) (bool, error) {
+		gs.ApprovalPolicies = append(gs.ApprovalPolicies, p)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if err := k.Ops.Walk(ctx, nil, func(_ uint64, o types.Operation) (bool, error) {
+		gs.Operations = append(gs.Operations, o)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if err := k.Rules.Walk(ctx, nil, func(_ uint64, r types.Rule) (bool, error) {
+		gs.Rules = append(gs.Rules, r)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	return k.RuleEvents.Walk(ctx, nil, func(_ uint64, ev types.RuleEvent) (bool, error) {
+		gs.RuleEvents = append(gs.RuleEvents, ev)
+		return false, nil
+	})
 }
 
 // ExportGenesis writes the state in key order (indexes are derived and not exported).
@@ -157,6 +236,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.DrainCursors = append(gs.DrainCursors, types.DrainCursor{HostId: h, LastVmId: c})
 		return false, nil
 	}); err != nil {
+		return nil, err
+	}
+	if err := k.exportGovernance(ctx, gs); err != nil {
 		return nil, err
 	}
 	return gs, nil

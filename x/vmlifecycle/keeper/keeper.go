@@ -52,6 +52,32 @@ type Keeper struct {
 	DrainQueue   collections.KeySet[string]
 	DrainCursor  collections.Map[string, uint64]
 	PendingQueue collections.KeySet[collections.Pair[int64, uint64]]
+
+	// Governance of operations (governance.go, rules.go).
+	// Policies: (owner, vm id; 0 = every VM of the owner) → policy.
+	Policies collections.Map[collections.Pair[sdk.AccAddress, uint64], types.ApprovalPolicy]
+	NextOpID collections.Sequence
+	Ops      collections.Map[uint64, types.Operation]
+	OpsByVM  collections.KeySet[collections.Pair[uint64, uint64]]
+	// OpsByStatus: (status, op id).
+	OpsByStatus collections.KeySet[collections.Pair[int32, uint64]]
+	// OpDeadlineH / OpDeadlineT: (deadline height / unix, op id) of AWAITING_APPROVAL operations.
+	OpDeadlineH collections.KeySet[collections.Pair[int64, uint64]]
+	OpDeadlineT collections.KeySet[collections.Pair[int64, uint64]]
+	// OpQueueH / OpQueueT: (at_height / not_before, op id) of QUEUED operations.
+	OpQueueH collections.KeySet[collections.Pair[int64, uint64]]
+	OpQueueT collections.KeySet[collections.Pair[int64, uint64]]
+
+	NextRuleID   collections.Sequence
+	Rules        collections.Map[uint64, types.Rule]
+	RulesByOwner collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	// RulesByVMState: (vm id, state, rule id); RulesByHost: (host id, trigger kind, rule id);
+	// RulesByHeight: (height, rule id) of HEIGHT rules that have not fired yet.
+	RulesByVMState collections.KeySet[collections.Triple[uint64, int32, uint64]]
+	RulesByHost    collections.KeySet[collections.Triple[string, int32, uint64]]
+	RulesByHeight  collections.KeySet[collections.Pair[int64, uint64]]
+	NextRuleEvent  collections.Sequence
+	RuleEvents     collections.Map[uint64, types.RuleEvent]
 }
 
 // NewKeeper builds the keeper; authority is the x/gov module address. Latency comes from the
@@ -92,6 +118,34 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 		DrainCursor:  collections.NewMap(sb, types.DrainCursorKey, "drain_cursor", collections.StringKey, collections.Uint64Value),
 		PendingQueue: collections.NewKeySet(sb, types.PendingQueueKey, "pending_queue",
 			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Policies: collections.NewMap(sb, types.PoliciesKey, "approval_policies",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key), codec.CollValue[types.ApprovalPolicy](cdc)),
+		NextOpID: collections.NewSequence(sb, types.NextOpIDKey, "next_operation_id"),
+		Ops:      collections.NewMap(sb, types.OpsKey, "operations", collections.Uint64Key, codec.CollValue[types.Operation](cdc)),
+		OpsByVM: collections.NewKeySet(sb, types.OpsByVMKey, "operations_by_vm",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
+		OpsByStatus: collections.NewKeySet(sb, types.OpsByStatusKey, "operations_by_status",
+			collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)),
+		OpDeadlineH: collections.NewKeySet(sb, types.OpDeadlineHKey, "op_deadline_height",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		OpDeadlineT: collections.NewKeySet(sb, types.OpDeadlineTKey, "op_deadline_time",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		OpQueueH: collections.NewKeySet(sb, types.OpQueueHKey, "op_queue_height",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		OpQueueT: collections.NewKeySet(sb, types.OpQueueTKey, "op_queue_time",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		NextRuleID: collections.NewSequence(sb, types.NextRuleIDKey, "next_rule_id"),
+		Rules:      collections.NewMap(sb, types.RulesKey, "rules", collections.Uint64Key, codec.CollValue[types.Rule](cdc)),
+		RulesByOwner: collections.NewKeySet(sb, types.RulesByOwnerKey, "rules_by_owner",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		RulesByVMState: collections.NewKeySet(sb, types.RulesByVMStateKey, "rules_by_vm_state",
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Int32Key, collections.Uint64Key)),
+		RulesByHost: collections.NewKeySet(sb, types.RulesByHostKey, "rules_by_host",
+			collections.TripleKeyCodec(collections.StringKey, collections.Int32Key, collections.Uint64Key)),
+		RulesByHeight: collections.NewKeySet(sb, types.RulesByHeightKey, "rules_by_height",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		NextRuleEvent: collections.NewSequence(sb, types.NextRuleEventKey, "next_rule_event_seq"),
+		RuleEvents:    collections.NewMap(sb, types.RuleEventsKey, "rule_events", collections.Uint64Key, codec.CollValue[types.RuleEvent](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -337,6 +391,9 @@ func (k Keeper) record(ctx context.Context, vm *types.VM, to types.VMState, acto
 		sdk.NewAttribute(types.AttributeKeyActor, actor),
 		sdk.NewAttribute(types.AttributeKeyReason, reason),
 		sdk.NewAttribute(types.AttributeKeyAuditSeq, fmt.Sprint(seq))))
+	if from != to {
+		return k.noteVMState(ctx, vm.Id, to)
+	}
 	return nil
 }
 
@@ -355,3 +412,27 @@ func (c LatencyChain) LatencyUs(ctx context.Context, from, to string) (int64, bo
 
 // ParamsLatencyOf returns the params-table provider of k.
 func ParamsLatencyOf(k *Keeper) types.LatencyProvider { return ParamsLatency{k: &k.Params} }
+
+// nextID draws from a sequence whose ids start at 1.
+func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
+	id, err := seq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		return seq.Next(ctx)
+	}
+	return id, nil
+}
+
+// ownedVM loads a VM and checks that ownerStr owns it.
+func (k Keeper) ownedVM(ctx context.Context, ownerStr string, id uint64) (types.VM, error) {
+	vm, err := k.getVM(ctx, id)
+	if err != nil {
+		return vm, err
+	}
+	if vm.Owner != ownerStr {
+		return vm, types.ErrNotVMOwner.Wrapf("vm %d", id)
+	}
+	return vm, nil
+}

@@ -182,6 +182,9 @@ func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*typ
 	if err := m.hostAudit(ctx, h.Id, opStr, "drain: "+msg.Reason); err != nil {
 		return nil, err
 	}
+	if err := m.noteHost(ctx, h.Id, types.TRIGGER_KIND_HOST_DRAINING); err != nil {
+		return nil, err
+	}
 	emit(ctx, types.EventTypeHostDraining, types.AttributeKeyHostID, h.Id, types.AttributeKeyReason, msg.Reason)
 	return &types.MsgDrainHostResponse{}, nil
 }
@@ -313,16 +316,14 @@ func (m msgServer) CreateVM(ctx context.Context, msg *types.MsgCreateVM) (*types
 	return resp, nil
 }
 
-// ownedVM loads a VM and checks that signer owns it.
-func (m msgServer) ownedVM(ctx context.Context, ownerStr string, id uint64) (types.VM, error) {
-	vm, err := m.getVM(ctx, id)
+// govern hands an owner's operation to the governance layer (governance.go): it returns a non-zero
+// operation id when the operation became a proposal or was time-locked, 0 when it must run now.
+func (m msgServer) govern(ctx context.Context, owner string, op types.VMOperation, notBefore, atHeight int64) (uint64, error) {
+	p, err := m.Params.Get(ctx)
 	if err != nil {
-		return vm, err
+		return 0, err
 	}
-	if vm.Owner != ownerStr {
-		return vm, types.ErrNotVMOwner.Wrapf("vm %d", id)
-	}
-	return vm, nil
+	return m.submit(ctx, p, owner, op, notBefore, atHeight, 0)
 }
 
 func (m msgServer) StartVM(ctx context.Context, msg *types.MsgStartVM) (*types.MsgStartVMResponse, error) {
@@ -331,15 +332,11 @@ func (m msgServer) StartVM(ctx context.Context, msg *types.MsgStartVM) (*types.M
 	if err != nil {
 		return nil, err
 	}
-	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
-	if err != nil {
-		return nil, err
+	op := types.VMOperation{Kind: types.OP_KIND_START, VmId: msg.VmId}
+	if id, err := m.govern(ctx, ownerStr, op, msg.NotBefore, msg.AtHeight); err != nil || id != 0 {
+		return &types.MsgStartVMResponse{OperationId: id}, err
 	}
-	// PENDING → SCHEDULED belongs to the scheduler; start applies to stopped or failed VMs only.
-	if vm.State != types.VM_STATE_STOPPED && vm.State != types.VM_STATE_FAILED {
-		return nil, types.ErrIllegalTransition.Wrapf("start: vm %d is %s (want STOPPED or FAILED)", vm.Id, vm.State)
-	}
-	if err := m.transition(ctx, &vm, types.VM_STATE_SCHEDULED, ownerStr, "start", ""); err != nil {
+	if err := m.startVM(ctx, ownerStr, msg.VmId); err != nil {
 		return nil, err
 	}
 	return &types.MsgStartVMResponse{}, nil
@@ -351,11 +348,11 @@ func (m msgServer) StopVM(ctx context.Context, msg *types.MsgStopVM) (*types.Msg
 	if err != nil {
 		return nil, err
 	}
-	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
-	if err != nil {
-		return nil, err
+	op := types.VMOperation{Kind: types.OP_KIND_STOP, VmId: msg.VmId}
+	if id, err := m.govern(ctx, ownerStr, op, msg.NotBefore, msg.AtHeight); err != nil || id != 0 {
+		return &types.MsgStopVMResponse{OperationId: id}, err
 	}
-	if err := m.transition(ctx, &vm, types.VM_STATE_STOPPING, ownerStr, "stop", ""); err != nil {
+	if err := m.stopVM(ctx, ownerStr, msg.VmId); err != nil {
 		return nil, err
 	}
 	return &types.MsgStopVMResponse{}, nil
@@ -367,43 +364,13 @@ func (m msgServer) ResizeVM(ctx context.Context, msg *types.MsgResizeVM) (*types
 	if err != nil {
 		return nil, err
 	}
-	p, err := m.Params.Get(ctx)
-	if err != nil {
+	op := types.VMOperation{Kind: types.OP_KIND_RESIZE, VmId: msg.VmId, Resources: msg.Resources}
+	if id, err := m.govern(ctx, ownerStr, op, msg.NotBefore, msg.AtHeight); err != nil || id != 0 {
+		return &types.MsgResizeVMResponse{OperationId: id}, err
+	}
+	if err := m.resizeVM(ctx, ownerStr, msg.VmId, msg.Resources); err != nil {
 		return nil, err
 	}
-	if err := types.ValidateResources(msg.Resources, p.MaxVmResources, "vm resources"); err != nil {
-		return nil, err
-	}
-	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
-	if err != nil {
-		return nil, err
-	}
-	switch vm.State {
-	case types.VM_STATE_DELETED, types.VM_STATE_MIGRATING, types.VM_STATE_STOPPING:
-		return nil, types.ErrIllegalTransition.Wrapf("cannot resize a %s VM", vm.State)
-	}
-	oldRes := vm.Resources
-	if vm.HostId != "" {
-		h, err := m.getHost(ctx, vm.HostId)
-		if err != nil {
-			return nil, err
-		}
-		if !msg.Resources.Fits(h.Free().Add(oldRes)) {
-			return nil, types.ErrInsufficientCapacity.Wrapf("host %s has %s free besides the VM, resize needs %s",
-				h.Id, h.Free().Describe(), msg.Resources.Describe())
-		}
-		old := h
-		h.Allocated = h.Allocated.Sub(oldRes).Add(msg.Resources)
-		if err := m.writeHost(ctx, &old, h); err != nil {
-			return nil, err
-		}
-	}
-	vm.Resources = msg.Resources
-	reason := fmt.Sprintf("resize %s → %s", oldRes.Describe(), msg.Resources.Describe())
-	if err := m.record(ctx, &vm, vm.State, ownerStr, reason, ""); err != nil {
-		return nil, err
-	}
-	emit(ctx, types.EventTypeVMResized, types.AttributeKeyVMID, fmt.Sprint(vm.Id), types.AttributeKeyReason, reason)
 	return &types.MsgResizeVMResponse{}, nil
 }
 
@@ -413,31 +380,11 @@ func (m msgServer) MigrateVM(ctx context.Context, msg *types.MsgMigrateVM) (*typ
 	if err != nil {
 		return nil, err
 	}
-	if msg.TargetHostId != "" && msg.NearestRegion != "" {
-		return nil, types.ErrInvalidMigration.Wrap("set target_host_id or nearest_region, not both")
+	op := types.VMOperation{Kind: types.OP_KIND_MIGRATE, VmId: msg.VmId, TargetHostId: msg.TargetHostId, NearestRegion: msg.NearestRegion}
+	if id, err := m.govern(ctx, ownerStr, op, msg.NotBefore, msg.AtHeight); err != nil || id != 0 {
+		return &types.MsgMigrateVMResponse{OperationId: id}, err
 	}
-	if msg.TargetHostId != "" {
-		if err := types.ValidateHostID(msg.TargetHostId); err != nil {
-			return nil, types.ErrInvalidMigration.Wrap(err.Error())
-		}
-	}
-	if msg.NearestRegion != "" {
-		if err := types.ValidateRegion(msg.NearestRegion); err != nil {
-			return nil, types.ErrInvalidMigration.Wrap(err.Error())
-		}
-	}
-	p, err := m.Params.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
-	if err != nil {
-		return nil, err
-	}
-	if msg.TargetHostId != "" && msg.TargetHostId == vm.HostId {
-		return nil, types.ErrInvalidMigration.Wrapf("vm %d already on %s", vm.Id, vm.HostId)
-	}
-	host, _, err := m.migrate(ctx, p, &vm, msg.TargetHostId, msg.NearestRegion, ownerStr, "migrate")
+	host, err := m.migrateVM(ctx, ownerStr, msg.VmId, msg.TargetHostId, msg.NearestRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -446,25 +393,15 @@ func (m msgServer) MigrateVM(ctx context.Context, msg *types.MsgMigrateVM) (*typ
 
 func (m msgServer) DeleteVM(ctx context.Context, msg *types.MsgDeleteVM) (*types.MsgDeleteVMResponse, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
-	owner, ownerStr, err := m.signer(msg.Owner)
+	_, ownerStr, err := m.signer(msg.Owner)
 	if err != nil {
 		return nil, err
 	}
-	vm, err := m.ownedVM(ctx, ownerStr, msg.VmId)
-	if err != nil {
-		return nil, err
+	op := types.VMOperation{Kind: types.OP_KIND_DELETE, VmId: msg.VmId}
+	if id, err := m.govern(ctx, ownerStr, op, msg.NotBefore, msg.AtHeight); err != nil || id != 0 {
+		return &types.MsgDeleteVMResponse{OperationId: id}, err
 	}
-	if err := types.CheckTransition(vm.State, types.VM_STATE_DELETED); err != nil {
-		return nil, err
-	}
-	prev := vm.HostId
-	if err := m.detach(ctx, &vm); err != nil {
-		return nil, err
-	}
-	if err := m.VMByName.Remove(ctx, collections.Join(owner, vm.Name)); err != nil {
-		return nil, err
-	}
-	if err := m.transition(ctx, &vm, types.VM_STATE_DELETED, ownerStr, "delete", prev); err != nil {
+	if err := m.deleteVM(ctx, ownerStr, msg.VmId); err != nil {
 		return nil, err
 	}
 	return &types.MsgDeleteVMResponse{}, nil

@@ -22,6 +22,12 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgDeleteVM{}, "novacron/vm/MsgDeleteVM")
 	legacy.RegisterAminoMsg(cdc, &MsgReportVMStatus{}, "novacron/vm/MsgReportVMStatus")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "novacron/vm/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgSetApprovalPolicy{}, "novacron/vm/MsgSetApprovalPolicy")
+	legacy.RegisterAminoMsg(cdc, &MsgClearApprovalPolicy{}, "novacron/vm/MsgClearApprovalPolicy")
+	legacy.RegisterAminoMsg(cdc, &MsgApproveOperation{}, "novacron/vm/MsgApproveOperation")
+	legacy.RegisterAminoMsg(cdc, &MsgCancelScheduledOperation{}, "novacron/vm/MsgCancelScheduledOperation")
+	legacy.RegisterAminoMsg(cdc, &MsgCreateRule{}, "novacron/vm/MsgCreateRule")
+	legacy.RegisterAminoMsg(cdc, &MsgDeleteRule{}, "novacron/vm/MsgDeleteRule")
 }
 
 // RegisterInterfaces registers the module's messages.
@@ -30,6 +36,8 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgRegisterHost{}, &MsgUpdateHost{}, &MsgDrainHost{}, &MsgDeregisterHost{},
 		&MsgCreateVM{}, &MsgStartVM{}, &MsgStopVM{}, &MsgResizeVM{}, &MsgMigrateVM{},
 		&MsgDeleteVM{}, &MsgReportVMStatus{}, &MsgUpdateParams{},
+		&MsgSetApprovalPolicy{}, &MsgClearApprovalPolicy{}, &MsgApproveOperation{},
+		&MsgCancelScheduledOperation{}, &MsgCreateRule{}, &MsgDeleteRule{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

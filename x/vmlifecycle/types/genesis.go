@@ -1,12 +1,14 @@
 package types
 
 import (
+	"fmt"
+
 	"cosmossdk.io/core/address"
 )
 
 // DefaultGenesis has the default params and no hosts or VMs.
 func DefaultGenesis() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), NextVmId: 1, NextAuditSeq: 1}
+	return &GenesisState{Params: DefaultParams(), NextVmId: 1, NextAuditSeq: 1, NextOperationId: 1, NextRuleId: 1, NextRuleEventSeq: 1}
 }
 
 // Validate checks ids, references and that every host's allocation is exactly the sum of its VMs.
@@ -104,6 +106,83 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if h, ok := hosts[c.HostId]; !ok || h.Status != HOST_STATUS_DRAINING {
 			return ErrInvalidGenesis.Wrapf("drain cursor for host %q that is not draining", c.HostId)
 		}
+	}
+	owners := make(map[uint64]string, len(gs.Vms))
+	for _, vm := range gs.Vms {
+		owners[vm.Id] = vm.Owner
+	}
+	return gs.validateGovernance(ac, owners)
+}
+
+// validateGovernance checks policies, operations, rules and rule events.
+func (gs GenesisState) validateGovernance(ac address.Codec, vmOwner map[uint64]string) error {
+	pols := map[string]bool{}
+	for _, pol := range gs.ApprovalPolicies {
+		if _, err := ac.StringToBytes(pol.Owner); err != nil {
+			return ErrInvalidGenesis.Wrapf("policy owner %q: %v", pol.Owner, err)
+		}
+		key := fmt.Sprintf("%s/%d", pol.Owner, pol.VmId)
+		if pols[key] {
+			return ErrInvalidGenesis.Wrapf("duplicate policy %s", key)
+		}
+		pols[key] = true
+		if pol.VmId != 0 && vmOwner[pol.VmId] != pol.Owner {
+			return ErrInvalidGenesis.Wrapf("policy for vm %d not owned by %s", pol.VmId, pol.Owner)
+		}
+		if err := ValidatePolicyFields(ac, pol.Approvers, pol.Threshold, pol.TtlBlocks, pol.TtlSeconds, gs.Params); err != nil {
+			return ErrInvalidGenesis.Wrap(err.Error())
+		}
+	}
+	var prevOp uint64
+	for _, o := range gs.Operations {
+		if o.Id == 0 || o.Id >= gs.NextOperationId || o.Id <= prevOp {
+			return ErrInvalidGenesis.Wrapf("operation id %d: want increasing ids in [1, next_operation_id=%d)", o.Id, gs.NextOperationId)
+		}
+		prevOp = o.Id
+		if o.Owner == "" || vmOwner[o.Op.VmId] != o.Owner {
+			return ErrInvalidGenesis.Wrapf("operation %d: vm %d not owned by %q", o.Id, o.Op.VmId, o.Owner)
+		}
+		if _, ok := OperationStatus_name[int32(o.Status)]; !ok || o.Status == OPERATION_STATUS_UNSPECIFIED {
+			return ErrInvalidGenesis.Wrapf("operation %d status %s", o.Id, o.Status)
+		}
+		if o.NotBefore < 0 || o.AtHeight < 0 || (o.NotBefore > 0 && o.AtHeight > 0) {
+			return ErrInvalidGenesis.Wrapf("operation %d time-lock", o.Id)
+		}
+		switch o.Status {
+		case OPERATION_STATUS_AWAITING_APPROVAL:
+			if o.Threshold == 0 || int(o.Threshold) > len(o.Approvers) || (o.DeadlineHeight > 0) == (o.DeadlineUnix > 0) {
+				return ErrInvalidGenesis.Wrapf("operation %d: proposal needs a threshold and one deadline", o.Id)
+			}
+		case OPERATION_STATUS_QUEUED:
+			if o.NotBefore == 0 && o.AtHeight == 0 {
+				return ErrInvalidGenesis.Wrapf("operation %d queued without a time-lock", o.Id)
+			}
+		}
+	}
+	var prevRule uint64
+	for _, r := range gs.Rules {
+		if r.Id == 0 || r.Id >= gs.NextRuleId || r.Id <= prevRule {
+			return ErrInvalidGenesis.Wrapf("rule id %d: want increasing ids in [1, next_rule_id=%d)", r.Id, gs.NextRuleId)
+		}
+		prevRule = r.Id
+		if _, err := ac.StringToBytes(r.Owner); err != nil {
+			return ErrInvalidGenesis.Wrapf("rule %d owner %q: %v", r.Id, r.Owner, err)
+		}
+		if err := ValidateRuleShape(r.Trigger, r.Action, r.VmIds, gs.Params); err != nil {
+			return ErrInvalidGenesis.Wrapf("rule %d: %v", r.Id, err)
+		}
+		for _, id := range r.VmIds {
+			if vmOwner[id] != r.Owner {
+				return ErrInvalidGenesis.Wrapf("rule %d targets vm %d not owned by %s", r.Id, id, r.Owner)
+			}
+		}
+	}
+	var prevEv uint64
+	for _, ev := range gs.RuleEvents {
+		if ev.Seq == 0 || ev.Seq >= gs.NextRuleEventSeq || ev.Seq <= prevEv {
+			return ErrInvalidGenesis.Wrapf("rule event seq %d: want increasing seqs in [1, next_rule_event_seq=%d)", ev.Seq, gs.NextRuleEventSeq)
+		}
+		prevEv = ev.Seq
 	}
 	return nil
 }

@@ -29,6 +29,25 @@ var (
 	DrainQueueKey   = collections.NewPrefix(17)
 	DrainCursorKey  = collections.NewPrefix(18)
 	PendingQueueKey = collections.NewPrefix(19)
+
+	// governance of operations
+	PoliciesKey       = collections.NewPrefix(20)
+	NextOpIDKey       = collections.NewPrefix(21)
+	OpsKey            = collections.NewPrefix(22)
+	OpsByVMKey        = collections.NewPrefix(23)
+	OpsByStatusKey    = collections.NewPrefix(24)
+	OpDeadlineHKey    = collections.NewPrefix(25)
+	OpDeadlineTKey    = collections.NewPrefix(26)
+	OpQueueHKey       = collections.NewPrefix(27)
+	OpQueueTKey       = collections.NewPrefix(28)
+	NextRuleIDKey     = collections.NewPrefix(29)
+	RulesKey          = collections.NewPrefix(30)
+	RulesByOwnerKey   = collections.NewPrefix(31)
+	RulesByVMStateKey = collections.NewPrefix(32)
+	RulesByHostKey    = collections.NewPrefix(33)
+	RulesByHeightKey  = collections.NewPrefix(34)
+	NextRuleEventKey  = collections.NewPrefix(35)
+	RuleEventsKey     = collections.NewPrefix(36)
 )
 
 // Scopes of the host placement index (HostIndex keys are (scope, free cpu_millis, host id)).

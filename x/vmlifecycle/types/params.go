@@ -21,6 +21,17 @@ func DefaultParams() Params {
 		MaxVmResources:             Resources{CpuMillis: 256_000, MemoryMib: 4 << 20, DiskGib: 65_536, Gpus: 16},
 		MaxHostCapacity:            Resources{CpuMillis: 4_096_000, MemoryMib: 64 << 20, DiskGib: 1 << 20, Gpus: 64},
 		MaxRegionsScanned:          64,
+		MaxApprovers:               16,
+		MaxApprovalTtlBlocks:       201_600,   // ~2 weeks at 6 s
+		MaxApprovalTtlSeconds:      1_209_600, // 2 weeks
+		MaxTimelockBlocks:          5_256_000, // ~1 year at 6 s
+		MaxTimelockSeconds:         31_536_000,
+		MaxScheduledOpsPerBlock:    16,
+		MaxExpirationsPerBlock:     64,
+		MaxRulesPerOwner:           32,
+		MaxRuleTargets:             16,
+		MaxRuleFiringsPerBlock:     16,
+		MaxRuleEventsPerBlock:      64,
 	}
 }
 
@@ -51,6 +62,26 @@ func (p Params) Validate(ac address.Codec) error {
 		return ErrInvalidParams.Wrap("max_labels must be 1..64")
 	case p.MaxRegionsScanned == 0 || p.MaxRegionsScanned > 1024:
 		return ErrInvalidParams.Wrap("max_regions_scanned must be 1..1024")
+	case p.MaxApprovers == 0 || p.MaxApprovers > 64:
+		return ErrInvalidParams.Wrap("max_approvers must be 1..64")
+	case p.MaxApprovalTtlBlocks <= 0 || p.MaxApprovalTtlSeconds <= 0:
+		return ErrInvalidParams.Wrap("max_approval_ttl_blocks and max_approval_ttl_seconds must be positive")
+	case p.MaxTimelockBlocks <= 0 || p.MaxTimelockSeconds <= 0:
+		return ErrInvalidParams.Wrap("max_timelock_blocks and max_timelock_seconds must be positive")
+	case p.MaxApprovalTtlBlocks > 1<<40 || p.MaxApprovalTtlSeconds > 1<<40 || p.MaxTimelockBlocks > 1<<40 || p.MaxTimelockSeconds > 1<<40:
+		return ErrInvalidParams.Wrap("ttl and time-lock bounds must be ≤ 2^40")
+	case p.MaxScheduledOpsPerBlock == 0 || p.MaxScheduledOpsPerBlock > 1024:
+		return ErrInvalidParams.Wrap("max_scheduled_ops_per_block must be 1..1024")
+	case p.MaxExpirationsPerBlock == 0 || p.MaxExpirationsPerBlock > 4096:
+		return ErrInvalidParams.Wrap("max_expirations_per_block must be 1..4096")
+	case p.MaxRulesPerOwner == 0 || p.MaxRulesPerOwner > 1024:
+		return ErrInvalidParams.Wrap("max_rules_per_owner must be 1..1024")
+	case p.MaxRuleTargets == 0 || p.MaxRuleTargets > 256:
+		return ErrInvalidParams.Wrap("max_rule_targets must be 1..256")
+	case p.MaxRuleFiringsPerBlock == 0 || p.MaxRuleFiringsPerBlock > 1024:
+		return ErrInvalidParams.Wrap("max_rule_firings_per_block must be 1..1024")
+	case p.MaxRuleEventsPerBlock == 0 || p.MaxRuleEventsPerBlock > 4096:
+		return ErrInvalidParams.Wrap("max_rule_events_per_block must be 1..4096")
 	case p.MaxVmResources.CpuMillis == 0 || p.MaxVmResources.MemoryMib == 0:
 		return ErrInvalidParams.Wrap("max_vm_resources must allow cpu and memory")
 	case !p.MaxVmResources.Fits(p.MaxHostCapacity):

@@ -835,6 +835,651 @@ func (m *QueryAuditResponse) GetPagination() *query.PageResponse {
 	return nil
 }
 
+type QueryApprovalPolicyRequest struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+}
+
+func (m *QueryApprovalPolicyRequest) Reset()         { *m = QueryApprovalPolicyRequest{} }
+func (m *QueryApprovalPolicyRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryApprovalPolicyRequest) ProtoMessage()    {}
+func (*QueryApprovalPolicyRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{17}
+}
+func (m *QueryApprovalPolicyRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryApprovalPolicyRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryApprovalPolicyRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryApprovalPolicyRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryApprovalPolicyRequest.Merge(m, src)
+}
+func (m *QueryApprovalPolicyRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryApprovalPolicyRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryApprovalPolicyRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryApprovalPolicyRequest proto.InternalMessageInfo
+
+func (m *QueryApprovalPolicyRequest) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryApprovalPolicyRequest) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+type QueryApprovalPolicyResponse struct {
+	Policy ApprovalPolicy `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy"`
+}
+
+func (m *QueryApprovalPolicyResponse) Reset()         { *m = QueryApprovalPolicyResponse{} }
+func (m *QueryApprovalPolicyResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryApprovalPolicyResponse) ProtoMessage()    {}
+func (*QueryApprovalPolicyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{18}
+}
+func (m *QueryApprovalPolicyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryApprovalPolicyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryApprovalPolicyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryApprovalPolicyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryApprovalPolicyResponse.Merge(m, src)
+}
+func (m *QueryApprovalPolicyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryApprovalPolicyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryApprovalPolicyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryApprovalPolicyResponse proto.InternalMessageInfo
+
+func (m *QueryApprovalPolicyResponse) GetPolicy() ApprovalPolicy {
+	if m != nil {
+		return m.Policy
+	}
+	return ApprovalPolicy{}
+}
+
+type QueryApprovalPoliciesRequest struct {
+	Owner      string             `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryApprovalPoliciesRequest) Reset()         { *m = QueryApprovalPoliciesRequest{} }
+func (m *QueryApprovalPoliciesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryApprovalPoliciesRequest) ProtoMessage()    {}
+func (*QueryApprovalPoliciesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{19}
+}
+func (m *QueryApprovalPoliciesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryApprovalPoliciesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryApprovalPoliciesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryApprovalPoliciesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryApprovalPoliciesRequest.Merge(m, src)
+}
+func (m *QueryApprovalPoliciesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryApprovalPoliciesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryApprovalPoliciesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryApprovalPoliciesRequest proto.InternalMessageInfo
+
+func (m *QueryApprovalPoliciesRequest) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryApprovalPoliciesRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryApprovalPoliciesResponse struct {
+	Policies   []ApprovalPolicy    `protobuf:"bytes,1,rep,name=policies,proto3" json:"policies"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryApprovalPoliciesResponse) Reset()         { *m = QueryApprovalPoliciesResponse{} }
+func (m *QueryApprovalPoliciesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryApprovalPoliciesResponse) ProtoMessage()    {}
+func (*QueryApprovalPoliciesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{20}
+}
+func (m *QueryApprovalPoliciesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryApprovalPoliciesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryApprovalPoliciesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryApprovalPoliciesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryApprovalPoliciesResponse.Merge(m, src)
+}
+func (m *QueryApprovalPoliciesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryApprovalPoliciesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryApprovalPoliciesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryApprovalPoliciesResponse proto.InternalMessageInfo
+
+func (m *QueryApprovalPoliciesResponse) GetPolicies() []ApprovalPolicy {
+	if m != nil {
+		return m.Policies
+	}
+	return nil
+}
+
+func (m *QueryApprovalPoliciesResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryOperationRequest struct {
+	OperationId uint64 `protobuf:"varint,1,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
+}
+
+func (m *QueryOperationRequest) Reset()         { *m = QueryOperationRequest{} }
+func (m *QueryOperationRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOperationRequest) ProtoMessage()    {}
+func (*QueryOperationRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{21}
+}
+func (m *QueryOperationRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOperationRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOperationRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOperationRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOperationRequest.Merge(m, src)
+}
+func (m *QueryOperationRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOperationRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOperationRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOperationRequest proto.InternalMessageInfo
+
+func (m *QueryOperationRequest) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
+type QueryOperationResponse struct {
+	Operation Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation"`
+}
+
+func (m *QueryOperationResponse) Reset()         { *m = QueryOperationResponse{} }
+func (m *QueryOperationResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryOperationResponse) ProtoMessage()    {}
+func (*QueryOperationResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{22}
+}
+func (m *QueryOperationResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOperationResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOperationResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOperationResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOperationResponse.Merge(m, src)
+}
+func (m *QueryOperationResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOperationResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOperationResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOperationResponse proto.InternalMessageInfo
+
+func (m *QueryOperationResponse) GetOperation() Operation {
+	if m != nil {
+		return m.Operation
+	}
+	return Operation{}
+}
+
+type QueryOperationsByVMRequest struct {
+	VmId uint64 `protobuf:"varint,1,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	// status: UNSPECIFIED = every status.
+	Status     OperationStatus    `protobuf:"varint,2,opt,name=status,proto3,enum=novacron.vmlifecycle.v1.OperationStatus" json:"status,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,3,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryOperationsByVMRequest) Reset()         { *m = QueryOperationsByVMRequest{} }
+func (m *QueryOperationsByVMRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOperationsByVMRequest) ProtoMessage()    {}
+func (*QueryOperationsByVMRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{23}
+}
+func (m *QueryOperationsByVMRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOperationsByVMRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOperationsByVMRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOperationsByVMRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOperationsByVMRequest.Merge(m, src)
+}
+func (m *QueryOperationsByVMRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOperationsByVMRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOperationsByVMRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOperationsByVMRequest proto.InternalMessageInfo
+
+func (m *QueryOperationsByVMRequest) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *QueryOperationsByVMRequest) GetStatus() OperationStatus {
+	if m != nil {
+		return m.Status
+	}
+	return OPERATION_STATUS_UNSPECIFIED
+}
+
+func (m *QueryOperationsByVMRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryOperationsRequest struct {
+	Status     OperationStatus    `protobuf:"varint,1,opt,name=status,proto3,enum=novacron.vmlifecycle.v1.OperationStatus" json:"status,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryOperationsRequest) Reset()         { *m = QueryOperationsRequest{} }
+func (m *QueryOperationsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOperationsRequest) ProtoMessage()    {}
+func (*QueryOperationsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{24}
+}
+func (m *QueryOperationsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOperationsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOperationsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOperationsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOperationsRequest.Merge(m, src)
+}
+func (m *QueryOperationsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOperationsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOperationsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOperationsRequest proto.InternalMessageInfo
+
+func (m *QueryOperationsRequest) GetStatus() OperationStatus {
+	if m != nil {
+		return m.Status
+	}
+	return OPERATION_STATUS_UNSPECIFIED
+}
+
+func (m *QueryOperationsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryOperationsResponse struct {
+	Operations []Operation         `protobuf:"bytes,1,rep,name=operations,proto3" json:"operations"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryOperationsResponse) Reset()         { *m = QueryOperationsResponse{} }
+func (m *QueryOperationsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryOperationsResponse) ProtoMessage()    {}
+func (*QueryOperationsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{25}
+}
+func (m *QueryOperationsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOperationsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOperationsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOperationsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOperationsResponse.Merge(m, src)
+}
+func (m *QueryOperationsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOperationsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOperationsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOperationsResponse proto.InternalMessageInfo
+
+func (m *QueryOperationsResponse) GetOperations() []Operation {
+	if m != nil {
+		return m.Operations
+	}
+	return nil
+}
+
+func (m *QueryOperationsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryRuleRequest struct {
+	RuleId uint64 `protobuf:"varint,1,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+}
+
+func (m *QueryRuleRequest) Reset()         { *m = QueryRuleRequest{} }
+func (m *QueryRuleRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRuleRequest) ProtoMessage()    {}
+func (*QueryRuleRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{26}
+}
+func (m *QueryRuleRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRuleRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRuleRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRuleRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRuleRequest.Merge(m, src)
+}
+func (m *QueryRuleRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRuleRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRuleRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRuleRequest proto.InternalMessageInfo
+
+func (m *QueryRuleRequest) GetRuleId() uint64 {
+	if m != nil {
+		return m.RuleId
+	}
+	return 0
+}
+
+type QueryRuleResponse struct {
+	Rule Rule `protobuf:"bytes,1,opt,name=rule,proto3" json:"rule"`
+}
+
+func (m *QueryRuleResponse) Reset()         { *m = QueryRuleResponse{} }
+func (m *QueryRuleResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRuleResponse) ProtoMessage()    {}
+func (*QueryRuleResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{27}
+}
+func (m *QueryRuleResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRuleResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRuleResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRuleResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRuleResponse.Merge(m, src)
+}
+func (m *QueryRuleResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRuleResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRuleResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRuleResponse proto.InternalMessageInfo
+
+func (m *QueryRuleResponse) GetRule() Rule {
+	if m != nil {
+		return m.Rule
+	}
+	return Rule{}
+}
+
+type QueryRulesByOwnerRequest struct {
+	Owner      string             `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryRulesByOwnerRequest) Reset()         { *m = QueryRulesByOwnerRequest{} }
+func (m *QueryRulesByOwnerRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRulesByOwnerRequest) ProtoMessage()    {}
+func (*QueryRulesByOwnerRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{28}
+}
+func (m *QueryRulesByOwnerRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRulesByOwnerRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRulesByOwnerRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRulesByOwnerRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRulesByOwnerRequest.Merge(m, src)
+}
+func (m *QueryRulesByOwnerRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRulesByOwnerRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRulesByOwnerRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRulesByOwnerRequest proto.InternalMessageInfo
+
+func (m *QueryRulesByOwnerRequest) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryRulesByOwnerRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryRulesByOwnerResponse struct {
+	Rules      []Rule              `protobuf:"bytes,1,rep,name=rules,proto3" json:"rules"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryRulesByOwnerResponse) Reset()         { *m = QueryRulesByOwnerResponse{} }
+func (m *QueryRulesByOwnerResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRulesByOwnerResponse) ProtoMessage()    {}
+func (*QueryRulesByOwnerResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d1db557723a1e87, []int{29}
+}
+func (m *QueryRulesByOwnerResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRulesByOwnerResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRulesByOwnerResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRulesByOwnerResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRulesByOwnerResponse.Merge(m, src)
+}
+func (m *QueryRulesByOwnerResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRulesByOwnerResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRulesByOwnerResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRulesByOwnerResponse proto.InternalMessageInfo
+
+func (m *QueryRulesByOwnerResponse) GetRules() []Rule {
+	if m != nil {
+		return m.Rules
+	}
+	return nil
+}
+
+func (m *QueryRulesByOwnerResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "novacron.vmlifecycle.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "novacron.vmlifecycle.v1.QueryParamsResponse")
@@ -853,6 +1498,19 @@ func init() {
 	proto.RegisterType((*QueryAuditByVMRequest)(nil), "novacron.vmlifecycle.v1.QueryAuditByVMRequest")
 	proto.RegisterType((*QueryAuditByHostRequest)(nil), "novacron.vmlifecycle.v1.QueryAuditByHostRequest")
 	proto.RegisterType((*QueryAuditResponse)(nil), "novacron.vmlifecycle.v1.QueryAuditResponse")
+	proto.RegisterType((*QueryApprovalPolicyRequest)(nil), "novacron.vmlifecycle.v1.QueryApprovalPolicyRequest")
+	proto.RegisterType((*QueryApprovalPolicyResponse)(nil), "novacron.vmlifecycle.v1.QueryApprovalPolicyResponse")
+	proto.RegisterType((*QueryApprovalPoliciesRequest)(nil), "novacron.vmlifecycle.v1.QueryApprovalPoliciesRequest")
+	proto.RegisterType((*QueryApprovalPoliciesResponse)(nil), "novacron.vmlifecycle.v1.QueryApprovalPoliciesResponse")
+	proto.RegisterType((*QueryOperationRequest)(nil), "novacron.vmlifecycle.v1.QueryOperationRequest")
+	proto.RegisterType((*QueryOperationResponse)(nil), "novacron.vmlifecycle.v1.QueryOperationResponse")
+	proto.RegisterType((*QueryOperationsByVMRequest)(nil), "novacron.vmlifecycle.v1.QueryOperationsByVMRequest")
+	proto.RegisterType((*QueryOperationsRequest)(nil), "novacron.vmlifecycle.v1.QueryOperationsRequest")
+	proto.RegisterType((*QueryOperationsResponse)(nil), "novacron.vmlifecycle.v1.QueryOperationsResponse")
+	proto.RegisterType((*QueryRuleRequest)(nil), "novacron.vmlifecycle.v1.QueryRuleRequest")
+	proto.RegisterType((*QueryRuleResponse)(nil), "novacron.vmlifecycle.v1.QueryRuleResponse")
+	proto.RegisterType((*QueryRulesByOwnerRequest)(nil), "novacron.vmlifecycle.v1.QueryRulesByOwnerRequest")
+	proto.RegisterType((*QueryRulesByOwnerResponse)(nil), "novacron.vmlifecycle.v1.QueryRulesByOwnerResponse")
 }
 
 func init() {
@@ -860,65 +1518,94 @@ func init() {
 }
 
 var fileDescriptor_9d1db557723a1e87 = []byte{
-	// 924 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x97, 0x4f, 0x6f, 0x1b, 0x45,
-	0x14, 0xc0, 0x3d, 0xae, 0xed, 0x28, 0x2f, 0x12, 0x7f, 0xa6, 0x86, 0x14, 0x03, 0x4e, 0xd9, 0x96,
-	0x24, 0xb5, 0x9d, 0x1d, 0x3b, 0x41, 0x20, 0x0e, 0x1c, 0x6a, 0x08, 0x50, 0xd4, 0x88, 0x62, 0x50,
-	0x0e, 0x70, 0xa8, 0xd6, 0xf6, 0xb0, 0x5d, 0xc9, 0xbb, 0xe3, 0xee, 0xae, 0x97, 0x98, 0x28, 0x17,
-	0x24, 0x24, 0x0e, 0x48, 0x54, 0x42, 0x02, 0x0e, 0x3d, 0x45, 0x7c, 0x04, 0x3e, 0x44, 0x8e, 0x11,
-	0x5c, 0x38, 0x21, 0x94, 0x70, 0xe4, 0x43, 0xa0, 0x9d, 0x7d, 0x6b, 0xef, 0x26, 0x5a, 0x7b, 0x40,
-	0x16, 0x3d, 0xc5, 0x33, 0x7e, 0x7f, 0x7e, 0xef, 0xcf, 0xbc, 0x17, 0xc3, 0x0d, 0x47, 0x04, 0x46,
-	0xcf, 0x15, 0x0e, 0x0b, 0xec, 0x81, 0xf5, 0x39, 0xef, 0x8d, 0x7b, 0x03, 0xce, 0x82, 0x16, 0x7b,
-	0x38, 0xe2, 0xee, 0x58, 0x1f, 0xba, 0xc2, 0x17, 0x74, 0x35, 0x16, 0xd2, 0x13, 0x42, 0x7a, 0xd0,
-	0xaa, 0xd4, 0x7a, 0xc2, 0xb3, 0x85, 0xc7, 0xba, 0x86, 0xc7, 0x23, 0x0d, 0x16, 0xb4, 0xba, 0xdc,
-	0x37, 0x5a, 0x6c, 0x68, 0x98, 0x96, 0x63, 0xf8, 0x96, 0x70, 0x22, 0x23, 0x95, 0x17, 0x22, 0xd9,
-	0xfb, 0xf2, 0xc4, 0xa2, 0x03, 0x7e, 0x55, 0x36, 0x85, 0x29, 0xa2, 0xfb, 0xf0, 0x13, 0xde, 0xbe,
-	0x64, 0x0a, 0x61, 0x0e, 0x38, 0x33, 0x86, 0x16, 0x33, 0x1c, 0x47, 0xf8, 0xd2, 0x5a, 0xac, 0x73,
-	0x2b, 0x0b, 0x3c, 0x89, 0x28, 0x45, 0xb5, 0x32, 0xd0, 0x8f, 0x42, 0xb6, 0x7b, 0x86, 0x6b, 0xd8,
-	0x5e, 0x87, 0x3f, 0x1c, 0x71, 0xcf, 0xd7, 0x3e, 0x81, 0xab, 0xa9, 0x5b, 0x6f, 0x28, 0x1c, 0x8f,
-	0xd3, 0xb7, 0xa0, 0x34, 0x94, 0x37, 0xd7, 0xc8, 0x75, 0xb2, 0xb9, 0xb2, 0xbd, 0xa6, 0x67, 0x04,
-	0xaf, 0x47, 0x8a, 0xed, 0xc2, 0xc9, 0x1f, 0x6b, 0xb9, 0x0e, 0x2a, 0x69, 0x75, 0x78, 0x46, 0x5a,
-	0x7d, 0x5f, 0x78, 0x3e, 0x7a, 0xa2, 0xab, 0xb0, 0xf4, 0x40, 0x78, 0xfe, 0x7d, 0xab, 0x2f, 0x6d,
-	0x2e, 0x77, 0x4a, 0xe1, 0xf1, 0x4e, 0x5f, 0xbb, 0x0b, 0xcf, 0x26, 0x84, 0x11, 0xe0, 0x0d, 0x28,
-	0x84, 0x5f, 0xa3, 0xfb, 0x97, 0x33, 0xdd, 0x87, 0x4a, 0xe8, 0x5c, 0x2a, 0x68, 0x9f, 0x25, 0xac,
-	0xc5, 0x51, 0xd2, 0x77, 0x01, 0xa6, 0x95, 0x40, 0x9b, 0xeb, 0x3a, 0x66, 0x3f, 0x2c, 0x9b, 0x1e,
-	0x15, 0x1a, 0xcb, 0xa6, 0xdf, 0x33, 0x4c, 0x8e, 0xba, 0x9d, 0x84, 0xa6, 0xf6, 0x13, 0xc1, 0x24,
-	0xa2, 0x75, 0x84, 0x7d, 0x13, 0x8a, 0xa1, 0xef, 0x30, 0x59, 0x57, 0x54, 0x69, 0x23, 0x0d, 0xfa,
-	0x5e, 0x8a, 0x2c, 0x2f, 0xc9, 0x36, 0xe6, 0x92, 0x45, 0x7e, 0x53, 0x68, 0xaf, 0xc2, 0x53, 0x92,
-	0x6c, 0x7f, 0x2f, 0x0e, 0xfa, 0x2a, 0x14, 0x03, 0x3b, 0x4e, 0x77, 0xa1, 0x53, 0x08, 0xec, 0x3b,
-	0x7d, 0xed, 0x1d, 0x78, 0x7a, 0x22, 0x86, 0xf4, 0x2d, 0xc8, 0x07, 0x36, 0x26, 0xe5, 0xc5, 0x4c,
-	0xf4, 0xfd, 0x3d, 0x04, 0xcf, 0x07, 0xb6, 0xf6, 0x88, 0xc0, 0xf3, 0x68, 0xc6, 0x6b, 0x8f, 0x3f,
-	0xfc, 0xc2, 0xe1, 0x6e, 0xec, 0x55, 0x87, 0xa2, 0x08, 0xcf, 0x51, 0x91, 0xdb, 0xd7, 0x7e, 0xfd,
-	0x65, 0xab, 0x8c, 0xe1, 0xdc, 0xee, 0xf7, 0x5d, 0xee, 0x79, 0x1f, 0xfb, 0xae, 0xe5, 0x98, 0x9d,
-	0x48, 0xec, 0x42, 0x69, 0xf2, 0xff, 0xb9, 0x34, 0x3f, 0x12, 0x58, 0xbd, 0x84, 0x84, 0x11, 0xee,
-	0xc0, 0x95, 0xc0, 0x8e, 0xab, 0xa3, 0x10, 0x62, 0x28, 0xbd, 0xb8, 0xca, 0x1c, 0xc0, 0x73, 0x53,
-	0x30, 0x95, 0x17, 0xb1, 0xb0, 0x9c, 0xfc, 0x90, 0x2a, 0x53, 0xea, 0x7d, 0x3d, 0xd9, 0x94, 0xd4,
-	0x70, 0xea, 0xec, 0x1e, 0x0c, 0x07, 0x86, 0xe5, 0xcc, 0xec, 0xd8, 0x3e, 0x94, 0xd3, 0xb2, 0x18,
-	0xc1, 0x5d, 0x58, 0xe1, 0xe1, 0x55, 0xea, 0x51, 0xdf, 0xcc, 0x8c, 0x64, 0x77, 0x2a, 0x8b, 0x21,
-	0x25, 0xd5, 0x35, 0x1f, 0x8b, 0x74, 0x7b, 0xd4, 0xb7, 0xfc, 0xf6, 0x9c, 0x57, 0xb4, 0xb0, 0x02,
-	0x7d, 0x89, 0x3d, 0x8b, 0x5e, 0xff, 0xd7, 0xe6, 0x38, 0x8e, 0x67, 0x99, 0x74, 0x3e, 0x49, 0xeb,
-	0xdb, 0xb0, 0xc4, 0x1d, 0xdf, 0xb5, 0x78, 0xdc, 0x1c, 0x37, 0x32, 0x53, 0x2a, 0x15, 0x77, 0x1d,
-	0xdf, 0x1d, 0x63, 0x46, 0x63, 0xcd, 0x85, 0x35, 0xca, 0xf6, 0xdf, 0x00, 0x45, 0x09, 0x49, 0xbf,
-	0x25, 0x50, 0x8a, 0x76, 0x0d, 0xad, 0x67, 0x12, 0x5d, 0x5e, 0x70, 0x95, 0x86, 0x9a, 0x70, 0xe4,
-	0x5b, 0xdb, 0xf8, 0xea, 0xb7, 0xbf, 0xbe, 0xcf, 0xbf, 0x42, 0xd7, 0x58, 0xd6, 0x62, 0x8d, 0x36,
-	0x1c, 0xfd, 0x8e, 0x40, 0x21, 0x2c, 0x17, 0xbd, 0x35, 0xdb, 0x7e, 0xa2, 0xa4, 0x95, 0x9a, 0x8a,
-	0x28, 0x82, 0x34, 0x25, 0x48, 0x8d, 0x6e, 0x66, 0x82, 0xc8, 0xfd, 0xc1, 0x0e, 0xb1, 0x49, 0x8e,
-	0xe8, 0x37, 0x04, 0x8a, 0x72, 0x2d, 0x51, 0x05, 0x3f, 0x93, 0xf4, 0xd4, 0x95, 0x64, 0x11, 0x6a,
-	0x5d, 0x42, 0x5d, 0xa7, 0xd5, 0xd9, 0x50, 0xf4, 0x6b, 0x02, 0xf9, 0xfd, 0x3d, 0xba, 0x31, 0xdb,
-	0xf6, 0xe4, 0x8d, 0x55, 0x36, 0xe7, 0x0b, 0x22, 0x41, 0x43, 0x12, 0xac, 0xd3, 0x9b, 0x2c, 0xfb,
-	0x1f, 0x1f, 0x8f, 0x1d, 0xca, 0x17, 0x7b, 0x44, 0x7f, 0x26, 0x00, 0xd3, 0x75, 0x40, 0xd9, 0x3c,
-	0x37, 0x17, 0x76, 0x59, 0xa5, 0xa9, 0xae, 0x80, 0x7c, 0x3b, 0x92, 0x6f, 0x8b, 0xd6, 0x33, 0xf9,
-	0xe4, 0xd6, 0xf3, 0xd8, 0xa1, 0xfc, 0x7b, 0x14, 0xe2, 0xd2, 0x63, 0x02, 0xcb, 0x93, 0x09, 0x4d,
-	0x75, 0x05, 0xa7, 0xc9, 0xae, 0x62, 0xca, 0xf2, 0xc8, 0xf8, 0x9a, 0x64, 0xd4, 0x69, 0x43, 0xb5,
-	0xb5, 0x24, 0xe4, 0x63, 0x02, 0x4b, 0x38, 0x82, 0xe9, 0x9c, 0x37, 0x95, 0x9e, 0xea, 0x95, 0x2d,
-	0x45, 0x69, 0x65, 0xbc, 0x44, 0x89, 0x19, 0x47, 0xa4, 0xc7, 0x04, 0x96, 0x27, 0xb3, 0x7b, 0x5e,
-	0x0e, 0x2f, 0x0e, 0xf9, 0x79, 0xaf, 0x20, 0x35, 0x21, 0xb5, 0x6d, 0x09, 0xd8, 0xa0, 0x35, 0x25,
-	0x40, 0x23, 0xd4, 0x0d, 0x3b, 0x71, 0x25, 0x31, 0xe4, 0x69, 0x53, 0x09, 0x30, 0x59, 0xe6, 0x7f,
-	0x85, 0xf8, 0xba, 0x44, 0x6c, 0x52, 0x5d, 0xb9, 0xc4, 0x12, 0xb3, 0xfd, 0xc1, 0xc9, 0x59, 0x95,
-	0x9c, 0x9e, 0x55, 0xc9, 0x9f, 0x67, 0x55, 0xf2, 0xe8, 0xbc, 0x9a, 0x3b, 0x3d, 0xaf, 0xe6, 0x7e,
-	0x3f, 0xaf, 0xe6, 0x3e, 0x6d, 0x9a, 0x96, 0xff, 0x60, 0xd4, 0xd5, 0x7b, 0xc2, 0x9e, 0xda, 0x9c,
-	0x7c, 0x38, 0x48, 0x99, 0xf7, 0xc7, 0x43, 0xee, 0x75, 0x4b, 0xf2, 0x67, 0xc7, 0xce, 0x3f, 0x01,
-	0x00, 0x00, 0xff, 0xff, 0x9b, 0xa4, 0xb5, 0x8e, 0x5c, 0x0d, 0x00, 0x00,
+	// 1390 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x58, 0xcd, 0x4f, 0x1c, 0x65,
+	0x18, 0xe7, 0x5d, 0x60, 0x91, 0x87, 0x06, 0xeb, 0x5b, 0x14, 0xba, 0x6d, 0x97, 0x76, 0x68, 0x81,
+	0xf2, 0x31, 0xc3, 0x2e, 0xb4, 0x4d, 0x6b, 0x4c, 0x84, 0x4a, 0x2d, 0xa6, 0xa4, 0xb8, 0x35, 0x1c,
+	0xf4, 0x80, 0xc3, 0xee, 0xb8, 0x9d, 0x64, 0x77, 0x66, 0x3a, 0x33, 0x3b, 0xb2, 0x12, 0x2e, 0x26,
+	0x26, 0x1e, 0x4c, 0x6c, 0x34, 0x51, 0x0f, 0x24, 0x26, 0x8d, 0x07, 0x0f, 0x3d, 0x98, 0xe8, 0x49,
+	0xaf, 0xc6, 0xf4, 0xd8, 0xe8, 0xc5, 0x93, 0x31, 0xe0, 0x1f, 0x62, 0xe6, 0x9d, 0x67, 0xbe, 0x16,
+	0x86, 0x79, 0x17, 0x37, 0xb6, 0x27, 0xf6, 0x7d, 0xf7, 0xf9, 0xf8, 0x3d, 0x5f, 0xef, 0xfe, 0x1e,
+	0x60, 0x4c, 0xd3, 0x1d, 0xb9, 0x6c, 0xea, 0x9a, 0xe4, 0xd4, 0x6b, 0xea, 0x07, 0x4a, 0xb9, 0x59,
+	0xae, 0x29, 0x92, 0x53, 0x90, 0x1e, 0x34, 0x14, 0xb3, 0x29, 0x1a, 0xa6, 0x6e, 0xeb, 0x74, 0xd8,
+	0x17, 0x12, 0x23, 0x42, 0xa2, 0x53, 0xc8, 0x4d, 0x95, 0x75, 0xab, 0xae, 0x5b, 0xd2, 0xa6, 0x6c,
+	0x29, 0x9e, 0x86, 0xe4, 0x14, 0x36, 0x15, 0x5b, 0x2e, 0x48, 0x86, 0x5c, 0x55, 0x35, 0xd9, 0x56,
+	0x75, 0xcd, 0x33, 0x92, 0x3b, 0xed, 0xc9, 0x6e, 0xb0, 0x93, 0xe4, 0x1d, 0xf0, 0xab, 0xa1, 0xaa,
+	0x5e, 0xd5, 0xbd, 0x7b, 0xf7, 0x13, 0xde, 0x9e, 0xad, 0xea, 0x7a, 0xb5, 0xa6, 0x48, 0xb2, 0xa1,
+	0x4a, 0xb2, 0xa6, 0xe9, 0x36, 0xb3, 0xe6, 0xeb, 0x5c, 0x4e, 0x02, 0x1e, 0x85, 0xc8, 0x44, 0x85,
+	0x21, 0xa0, 0x6f, 0xbb, 0xd8, 0xd6, 0x64, 0x53, 0xae, 0x5b, 0x25, 0xe5, 0x41, 0x43, 0xb1, 0x6c,
+	0xe1, 0x1d, 0x38, 0x15, 0xbb, 0xb5, 0x0c, 0x5d, 0xb3, 0x14, 0xfa, 0x1a, 0x64, 0x0d, 0x76, 0x33,
+	0x42, 0xce, 0x93, 0xc9, 0x81, 0xe2, 0xa8, 0x98, 0x10, 0xbc, 0xe8, 0x29, 0x2e, 0xf5, 0x3c, 0xf9,
+	0x6b, 0xb4, 0xab, 0x84, 0x4a, 0xc2, 0x34, 0x9c, 0x64, 0x56, 0x6f, 0xeb, 0x96, 0x8d, 0x9e, 0xe8,
+	0x30, 0xf4, 0xdd, 0xd7, 0x2d, 0x7b, 0x43, 0xad, 0x30, 0x9b, 0xfd, 0xa5, 0xac, 0x7b, 0x5c, 0xa9,
+	0x08, 0x77, 0xe0, 0xa5, 0x88, 0x30, 0x02, 0xb8, 0x06, 0x3d, 0xee, 0xd7, 0xe8, 0xfe, 0x5c, 0xa2,
+	0x7b, 0x57, 0x09, 0x9d, 0x33, 0x05, 0xe1, 0xbd, 0x88, 0x35, 0x3f, 0x4a, 0x7a, 0x0b, 0x20, 0xac,
+	0x04, 0xda, 0x1c, 0x17, 0x31, 0xfb, 0x6e, 0xd9, 0x44, 0xaf, 0xd0, 0x58, 0x36, 0x71, 0x4d, 0xae,
+	0x2a, 0xa8, 0x5b, 0x8a, 0x68, 0x0a, 0xdf, 0x10, 0x4c, 0x22, 0x5a, 0x47, 0xb0, 0xd7, 0xa1, 0xd7,
+	0xf5, 0xed, 0x26, 0xab, 0x9b, 0x17, 0xad, 0xa7, 0x41, 0xdf, 0x8c, 0x21, 0xcb, 0x30, 0x64, 0x13,
+	0xa9, 0xc8, 0x3c, 0xbf, 0x31, 0x68, 0x97, 0x60, 0x90, 0x21, 0x5b, 0x5f, 0xf5, 0x83, 0x3e, 0x05,
+	0xbd, 0x4e, 0xdd, 0x4f, 0x77, 0x4f, 0xa9, 0xc7, 0xa9, 0xaf, 0x54, 0x84, 0x37, 0xe0, 0xc5, 0x40,
+	0x0c, 0xd1, 0x17, 0x20, 0xe3, 0xd4, 0x31, 0x29, 0x67, 0x12, 0xa1, 0xaf, 0xaf, 0x22, 0xf0, 0x8c,
+	0x53, 0x17, 0x1e, 0x12, 0x78, 0x05, 0xcd, 0x58, 0x4b, 0xcd, 0xbb, 0x1f, 0x6a, 0x8a, 0xe9, 0x7b,
+	0x15, 0xa1, 0x57, 0x77, 0xcf, 0x5e, 0x91, 0x97, 0x46, 0x7e, 0xff, 0x69, 0x76, 0x08, 0xc3, 0x59,
+	0xac, 0x54, 0x4c, 0xc5, 0xb2, 0xee, 0xd9, 0xa6, 0xaa, 0x55, 0x4b, 0x9e, 0x58, 0x4b, 0x69, 0x32,
+	0xc7, 0x2e, 0xcd, 0xd7, 0x04, 0x86, 0x0f, 0x40, 0xc2, 0x08, 0xe7, 0xa1, 0xdb, 0xa9, 0xfb, 0xd5,
+	0xe1, 0x08, 0xd1, 0x95, 0xee, 0x5c, 0x65, 0xb6, 0xe0, 0xe5, 0x10, 0x18, 0xcf, 0x44, 0x74, 0x2c,
+	0x27, 0x5f, 0xc5, 0xca, 0x14, 0x9b, 0xaf, 0x67, 0x9b, 0x92, 0x29, 0x7c, 0x75, 0x96, 0xb7, 0x8c,
+	0x9a, 0xac, 0x6a, 0x47, 0x76, 0x6c, 0x05, 0x86, 0xe2, 0xb2, 0x18, 0xc1, 0x1d, 0x18, 0x50, 0xdc,
+	0xab, 0xd8, 0x50, 0x5f, 0x4c, 0x8c, 0x64, 0x39, 0x94, 0xc5, 0x90, 0xa2, 0xea, 0x82, 0x8d, 0x45,
+	0x5a, 0x6c, 0x54, 0x54, 0x7b, 0x29, 0x65, 0x8a, 0x3a, 0x56, 0xa0, 0x8f, 0xb0, 0x67, 0xd1, 0xeb,
+	0xff, 0xda, 0x1c, 0x8f, 0xfc, 0xb7, 0x8c, 0x39, 0x0f, 0xd2, 0x7a, 0x13, 0xfa, 0x14, 0xcd, 0x36,
+	0x55, 0xc5, 0x6f, 0x8e, 0xb1, 0xc4, 0x94, 0x32, 0xc5, 0x65, 0xcd, 0x36, 0x9b, 0x98, 0x51, 0x5f,
+	0xb3, 0x73, 0x8d, 0x22, 0x43, 0xce, 0xc3, 0x68, 0x18, 0xa6, 0xee, 0xc8, 0xb5, 0x35, 0xbd, 0xa6,
+	0x96, 0x9b, 0xc7, 0x7d, 0x6b, 0x82, 0x5a, 0x66, 0x62, 0xfd, 0x75, 0xe6, 0x50, 0x17, 0x98, 0x8f,
+	0x65, 0xc8, 0x1a, 0xec, 0x06, 0x3b, 0x6c, 0x22, 0x39, 0x1d, 0x31, 0x03, 0xc1, 0x2f, 0x22, 0x3b,
+	0xb9, 0xa3, 0x78, 0xf6, 0xa0, 0x1b, 0x55, 0xb1, 0x9e, 0xf5, 0xbb, 0xf9, 0x23, 0x81, 0x73, 0x09,
+	0xc0, 0x30, 0x03, 0x2b, 0xf0, 0x82, 0x81, 0x77, 0xd8, 0x12, 0x6d, 0xe6, 0x20, 0x50, 0xef, 0x5c,
+	0x5f, 0xdc, 0xc0, 0x71, 0xbd, 0x6b, 0x28, 0x26, 0xbb, 0xf1, 0xd3, 0x78, 0x01, 0x4e, 0xe8, 0xfe,
+	0x5d, 0x38, 0xb5, 0x03, 0xc1, 0xdd, 0x4a, 0x45, 0x78, 0x1f, 0x1f, 0xc5, 0x88, 0x2e, 0x46, 0x7a,
+	0x0b, 0xfa, 0x03, 0x41, 0x2c, 0xb7, 0x90, 0x18, 0x6a, 0xa0, 0x8e, 0x51, 0x86, 0xaa, 0xc2, 0x2f,
+	0x04, 0xdb, 0x36, 0x90, 0xb1, 0x52, 0x9f, 0x94, 0xd7, 0x21, 0x6b, 0xd9, 0xb2, 0xdd, 0xb0, 0x58,
+	0x5a, 0x06, 0x8b, 0x93, 0xe9, 0x8e, 0xef, 0x31, 0xf9, 0x12, 0xea, 0xb5, 0x74, 0x44, 0xf7, 0x7f,
+	0x79, 0x18, 0x5a, 0x12, 0x14, 0x34, 0x69, 0x08, 0x92, 0x74, 0x04, 0xe4, 0xf1, 0xdb, 0xf6, 0xb1,
+	0xff, 0x73, 0x1f, 0x05, 0x89, 0x65, 0xbc, 0x0d, 0x10, 0xd4, 0xc2, 0x6f, 0x59, 0xfe, 0x3a, 0x46,
+	0x74, 0x3b, 0xd7, 0xaf, 0x3e, 0x21, 0x2e, 0x35, 0x6a, 0x4a, 0xe4, 0x85, 0x37, 0x1b, 0x35, 0x25,
+	0x6c, 0x84, 0xac, 0x7b, 0x8c, 0x10, 0x62, 0x4f, 0x38, 0x24, 0xc4, 0xee, 0xd7, 0xa9, 0x84, 0xd8,
+	0x55, 0xf2, 0x09, 0xb1, 0xab, 0x20, 0x7c, 0x41, 0x60, 0x24, 0x30, 0xf7, 0xbc, 0xb0, 0xb5, 0x6f,
+	0x09, 0x9c, 0x3e, 0x04, 0x54, 0xc8, 0xa7, 0x5d, 0xe8, 0xe9, 0x7c, 0x3a, 0x12, 0xac, 0xa7, 0xd1,
+	0xb1, 0x8a, 0x15, 0x7f, 0x1e, 0x82, 0x5e, 0x86, 0x90, 0x7e, 0x46, 0x20, 0xeb, 0x6d, 0x39, 0x74,
+	0x3a, 0x11, 0xc9, 0xc1, 0xd5, 0x2a, 0x37, 0xc3, 0x27, 0xec, 0xf9, 0x16, 0x26, 0x3e, 0xfe, 0xe3,
+	0x9f, 0x2f, 0x33, 0x17, 0xe8, 0xa8, 0x94, 0xb4, 0xd2, 0x79, 0xbb, 0x15, 0xfd, 0x9c, 0x40, 0x8f,
+	0x4b, 0x14, 0xe8, 0xe5, 0xa3, 0xed, 0x47, 0xc8, 0x44, 0x6e, 0x8a, 0x47, 0x14, 0x81, 0xcc, 0x31,
+	0x20, 0x53, 0x74, 0x32, 0x11, 0x08, 0xdb, 0x5c, 0xa4, 0x6d, 0xa4, 0x27, 0x3b, 0xf4, 0x53, 0x02,
+	0xbd, 0x6c, 0x21, 0xa2, 0x1c, 0x7e, 0x82, 0xf4, 0x4c, 0x73, 0xc9, 0x22, 0xa8, 0x71, 0x06, 0xea,
+	0x3c, 0xcd, 0x1f, 0x0d, 0x8a, 0x7e, 0x42, 0x20, 0xb3, 0xbe, 0x4a, 0x27, 0x8e, 0xb6, 0x1d, 0x3c,
+	0xc5, 0xb9, 0xc9, 0x74, 0x41, 0x44, 0x30, 0xc3, 0x10, 0x8c, 0xd3, 0x8b, 0x52, 0xf2, 0xca, 0x6d,
+	0x49, 0xdb, 0xec, 0x61, 0xdf, 0xa1, 0xdf, 0x11, 0x80, 0x70, 0x11, 0xa1, 0x52, 0x9a, 0x9b, 0x96,
+	0xb9, 0xcc, 0xcd, 0xf1, 0x2b, 0x20, 0xbe, 0x79, 0x86, 0x6f, 0x96, 0x4e, 0x27, 0xe2, 0x63, 0x13,
+	0x6c, 0x49, 0xdb, 0xec, 0xef, 0x8e, 0x0b, 0x97, 0x3e, 0x22, 0xd0, 0x1f, 0xec, 0x06, 0x54, 0xe4,
+	0x70, 0x1a, 0xed, 0x2a, 0x89, 0x5b, 0x1e, 0x31, 0x2e, 0x30, 0x8c, 0x22, 0x9d, 0xe1, 0x6d, 0x2d,
+	0x06, 0x72, 0x97, 0x40, 0x1f, 0x92, 0x7f, 0x9a, 0x32, 0x53, 0xf1, 0x7d, 0x22, 0x37, 0xcb, 0x29,
+	0xcd, 0x0d, 0x2f, 0x52, 0x62, 0x49, 0x41, 0x48, 0xbb, 0x04, 0xfa, 0x83, 0xad, 0x21, 0x2d, 0x87,
+	0xad, 0xeb, 0x45, 0xda, 0x14, 0xc4, 0xb8, 0xb9, 0x50, 0x64, 0x00, 0x67, 0xe8, 0x14, 0x17, 0x40,
+	0xd9, 0xd5, 0x75, 0x3b, 0x71, 0x20, 0xb2, 0x5e, 0xd0, 0x39, 0x2e, 0x80, 0xd1, 0x32, 0xb7, 0x05,
+	0xf1, 0x2a, 0x83, 0x38, 0x47, 0x45, 0xee, 0x12, 0x7b, 0x30, 0x7f, 0x23, 0x30, 0x18, 0x27, 0x8f,
+	0x74, 0x3e, 0xc5, 0xef, 0x61, 0x2b, 0x41, 0x6e, 0xa1, 0x3d, 0x25, 0x44, 0xbd, 0xc2, 0x50, 0xdf,
+	0xa4, 0x8b, 0xbc, 0xc3, 0x23, 0xa3, 0x9d, 0x0d, 0x9f, 0xda, 0x06, 0x93, 0xff, 0x2b, 0x81, 0x93,
+	0xad, 0x54, 0x9a, 0x5e, 0x69, 0x03, 0x55, 0xb8, 0x13, 0xe4, 0xae, 0xb6, 0xab, 0x86, 0xe1, 0x2c,
+	0xb2, 0x70, 0x5e, 0xa5, 0xd7, 0x8f, 0x1d, 0x0e, 0xfd, 0x9e, 0x40, 0x7f, 0xc0, 0x8c, 0xd2, 0xba,
+	0xba, 0x95, 0x85, 0xa7, 0xbd, 0x0c, 0x07, 0x98, 0xb7, 0x70, 0x83, 0x21, 0x5e, 0xa0, 0xc5, 0x64,
+	0xc4, 0x01, 0x2b, 0x93, 0xb6, 0xa3, 0x0c, 0x7f, 0x87, 0xfe, 0x40, 0x60, 0x30, 0x4e, 0xb4, 0xd3,
+	0x5a, 0xe7, 0x50, 0x5a, 0x9e, 0xf6, 0xe6, 0x1e, 0x24, 0x9a, 0xc2, 0x35, 0x86, 0xba, 0x40, 0x25,
+	0xae, 0x79, 0x8c, 0xf0, 0xca, 0x5d, 0x02, 0x10, 0xda, 0xa3, 0x12, 0xbf, 0xe7, 0xe3, 0x42, 0x9d,
+	0x66, 0x50, 0x2f, 0xd1, 0x31, 0x8e, 0x04, 0x33, 0x8a, 0xe1, 0x52, 0xab, 0x34, 0x8a, 0x11, 0x61,
+	0xb3, 0x69, 0x14, 0x23, 0xca, 0x65, 0x39, 0x28, 0x06, 0x23, 0x73, 0xd2, 0x36, 0xf2, 0xe3, 0x1d,
+	0xfa, 0x98, 0xc0, 0x89, 0x28, 0x55, 0xa4, 0x85, 0x74, 0x77, 0xad, 0xbf, 0xa9, 0xc5, 0x76, 0x54,
+	0x10, 0xe9, 0x15, 0x86, 0x54, 0xa2, 0xb3, 0xbc, 0x93, 0xc4, 0x80, 0x2f, 0xbd, 0xf5, 0x64, 0x2f,
+	0x4f, 0x9e, 0xee, 0xe5, 0xc9, 0xdf, 0x7b, 0x79, 0xf2, 0x70, 0x3f, 0xdf, 0xf5, 0x74, 0x3f, 0xdf,
+	0xf5, 0xe7, 0x7e, 0xbe, 0xeb, 0xdd, 0xb9, 0xaa, 0x6a, 0xdf, 0x6f, 0x6c, 0x8a, 0x65, 0xbd, 0x1e,
+	0x9a, 0x0c, 0x3e, 0x6c, 0xc5, 0xac, 0xdb, 0x4d, 0x43, 0xb1, 0x36, 0xb3, 0xec, 0xdf, 0xf7, 0xf3,
+	0xff, 0x06, 0x00, 0x00, 0xff, 0xff, 0x2b, 0xbe, 0x89, 0x4a, 0xa4, 0x18, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -942,6 +1629,15 @@ type QueryClient interface {
 	Explain(ctx context.Context, in *QueryExplainRequest, opts ...grpc.CallOption) (*QueryExplainResponse, error)
 	AuditByVM(ctx context.Context, in *QueryAuditByVMRequest, opts ...grpc.CallOption) (*QueryAuditResponse, error)
 	AuditByHost(ctx context.Context, in *QueryAuditByHostRequest, opts ...grpc.CallOption) (*QueryAuditResponse, error)
+	ApprovalPolicy(ctx context.Context, in *QueryApprovalPolicyRequest, opts ...grpc.CallOption) (*QueryApprovalPolicyResponse, error)
+	ApprovalPolicies(ctx context.Context, in *QueryApprovalPoliciesRequest, opts ...grpc.CallOption) (*QueryApprovalPoliciesResponse, error)
+	Operation(ctx context.Context, in *QueryOperationRequest, opts ...grpc.CallOption) (*QueryOperationResponse, error)
+	// OperationsByVM lists a VM's operations (all, or only those with status).
+	OperationsByVM(ctx context.Context, in *QueryOperationsByVMRequest, opts ...grpc.CallOption) (*QueryOperationsResponse, error)
+	// Operations lists operations with a status, e.g. OPERATION_STATUS_QUEUED (the scheduled ones).
+	Operations(ctx context.Context, in *QueryOperationsRequest, opts ...grpc.CallOption) (*QueryOperationsResponse, error)
+	Rule(ctx context.Context, in *QueryRuleRequest, opts ...grpc.CallOption) (*QueryRuleResponse, error)
+	RulesByOwner(ctx context.Context, in *QueryRulesByOwnerRequest, opts ...grpc.CallOption) (*QueryRulesByOwnerResponse, error)
 }
 
 type queryClient struct {
@@ -1033,6 +1729,69 @@ func (c *queryClient) AuditByHost(ctx context.Context, in *QueryAuditByHostReque
 	return out, nil
 }
 
+func (c *queryClient) ApprovalPolicy(ctx context.Context, in *QueryApprovalPolicyRequest, opts ...grpc.CallOption) (*QueryApprovalPolicyResponse, error) {
+	out := new(QueryApprovalPolicyResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/ApprovalPolicy", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) ApprovalPolicies(ctx context.Context, in *QueryApprovalPoliciesRequest, opts ...grpc.CallOption) (*QueryApprovalPoliciesResponse, error) {
+	out := new(QueryApprovalPoliciesResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/ApprovalPolicies", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Operation(ctx context.Context, in *QueryOperationRequest, opts ...grpc.CallOption) (*QueryOperationResponse, error) {
+	out := new(QueryOperationResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/Operation", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) OperationsByVM(ctx context.Context, in *QueryOperationsByVMRequest, opts ...grpc.CallOption) (*QueryOperationsResponse, error) {
+	out := new(QueryOperationsResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/OperationsByVM", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Operations(ctx context.Context, in *QueryOperationsRequest, opts ...grpc.CallOption) (*QueryOperationsResponse, error) {
+	out := new(QueryOperationsResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/Operations", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Rule(ctx context.Context, in *QueryRuleRequest, opts ...grpc.CallOption) (*QueryRuleResponse, error) {
+	out := new(QueryRuleResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/Rule", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RulesByOwner(ctx context.Context, in *QueryRulesByOwnerRequest, opts ...grpc.CallOption) (*QueryRulesByOwnerResponse, error) {
+	out := new(QueryRulesByOwnerResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Query/RulesByOwner", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
@@ -1044,6 +1803,15 @@ type QueryServer interface {
 	Explain(context.Context, *QueryExplainRequest) (*QueryExplainResponse, error)
 	AuditByVM(context.Context, *QueryAuditByVMRequest) (*QueryAuditResponse, error)
 	AuditByHost(context.Context, *QueryAuditByHostRequest) (*QueryAuditResponse, error)
+	ApprovalPolicy(context.Context, *QueryApprovalPolicyRequest) (*QueryApprovalPolicyResponse, error)
+	ApprovalPolicies(context.Context, *QueryApprovalPoliciesRequest) (*QueryApprovalPoliciesResponse, error)
+	Operation(context.Context, *QueryOperationRequest) (*QueryOperationResponse, error)
+	// OperationsByVM lists a VM's operations (all, or only those with status).
+	OperationsByVM(context.Context, *QueryOperationsByVMRequest) (*QueryOperationsResponse, error)
+	// Operations lists operations with a status, e.g. OPERATION_STATUS_QUEUED (the scheduled ones).
+	Operations(context.Context, *QueryOperationsRequest) (*QueryOperationsResponse, error)
+	Rule(context.Context, *QueryRuleRequest) (*QueryRuleResponse, error)
+	RulesByOwner(context.Context, *QueryRulesByOwnerRequest) (*QueryRulesByOwnerResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1076,6 +1844,27 @@ func (*UnimplementedQueryServer) AuditByVM(ctx context.Context, req *QueryAuditB
 }
 func (*UnimplementedQueryServer) AuditByHost(ctx context.Context, req *QueryAuditByHostRequest) (*QueryAuditResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method AuditByHost not implemented")
+}
+func (*UnimplementedQueryServer) ApprovalPolicy(ctx context.Context, req *QueryApprovalPolicyRequest) (*QueryApprovalPolicyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ApprovalPolicy not implemented")
+}
+func (*UnimplementedQueryServer) ApprovalPolicies(ctx context.Context, req *QueryApprovalPoliciesRequest) (*QueryApprovalPoliciesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ApprovalPolicies not implemented")
+}
+func (*UnimplementedQueryServer) Operation(ctx context.Context, req *QueryOperationRequest) (*QueryOperationResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Operation not implemented")
+}
+func (*UnimplementedQueryServer) OperationsByVM(ctx context.Context, req *QueryOperationsByVMRequest) (*QueryOperationsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method OperationsByVM not implemented")
+}
+func (*UnimplementedQueryServer) Operations(ctx context.Context, req *QueryOperationsRequest) (*QueryOperationsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Operations not implemented")
+}
+func (*UnimplementedQueryServer) Rule(ctx context.Context, req *QueryRuleRequest) (*QueryRuleResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Rule not implemented")
+}
+func (*UnimplementedQueryServer) RulesByOwner(ctx context.Context, req *QueryRulesByOwnerRequest) (*QueryRulesByOwnerResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RulesByOwner not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1244,6 +2033,132 @@ func _Query_AuditByHost_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_ApprovalPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryApprovalPolicyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ApprovalPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/ApprovalPolicy",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ApprovalPolicy(ctx, req.(*QueryApprovalPolicyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_ApprovalPolicies_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryApprovalPoliciesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ApprovalPolicies(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/ApprovalPolicies",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ApprovalPolicies(ctx, req.(*QueryApprovalPoliciesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Operation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOperationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Operation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/Operation",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Operation(ctx, req.(*QueryOperationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_OperationsByVM_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOperationsByVMRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).OperationsByVM(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/OperationsByVM",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).OperationsByVM(ctx, req.(*QueryOperationsByVMRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Operations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOperationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Operations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/Operations",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Operations(ctx, req.(*QueryOperationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Rule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRuleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/Rule",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rule(ctx, req.(*QueryRuleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RulesByOwner_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRulesByOwnerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RulesByOwner(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Query/RulesByOwner",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RulesByOwner(ctx, req.(*QueryRulesByOwnerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "novacron.vmlifecycle.v1.Query",
@@ -1284,6 +2199,34 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AuditByHost",
 			Handler:    _Query_AuditByHost_Handler,
+		},
+		{
+			MethodName: "ApprovalPolicy",
+			Handler:    _Query_ApprovalPolicy_Handler,
+		},
+		{
+			MethodName: "ApprovalPolicies",
+			Handler:    _Query_ApprovalPolicies_Handler,
+		},
+		{
+			MethodName: "Operation",
+			Handler:    _Query_Operation_Handler,
+		},
+		{
+			MethodName: "OperationsByVM",
+			Handler:    _Query_OperationsByVM_Handler,
+		},
+		{
+			MethodName: "Operations",
+			Handler:    _Query_Operations_Handler,
+		},
+		{
+			MethodName: "Rule",
+			Handler:    _Query_Rule_Handler,
+		},
+		{
+			MethodName: "RulesByOwner",
+			Handler:    _Query_RulesByOwner_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1928,6 +2871,512 @@ func (m *QueryAuditResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryApprovalPolicyRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryApprovalPolicyRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryApprovalPolicyRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryApprovalPolicyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryApprovalPolicyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryApprovalPolicyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Policy.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryApprovalPoliciesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryApprovalPoliciesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryApprovalPoliciesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryApprovalPoliciesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryApprovalPoliciesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryApprovalPoliciesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Policies) > 0 {
+		for iNdEx := len(m.Policies) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Policies[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOperationRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOperationRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOperationRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOperationResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOperationResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOperationResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Operation.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOperationsByVMRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOperationsByVMRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOperationsByVMRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Status != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.VmId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOperationsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOperationsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOperationsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Status != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOperationsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOperationsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOperationsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Operations) > 0 {
+		for iNdEx := len(m.Operations) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Operations[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRuleRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRuleRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRuleRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.RuleId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRuleResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRuleResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRuleResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Rule.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRulesByOwnerRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRulesByOwnerRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRulesByOwnerRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRulesByOwnerResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRulesByOwnerResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRulesByOwnerResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Rules) > 0 {
+		for iNdEx := len(m.Rules) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rules[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -2174,6 +3623,205 @@ func (m *QueryAuditResponse) Size() (n int) {
 	_ = l
 	if len(m.Entries) > 0 {
 		for _, e := range m.Entries {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryApprovalPolicyRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovQuery(uint64(m.VmId))
+	}
+	return n
+}
+
+func (m *QueryApprovalPolicyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Policy.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryApprovalPoliciesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryApprovalPoliciesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Policies) > 0 {
+		for _, e := range m.Policies {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryOperationRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.OperationId != 0 {
+		n += 1 + sovQuery(uint64(m.OperationId))
+	}
+	return n
+}
+
+func (m *QueryOperationResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Operation.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryOperationsByVMRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		n += 1 + sovQuery(uint64(m.VmId))
+	}
+	if m.Status != 0 {
+		n += 1 + sovQuery(uint64(m.Status))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryOperationsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Status != 0 {
+		n += 1 + sovQuery(uint64(m.Status))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryOperationsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Operations) > 0 {
+		for _, e := range m.Operations {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRuleRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		n += 1 + sovQuery(uint64(m.RuleId))
+	}
+	return n
+}
+
+func (m *QueryRuleResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Rule.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryRulesByOwnerRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRulesByOwnerResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Rules) > 0 {
+		for _, e := range m.Rules {
 			l = e.Size()
 			n += 1 + l + sovQuery(uint64(l))
 		}
@@ -3758,6 +5406,1319 @@ func (m *QueryAuditResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.Entries = append(m.Entries, AuditEntry{})
 			if err := m.Entries[len(m.Entries)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryApprovalPolicyRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryApprovalPolicyRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryApprovalPolicyRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryApprovalPolicyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryApprovalPolicyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryApprovalPolicyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policy", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Policy.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryApprovalPoliciesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryApprovalPoliciesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryApprovalPoliciesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryApprovalPoliciesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryApprovalPoliciesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryApprovalPoliciesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policies", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Policies = append(m.Policies, ApprovalPolicy{})
+			if err := m.Policies[len(m.Policies)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOperationRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOperationRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOperationRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOperationResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOperationResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOperationResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operation", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Operation.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOperationsByVMRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOperationsByVMRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOperationsByVMRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= OperationStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOperationsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOperationsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOperationsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= OperationStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOperationsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOperationsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOperationsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operations", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operations = append(m.Operations, Operation{})
+			if err := m.Operations[len(m.Operations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRuleRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRuleRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRuleRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleId", wireType)
+			}
+			m.RuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRuleResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRuleResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRuleResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rule", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Rule.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRulesByOwnerRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRulesByOwnerRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRulesByOwnerRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRulesByOwnerResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRulesByOwnerResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRulesByOwnerResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rules", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rules = append(m.Rules, Rule{})
+			if err := m.Rules[len(m.Rules)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -613,6 +613,9 @@ func (m *MsgCreateVMResponse) GetHostIds() []string {
 type MsgStartVM struct {
 	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
 	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	// not_before (block time, unix seconds) or at_height time-locks the operation (at most one).
+	NotBefore int64 `protobuf:"varint,10,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	AtHeight  int64 `protobuf:"varint,11,opt,name=at_height,json=atHeight,proto3" json:"at_height,omitempty"`
 }
 
 func (m *MsgStartVM) Reset()         { *m = MsgStartVM{} }
@@ -662,7 +665,23 @@ func (m *MsgStartVM) GetVmId() uint64 {
 	return 0
 }
 
+func (m *MsgStartVM) GetNotBefore() int64 {
+	if m != nil {
+		return m.NotBefore
+	}
+	return 0
+}
+
+func (m *MsgStartVM) GetAtHeight() int64 {
+	if m != nil {
+		return m.AtHeight
+	}
+	return 0
+}
+
 type MsgStartVMResponse struct {
+	// operation_id is set when the operation was not executed at once (awaiting approval or time-locked).
+	OperationId uint64 `protobuf:"varint,10,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
 }
 
 func (m *MsgStartVMResponse) Reset()         { *m = MsgStartVMResponse{} }
@@ -698,9 +717,19 @@ func (m *MsgStartVMResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgStartVMResponse proto.InternalMessageInfo
 
+func (m *MsgStartVMResponse) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
 type MsgStopVM struct {
 	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
 	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	// not_before (block time, unix seconds) or at_height time-locks the operation (at most one).
+	NotBefore int64 `protobuf:"varint,10,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	AtHeight  int64 `protobuf:"varint,11,opt,name=at_height,json=atHeight,proto3" json:"at_height,omitempty"`
 }
 
 func (m *MsgStopVM) Reset()         { *m = MsgStopVM{} }
@@ -750,7 +779,23 @@ func (m *MsgStopVM) GetVmId() uint64 {
 	return 0
 }
 
+func (m *MsgStopVM) GetNotBefore() int64 {
+	if m != nil {
+		return m.NotBefore
+	}
+	return 0
+}
+
+func (m *MsgStopVM) GetAtHeight() int64 {
+	if m != nil {
+		return m.AtHeight
+	}
+	return 0
+}
+
 type MsgStopVMResponse struct {
+	// operation_id is set when the operation was not executed at once (awaiting approval or time-locked).
+	OperationId uint64 `protobuf:"varint,10,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
 }
 
 func (m *MsgStopVMResponse) Reset()         { *m = MsgStopVMResponse{} }
@@ -786,10 +831,20 @@ func (m *MsgStopVMResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgStopVMResponse proto.InternalMessageInfo
 
+func (m *MsgStopVMResponse) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
 type MsgResizeVM struct {
 	Owner     string    `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
 	VmId      uint64    `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
 	Resources Resources `protobuf:"bytes,3,opt,name=resources,proto3" json:"resources"`
+	// not_before (block time, unix seconds) or at_height time-locks the operation (at most one).
+	NotBefore int64 `protobuf:"varint,10,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	AtHeight  int64 `protobuf:"varint,11,opt,name=at_height,json=atHeight,proto3" json:"at_height,omitempty"`
 }
 
 func (m *MsgResizeVM) Reset()         { *m = MsgResizeVM{} }
@@ -846,7 +901,23 @@ func (m *MsgResizeVM) GetResources() Resources {
 	return Resources{}
 }
 
+func (m *MsgResizeVM) GetNotBefore() int64 {
+	if m != nil {
+		return m.NotBefore
+	}
+	return 0
+}
+
+func (m *MsgResizeVM) GetAtHeight() int64 {
+	if m != nil {
+		return m.AtHeight
+	}
+	return 0
+}
+
 type MsgResizeVMResponse struct {
+	// operation_id is set when the operation was not executed at once (awaiting approval or time-locked).
+	OperationId uint64 `protobuf:"varint,10,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
 }
 
 func (m *MsgResizeVMResponse) Reset()         { *m = MsgResizeVMResponse{} }
@@ -882,6 +953,13 @@ func (m *MsgResizeVMResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgResizeVMResponse proto.InternalMessageInfo
 
+func (m *MsgResizeVMResponse) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
 // MsgMigrateVM moves a VM to target_host_id, or to the nearest feasible region to nearest_region,
 // or (both empty) to the best other host the scheduler finds.
 type MsgMigrateVM struct {
@@ -889,6 +967,9 @@ type MsgMigrateVM struct {
 	VmId          uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
 	TargetHostId  string `protobuf:"bytes,3,opt,name=target_host_id,json=targetHostId,proto3" json:"target_host_id,omitempty"`
 	NearestRegion string `protobuf:"bytes,4,opt,name=nearest_region,json=nearestRegion,proto3" json:"nearest_region,omitempty"`
+	// not_before (block time, unix seconds) or at_height time-locks the operation (at most one).
+	NotBefore int64 `protobuf:"varint,10,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	AtHeight  int64 `protobuf:"varint,11,opt,name=at_height,json=atHeight,proto3" json:"at_height,omitempty"`
 }
 
 func (m *MsgMigrateVM) Reset()         { *m = MsgMigrateVM{} }
@@ -952,8 +1033,24 @@ func (m *MsgMigrateVM) GetNearestRegion() string {
 	return ""
 }
 
+func (m *MsgMigrateVM) GetNotBefore() int64 {
+	if m != nil {
+		return m.NotBefore
+	}
+	return 0
+}
+
+func (m *MsgMigrateVM) GetAtHeight() int64 {
+	if m != nil {
+		return m.AtHeight
+	}
+	return 0
+}
+
 type MsgMigrateVMResponse struct {
 	HostId string `protobuf:"bytes,1,opt,name=host_id,json=hostId,proto3" json:"host_id,omitempty"`
+	// operation_id is set when the operation was not executed at once (awaiting approval or time-locked).
+	OperationId uint64 `protobuf:"varint,10,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
 }
 
 func (m *MsgMigrateVMResponse) Reset()         { *m = MsgMigrateVMResponse{} }
@@ -996,9 +1093,19 @@ func (m *MsgMigrateVMResponse) GetHostId() string {
 	return ""
 }
 
+func (m *MsgMigrateVMResponse) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
 type MsgDeleteVM struct {
 	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
 	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	// not_before (block time, unix seconds) or at_height time-locks the operation (at most one).
+	NotBefore int64 `protobuf:"varint,10,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	AtHeight  int64 `protobuf:"varint,11,opt,name=at_height,json=atHeight,proto3" json:"at_height,omitempty"`
 }
 
 func (m *MsgDeleteVM) Reset()         { *m = MsgDeleteVM{} }
@@ -1048,7 +1155,23 @@ func (m *MsgDeleteVM) GetVmId() uint64 {
 	return 0
 }
 
+func (m *MsgDeleteVM) GetNotBefore() int64 {
+	if m != nil {
+		return m.NotBefore
+	}
+	return 0
+}
+
+func (m *MsgDeleteVM) GetAtHeight() int64 {
+	if m != nil {
+		return m.AtHeight
+	}
+	return 0
+}
+
 type MsgDeleteVMResponse struct {
+	// operation_id is set when the operation was not executed at once (awaiting approval or time-locked).
+	OperationId uint64 `protobuf:"varint,10,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
 }
 
 func (m *MsgDeleteVMResponse) Reset()         { *m = MsgDeleteVMResponse{} }
@@ -1083,6 +1206,13 @@ func (m *MsgDeleteVMResponse) XXX_DiscardUnknown() {
 }
 
 var xxx_messageInfo_MsgDeleteVMResponse proto.InternalMessageInfo
+
+func (m *MsgDeleteVMResponse) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
 
 // MsgReportVMStatus is sent by the operator of the VM's host (the host agent): RUNNING, STOPPED or FAILED.
 type MsgReportVMStatus struct {
@@ -1277,6 +1407,621 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgSetApprovalPolicy attaches (or replaces) an approval policy to one VM (vm_id > 0) or to every VM of
+// the owner (vm_id = 0). Proposals already open keep the policy they were created under.
+type MsgSetApprovalPolicy struct {
+	Owner      string   `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId       uint64   `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	Approvers  []string `protobuf:"bytes,3,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	Threshold  uint32   `protobuf:"varint,4,opt,name=threshold,proto3" json:"threshold,omitempty"`
+	TtlBlocks  int64    `protobuf:"varint,5,opt,name=ttl_blocks,json=ttlBlocks,proto3" json:"ttl_blocks,omitempty"`
+	TtlSeconds int64    `protobuf:"varint,6,opt,name=ttl_seconds,json=ttlSeconds,proto3" json:"ttl_seconds,omitempty"`
+}
+
+func (m *MsgSetApprovalPolicy) Reset()         { *m = MsgSetApprovalPolicy{} }
+func (m *MsgSetApprovalPolicy) String() string { return proto.CompactTextString(m) }
+func (*MsgSetApprovalPolicy) ProtoMessage()    {}
+func (*MsgSetApprovalPolicy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{24}
+}
+func (m *MsgSetApprovalPolicy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetApprovalPolicy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetApprovalPolicy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetApprovalPolicy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetApprovalPolicy.Merge(m, src)
+}
+func (m *MsgSetApprovalPolicy) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetApprovalPolicy) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetApprovalPolicy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetApprovalPolicy proto.InternalMessageInfo
+
+func (m *MsgSetApprovalPolicy) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgSetApprovalPolicy) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *MsgSetApprovalPolicy) GetApprovers() []string {
+	if m != nil {
+		return m.Approvers
+	}
+	return nil
+}
+
+func (m *MsgSetApprovalPolicy) GetThreshold() uint32 {
+	if m != nil {
+		return m.Threshold
+	}
+	return 0
+}
+
+func (m *MsgSetApprovalPolicy) GetTtlBlocks() int64 {
+	if m != nil {
+		return m.TtlBlocks
+	}
+	return 0
+}
+
+func (m *MsgSetApprovalPolicy) GetTtlSeconds() int64 {
+	if m != nil {
+		return m.TtlSeconds
+	}
+	return 0
+}
+
+type MsgSetApprovalPolicyResponse struct {
+}
+
+func (m *MsgSetApprovalPolicyResponse) Reset()         { *m = MsgSetApprovalPolicyResponse{} }
+func (m *MsgSetApprovalPolicyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetApprovalPolicyResponse) ProtoMessage()    {}
+func (*MsgSetApprovalPolicyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{25}
+}
+func (m *MsgSetApprovalPolicyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetApprovalPolicyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetApprovalPolicyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetApprovalPolicyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetApprovalPolicyResponse.Merge(m, src)
+}
+func (m *MsgSetApprovalPolicyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetApprovalPolicyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetApprovalPolicyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetApprovalPolicyResponse proto.InternalMessageInfo
+
+type MsgClearApprovalPolicy struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+}
+
+func (m *MsgClearApprovalPolicy) Reset()         { *m = MsgClearApprovalPolicy{} }
+func (m *MsgClearApprovalPolicy) String() string { return proto.CompactTextString(m) }
+func (*MsgClearApprovalPolicy) ProtoMessage()    {}
+func (*MsgClearApprovalPolicy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{26}
+}
+func (m *MsgClearApprovalPolicy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClearApprovalPolicy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClearApprovalPolicy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClearApprovalPolicy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClearApprovalPolicy.Merge(m, src)
+}
+func (m *MsgClearApprovalPolicy) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClearApprovalPolicy) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClearApprovalPolicy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClearApprovalPolicy proto.InternalMessageInfo
+
+func (m *MsgClearApprovalPolicy) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgClearApprovalPolicy) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+type MsgClearApprovalPolicyResponse struct {
+}
+
+func (m *MsgClearApprovalPolicyResponse) Reset()         { *m = MsgClearApprovalPolicyResponse{} }
+func (m *MsgClearApprovalPolicyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgClearApprovalPolicyResponse) ProtoMessage()    {}
+func (*MsgClearApprovalPolicyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{27}
+}
+func (m *MsgClearApprovalPolicyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClearApprovalPolicyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClearApprovalPolicyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClearApprovalPolicyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClearApprovalPolicyResponse.Merge(m, src)
+}
+func (m *MsgClearApprovalPolicyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClearApprovalPolicyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClearApprovalPolicyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClearApprovalPolicyResponse proto.InternalMessageInfo
+
+// MsgApproveOperation records the approval of a listed approver; at the threshold the operation runs
+// (or is queued if time-locked and not yet due).
+type MsgApproveOperation struct {
+	Approver    string `protobuf:"bytes,1,opt,name=approver,proto3" json:"approver,omitempty"`
+	OperationId uint64 `protobuf:"varint,2,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
+}
+
+func (m *MsgApproveOperation) Reset()         { *m = MsgApproveOperation{} }
+func (m *MsgApproveOperation) String() string { return proto.CompactTextString(m) }
+func (*MsgApproveOperation) ProtoMessage()    {}
+func (*MsgApproveOperation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{28}
+}
+func (m *MsgApproveOperation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgApproveOperation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgApproveOperation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgApproveOperation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgApproveOperation.Merge(m, src)
+}
+func (m *MsgApproveOperation) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgApproveOperation) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgApproveOperation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgApproveOperation proto.InternalMessageInfo
+
+func (m *MsgApproveOperation) GetApprover() string {
+	if m != nil {
+		return m.Approver
+	}
+	return ""
+}
+
+func (m *MsgApproveOperation) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
+type MsgApproveOperationResponse struct {
+	Status    OperationStatus `protobuf:"varint,1,opt,name=status,proto3,enum=novacron.vmlifecycle.v1.OperationStatus" json:"status,omitempty"`
+	Approvals uint32          `protobuf:"varint,2,opt,name=approvals,proto3" json:"approvals,omitempty"`
+	// error: why the operation failed when it executed (status FAILED).
+	Error string `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+}
+
+func (m *MsgApproveOperationResponse) Reset()         { *m = MsgApproveOperationResponse{} }
+func (m *MsgApproveOperationResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgApproveOperationResponse) ProtoMessage()    {}
+func (*MsgApproveOperationResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{29}
+}
+func (m *MsgApproveOperationResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgApproveOperationResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgApproveOperationResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgApproveOperationResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgApproveOperationResponse.Merge(m, src)
+}
+func (m *MsgApproveOperationResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgApproveOperationResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgApproveOperationResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgApproveOperationResponse proto.InternalMessageInfo
+
+func (m *MsgApproveOperationResponse) GetStatus() OperationStatus {
+	if m != nil {
+		return m.Status
+	}
+	return OPERATION_STATUS_UNSPECIFIED
+}
+
+func (m *MsgApproveOperationResponse) GetApprovals() uint32 {
+	if m != nil {
+		return m.Approvals
+	}
+	return 0
+}
+
+func (m *MsgApproveOperationResponse) GetError() string {
+	if m != nil {
+		return m.Error
+	}
+	return ""
+}
+
+// MsgCancelScheduledOperation: the owner cancels a time-locked operation before it is due, or a
+// proposal still awaiting approvals.
+type MsgCancelScheduledOperation struct {
+	Owner       string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	OperationId uint64 `protobuf:"varint,2,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
+}
+
+func (m *MsgCancelScheduledOperation) Reset()         { *m = MsgCancelScheduledOperation{} }
+func (m *MsgCancelScheduledOperation) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelScheduledOperation) ProtoMessage()    {}
+func (*MsgCancelScheduledOperation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{30}
+}
+func (m *MsgCancelScheduledOperation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelScheduledOperation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelScheduledOperation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelScheduledOperation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelScheduledOperation.Merge(m, src)
+}
+func (m *MsgCancelScheduledOperation) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelScheduledOperation) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelScheduledOperation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelScheduledOperation proto.InternalMessageInfo
+
+func (m *MsgCancelScheduledOperation) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgCancelScheduledOperation) GetOperationId() uint64 {
+	if m != nil {
+		return m.OperationId
+	}
+	return 0
+}
+
+type MsgCancelScheduledOperationResponse struct {
+}
+
+func (m *MsgCancelScheduledOperationResponse) Reset()         { *m = MsgCancelScheduledOperationResponse{} }
+func (m *MsgCancelScheduledOperationResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelScheduledOperationResponse) ProtoMessage()    {}
+func (*MsgCancelScheduledOperationResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{31}
+}
+func (m *MsgCancelScheduledOperationResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelScheduledOperationResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelScheduledOperationResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelScheduledOperationResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelScheduledOperationResponse.Merge(m, src)
+}
+func (m *MsgCancelScheduledOperationResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelScheduledOperationResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelScheduledOperationResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelScheduledOperationResponse proto.InternalMessageInfo
+
+type MsgCreateRule struct {
+	Owner   string     `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Trigger Trigger    `protobuf:"bytes,2,opt,name=trigger,proto3" json:"trigger"`
+	Action  RuleAction `protobuf:"bytes,3,opt,name=action,proto3" json:"action"`
+	VmIds   []uint64   `protobuf:"varint,4,rep,packed,name=vm_ids,json=vmIds,proto3" json:"vm_ids,omitempty"`
+}
+
+func (m *MsgCreateRule) Reset()         { *m = MsgCreateRule{} }
+func (m *MsgCreateRule) String() string { return proto.CompactTextString(m) }
+func (*MsgCreateRule) ProtoMessage()    {}
+func (*MsgCreateRule) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{32}
+}
+func (m *MsgCreateRule) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCreateRule) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCreateRule.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCreateRule) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCreateRule.Merge(m, src)
+}
+func (m *MsgCreateRule) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCreateRule) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCreateRule.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCreateRule proto.InternalMessageInfo
+
+func (m *MsgCreateRule) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgCreateRule) GetTrigger() Trigger {
+	if m != nil {
+		return m.Trigger
+	}
+	return Trigger{}
+}
+
+func (m *MsgCreateRule) GetAction() RuleAction {
+	if m != nil {
+		return m.Action
+	}
+	return RuleAction{}
+}
+
+func (m *MsgCreateRule) GetVmIds() []uint64 {
+	if m != nil {
+		return m.VmIds
+	}
+	return nil
+}
+
+type MsgCreateRuleResponse struct {
+	RuleId uint64 `protobuf:"varint,1,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+}
+
+func (m *MsgCreateRuleResponse) Reset()         { *m = MsgCreateRuleResponse{} }
+func (m *MsgCreateRuleResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCreateRuleResponse) ProtoMessage()    {}
+func (*MsgCreateRuleResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{33}
+}
+func (m *MsgCreateRuleResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCreateRuleResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCreateRuleResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCreateRuleResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCreateRuleResponse.Merge(m, src)
+}
+func (m *MsgCreateRuleResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCreateRuleResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCreateRuleResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCreateRuleResponse proto.InternalMessageInfo
+
+func (m *MsgCreateRuleResponse) GetRuleId() uint64 {
+	if m != nil {
+		return m.RuleId
+	}
+	return 0
+}
+
+type MsgDeleteRule struct {
+	Owner  string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	RuleId uint64 `protobuf:"varint,2,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+}
+
+func (m *MsgDeleteRule) Reset()         { *m = MsgDeleteRule{} }
+func (m *MsgDeleteRule) String() string { return proto.CompactTextString(m) }
+func (*MsgDeleteRule) ProtoMessage()    {}
+func (*MsgDeleteRule) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{34}
+}
+func (m *MsgDeleteRule) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeleteRule) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeleteRule.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeleteRule) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeleteRule.Merge(m, src)
+}
+func (m *MsgDeleteRule) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeleteRule) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeleteRule.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeleteRule proto.InternalMessageInfo
+
+func (m *MsgDeleteRule) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgDeleteRule) GetRuleId() uint64 {
+	if m != nil {
+		return m.RuleId
+	}
+	return 0
+}
+
+type MsgDeleteRuleResponse struct {
+}
+
+func (m *MsgDeleteRuleResponse) Reset()         { *m = MsgDeleteRuleResponse{} }
+func (m *MsgDeleteRuleResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgDeleteRuleResponse) ProtoMessage()    {}
+func (*MsgDeleteRuleResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_202d38fe65839fe6, []int{35}
+}
+func (m *MsgDeleteRuleResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeleteRuleResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeleteRuleResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeleteRuleResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeleteRuleResponse.Merge(m, src)
+}
+func (m *MsgDeleteRuleResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeleteRuleResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeleteRuleResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeleteRuleResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgRegisterHost)(nil), "novacron.vmlifecycle.v1.MsgRegisterHost")
 	proto.RegisterType((*MsgRegisterHostResponse)(nil), "novacron.vmlifecycle.v1.MsgRegisterHostResponse")
@@ -1302,87 +2047,134 @@ func init() {
 	proto.RegisterType((*MsgReportVMStatusResponse)(nil), "novacron.vmlifecycle.v1.MsgReportVMStatusResponse")
 	proto.RegisterType((*MsgUpdateParams)(nil), "novacron.vmlifecycle.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "novacron.vmlifecycle.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgSetApprovalPolicy)(nil), "novacron.vmlifecycle.v1.MsgSetApprovalPolicy")
+	proto.RegisterType((*MsgSetApprovalPolicyResponse)(nil), "novacron.vmlifecycle.v1.MsgSetApprovalPolicyResponse")
+	proto.RegisterType((*MsgClearApprovalPolicy)(nil), "novacron.vmlifecycle.v1.MsgClearApprovalPolicy")
+	proto.RegisterType((*MsgClearApprovalPolicyResponse)(nil), "novacron.vmlifecycle.v1.MsgClearApprovalPolicyResponse")
+	proto.RegisterType((*MsgApproveOperation)(nil), "novacron.vmlifecycle.v1.MsgApproveOperation")
+	proto.RegisterType((*MsgApproveOperationResponse)(nil), "novacron.vmlifecycle.v1.MsgApproveOperationResponse")
+	proto.RegisterType((*MsgCancelScheduledOperation)(nil), "novacron.vmlifecycle.v1.MsgCancelScheduledOperation")
+	proto.RegisterType((*MsgCancelScheduledOperationResponse)(nil), "novacron.vmlifecycle.v1.MsgCancelScheduledOperationResponse")
+	proto.RegisterType((*MsgCreateRule)(nil), "novacron.vmlifecycle.v1.MsgCreateRule")
+	proto.RegisterType((*MsgCreateRuleResponse)(nil), "novacron.vmlifecycle.v1.MsgCreateRuleResponse")
+	proto.RegisterType((*MsgDeleteRule)(nil), "novacron.vmlifecycle.v1.MsgDeleteRule")
+	proto.RegisterType((*MsgDeleteRuleResponse)(nil), "novacron.vmlifecycle.v1.MsgDeleteRuleResponse")
 }
 
 func init() { proto.RegisterFile("novacron/vmlifecycle/v1/tx.proto", fileDescriptor_202d38fe65839fe6) }
 
 var fileDescriptor_202d38fe65839fe6 = []byte{
-	// 1198 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xec, 0x58, 0xcd, 0x6f, 0x1b, 0x45,
-	0x14, 0xcf, 0xc6, 0x8e, 0x63, 0xbf, 0xb4, 0x41, 0xdd, 0x7c, 0xd8, 0x71, 0x84, 0x6b, 0x2d, 0x4e,
-	0x31, 0x2e, 0xb1, 0x5b, 0x83, 0x10, 0xb2, 0xb8, 0x90, 0x54, 0xa2, 0x01, 0x2c, 0xc1, 0x46, 0x45,
-	0x08, 0xa4, 0x5a, 0x13, 0xef, 0xb0, 0x59, 0x64, 0xef, 0x58, 0x3b, 0x13, 0x93, 0xf4, 0x84, 0x38,
-	0x72, 0x42, 0xe2, 0x2f, 0xe0, 0xc6, 0x31, 0x07, 0xae, 0x9c, 0x29, 0xe2, 0x52, 0xf5, 0xc4, 0x09,
-	0x41, 0x22, 0x91, 0x7f, 0x03, 0xcd, 0xcc, 0xee, 0x78, 0x77, 0x1d, 0xaf, 0x4d, 0x48, 0x6f, 0x5c,
-	0xac, 0x7d, 0x6f, 0x7e, 0x33, 0xef, 0xfb, 0x43, 0x86, 0xb2, 0x4b, 0x86, 0xa8, 0xeb, 0x11, 0xb7,
-	0x31, 0xec, 0xf7, 0x9c, 0x2f, 0x70, 0xf7, 0xa4, 0xdb, 0xc3, 0x8d, 0xe1, 0xfd, 0x06, 0x3b, 0xae,
-	0x0f, 0x3c, 0xc2, 0x88, 0x9e, 0x0f, 0x10, 0xf5, 0x10, 0xa2, 0x3e, 0xbc, 0x5f, 0xbc, 0x85, 0xfa,
-	0x8e, 0x4b, 0x1a, 0xe2, 0x57, 0x62, 0x8b, 0xf9, 0x2e, 0xa1, 0x7d, 0x42, 0x1b, 0x7d, 0x6a, 0xf3,
-	0x37, 0xfa, 0xd4, 0xf6, 0x0f, 0x36, 0xe4, 0x41, 0x47, 0x50, 0x0d, 0x49, 0xf8, 0x47, 0xab, 0x36,
-	0xb1, 0x89, 0xe4, 0xf3, 0x2f, 0x9f, 0xfb, 0xda, 0x24, 0xbd, 0xc2, 0x4a, 0x08, 0xa8, 0xf1, 0xf7,
-	0x3c, 0xbc, 0xd4, 0xa6, 0xb6, 0x89, 0x6d, 0x87, 0x32, 0xec, 0x3d, 0x24, 0x94, 0xe9, 0x6f, 0x42,
-	0x96, 0x0c, 0xb0, 0x87, 0x18, 0xf1, 0x0a, 0x5a, 0x59, 0xab, 0xe6, 0x76, 0x0a, 0xcf, 0x7f, 0xda,
-	0x5e, 0xf5, 0x05, 0xbf, 0x6b, 0x59, 0x1e, 0xa6, 0x74, 0x9f, 0x79, 0x8e, 0x6b, 0x9b, 0x0a, 0xa9,
-	0xe7, 0x61, 0xf1, 0x90, 0x50, 0xd6, 0x71, 0xac, 0xc2, 0x3c, 0xbf, 0x64, 0x66, 0x38, 0xb9, 0x67,
-	0xe9, 0xeb, 0x90, 0xf1, 0xb0, 0xed, 0x10, 0xb7, 0x90, 0x92, 0x7c, 0x49, 0xe9, 0x1b, 0x90, 0xed,
-	0x21, 0xd6, 0x39, 0xb2, 0xb0, 0x5d, 0x48, 0x97, 0xb5, 0x6a, 0xca, 0x5c, 0xec, 0x21, 0xf6, 0xc8,
-	0xc2, 0xb6, 0x38, 0x22, 0xae, 0x3c, 0x5a, 0xf0, 0x8f, 0x88, 0x2b, 0x8e, 0xf6, 0x20, 0xdb, 0x45,
-	0x03, 0xd4, 0x75, 0xd8, 0x49, 0x21, 0x53, 0xd6, 0xaa, 0x4b, 0x4d, 0xa3, 0x3e, 0xc1, 0xc9, 0x75,
-	0x13, 0x53, 0x72, 0xe4, 0x75, 0x31, 0xdd, 0xc9, 0x3d, 0xfd, 0xe3, 0xf6, 0xdc, 0x8f, 0x17, 0xa7,
-	0x35, 0xcd, 0x54, 0xd7, 0xf5, 0x77, 0x20, 0xd3, 0x43, 0x07, 0xb8, 0x47, 0x0b, 0x8b, 0xe5, 0x54,
-	0x75, 0xa9, 0x59, 0x9a, 0xf8, 0xd0, 0x87, 0x1c, 0xb6, 0x93, 0xe6, 0x8f, 0x98, 0xfe, 0x9d, 0xd6,
-	0xf6, 0x37, 0x17, 0xa7, 0x35, 0x65, 0xfe, 0xb7, 0x17, 0xa7, 0xb5, 0xcd, 0x90, 0xdb, 0x1b, 0x31,
-	0xa7, 0x1a, 0x1b, 0x90, 0x8f, 0xb1, 0x4c, 0x4c, 0x07, 0xc4, 0xa5, 0xd8, 0x38, 0x9b, 0x87, 0x9b,
-	0x6d, 0x6a, 0x3f, 0x1a, 0x58, 0x88, 0xe1, 0xff, 0x23, 0x30, 0x73, 0x04, 0xee, 0x8e, 0x45, 0x60,
-	0x23, 0x16, 0x81, 0x91, 0x4b, 0x8d, 0x3c, 0xac, 0x45, 0x18, 0xca, 0xfb, 0x3f, 0x68, 0x70, 0xa3,
-	0x4d, 0xed, 0x07, 0x1e, 0x72, 0xdc, 0x17, 0xe6, 0x7c, 0x44, 0xc3, 0xce, 0xe7, 0x54, 0xab, 0x36,
-	0xa6, 0x7d, 0x21, 0xa6, 0xbd, 0x52, 0xc9, 0x58, 0x87, 0xd5, 0x30, 0xad, 0x74, 0xff, 0x5e, 0x83,
-	0x5b, 0xfc, 0x00, 0x7b, 0x2f, 0xae, 0x7e, 0x5b, 0x8d, 0x31, 0x45, 0x5f, 0x8e, 0x2b, 0x1a, 0x91,
-	0x6f, 0x6c, 0xc2, 0xc6, 0x18, 0x53, 0xa9, 0xfc, 0x7c, 0x1e, 0x96, 0xda, 0xd4, 0xde, 0xf5, 0x30,
-	0x62, 0xf8, 0x93, 0xb6, 0x5e, 0x87, 0x05, 0xf2, 0x95, 0x8b, 0xa7, 0x6b, 0x2a, 0x61, 0xba, 0x0e,
-	0x69, 0x17, 0xf5, 0xb1, 0xaf, 0xa3, 0xf8, 0xd6, 0x37, 0x21, 0xe7, 0xf4, 0x91, 0x8d, 0x3b, 0x5d,
-	0xc7, 0xf2, 0xbd, 0x9c, 0x15, 0x8c, 0x5d, 0xc7, 0xd2, 0x3f, 0x80, 0x9c, 0x17, 0x64, 0xa1, 0xc8,
-	0xf2, 0x7f, 0x9d, 0xaf, 0xa3, 0xfb, 0x7a, 0x11, 0xb2, 0x1e, 0x1e, 0xf4, 0x9c, 0x2e, 0xa2, 0xa2,
-	0x2c, 0x6e, 0x9a, 0x8a, 0xd6, 0x3f, 0x86, 0xa5, 0x2e, 0x71, 0x29, 0xe3, 0x51, 0x62, 0xd4, 0x2f,
-	0x8d, 0xca, 0x44, 0x51, 0xbb, 0x23, 0x6c, 0x58, 0x58, 0xf8, 0x8d, 0xd6, 0x1d, 0xee, 0x7a, 0x69,
-	0x38, 0xf7, 0x7b, 0x3e, 0xe6, 0xf7, 0xc0, 0x89, 0xc6, 0x7b, 0xb0, 0x12, 0x22, 0x03, 0x5f, 0xeb,
-	0x6b, 0x90, 0x19, 0xf6, 0x3b, 0x8e, 0x45, 0x0b, 0x5a, 0x39, 0x55, 0x4d, 0x9b, 0x0b, 0xc3, 0xfe,
-	0x9e, 0x45, 0x79, 0x6d, 0xfb, 0x91, 0xa6, 0x85, 0xf9, 0x72, 0xaa, 0x9a, 0x33, 0x17, 0x65, 0xa8,
-	0xa9, 0x71, 0x0c, 0xd0, 0xa6, 0xf6, 0x3e, 0x43, 0x1e, 0xbb, 0x42, 0x6c, 0x56, 0x60, 0x41, 0xc8,
-	0x13, 0xc1, 0x49, 0x9b, 0x69, 0x2e, 0xae, 0xb5, 0x15, 0xb5, 0x61, 0x3d, 0x66, 0x83, 0x2f, 0xcb,
-	0x58, 0x05, 0x7d, 0x44, 0xa9, 0x6c, 0x19, 0x42, 0x4e, 0x70, 0xc9, 0xe0, 0xba, 0xd4, 0xa9, 0x44,
-	0xd5, 0x59, 0x1b, 0x53, 0x87, 0x8b, 0x32, 0x56, 0x44, 0x5d, 0x49, 0x42, 0x29, 0xf3, 0x8b, 0x26,
-	0x52, 0xd7, 0xc4, 0xd4, 0x79, 0x82, 0xaf, 0x49, 0x9f, 0x68, 0x7a, 0xa6, 0xfe, 0x5b, 0x7a, 0x4e,
-	0xcb, 0x97, 0x40, 0x73, 0x63, 0x4d, 0xe4, 0x4b, 0x40, 0x2a, 0x03, 0x7f, 0x95, 0xad, 0xb0, 0xed,
-	0xd8, 0xde, 0xd5, 0x8a, 0xf3, 0x52, 0x0b, 0x2b, 0xb0, 0xcc, 0x90, 0x67, 0x63, 0xd6, 0x09, 0xfa,
-	0x8b, 0x2c, 0xd1, 0x1b, 0x92, 0xfb, 0x50, 0xb6, 0xc9, 0x2d, 0x58, 0x76, 0x31, 0xf2, 0x30, 0x65,
-	0x1d, 0x7f, 0x56, 0xa5, 0x05, 0xea, 0xa6, 0xcf, 0x35, 0x05, 0xb3, 0xf5, 0x6a, 0xd4, 0xc2, 0x78,
-	0xcb, 0x54, 0xaa, 0x1b, 0x0d, 0xd1, 0x32, 0x15, 0xad, 0x6a, 0x22, 0xd4, 0xe6, 0xb4, 0x70, 0x9b,
-	0x33, 0x9e, 0x88, 0xe0, 0x3e, 0xc0, 0x3d, 0x7c, 0x6d, 0xa6, 0x4f, 0x8b, 0x47, 0x20, 0xcc, 0x8f,
-	0x47, 0x40, 0xaa, 0x78, 0xfc, 0x25, 0xdb, 0xbb, 0x89, 0x07, 0x84, 0x57, 0xc5, 0x3e, 0x43, 0xec,
-	0x88, 0x5e, 0xb1, 0xbd, 0x5f, 0x1a, 0x9a, 0xb7, 0x21, 0x43, 0xc5, 0xa3, 0x22, 0x24, 0xcb, 0xcd,
-	0xf2, 0xc4, 0xcc, 0x93, 0xd2, 0xb1, 0xe9, 0xe3, 0x43, 0x53, 0x2d, 0x1d, 0x99, 0x6a, 0xd3, 0x87,
-	0x45, 0xd4, 0x1a, 0x7f, 0x58, 0x44, 0x99, 0xca, 0x01, 0x3f, 0x6b, 0x62, 0x3b, 0x95, 0x53, 0xfb,
-	0x23, 0xe4, 0xa1, 0x3e, 0xd5, 0xdf, 0x82, 0x1c, 0x3a, 0x62, 0x87, 0xc4, 0xe3, 0xfb, 0xc7, 0x34,
-	0xfb, 0x47, 0x50, 0x7d, 0x07, 0x32, 0x03, 0xf1, 0x82, 0xf0, 0xc0, 0x52, 0xf3, 0xf6, 0x44, 0x5b,
-	0xa5, 0xa0, 0x70, 0x89, 0xf9, 0x37, 0x5b, 0x75, 0x6e, 0xdd, 0xe8, 0xcd, 0xcb, 0x96, 0xbe, 0xb0,
-	0xae, 0xfe, 0xd2, 0x17, 0x66, 0x05, 0xa6, 0x35, 0x7f, 0xcb, 0x41, 0xaa, 0x4d, 0x6d, 0xfd, 0x4b,
-	0xb8, 0x11, 0x59, 0xbe, 0xab, 0x13, 0xd5, 0x8a, 0xad, 0x8f, 0xc5, 0x7b, 0xb3, 0x22, 0x55, 0xee,
-	0x5b, 0x00, 0xa1, 0x25, 0xf3, 0x4e, 0xd2, 0xfd, 0x11, 0xae, 0x58, 0x9f, 0x0d, 0xa7, 0xa4, 0x20,
-	0xc8, 0x8d, 0x96, 0xa9, 0xad, 0xa4, 0xcb, 0x0a, 0x56, 0xdc, 0x9e, 0x09, 0xa6, 0x44, 0x0c, 0x60,
-	0x39, 0xb6, 0xf3, 0xd4, 0x12, 0x1f, 0x88, 0x60, 0x8b, 0xcd, 0xd9, 0xb1, 0x4a, 0xe2, 0x63, 0xc8,
-	0xaa, 0x95, 0xa5, 0x92, 0x74, 0x3f, 0x40, 0x15, 0x5f, 0x9f, 0x05, 0xa5, 0xde, 0xff, 0x1c, 0x16,
-	0x83, 0xa9, 0xfb, 0x4a, 0xd2, 0x45, 0x1f, 0x54, 0xbc, 0x3b, 0x03, 0x48, 0x3d, 0xfe, 0x29, 0x64,
-	0xfc, 0x11, 0x6a, 0x24, 0x5f, 0xe3, 0x98, 0x62, 0x6d, 0x3a, 0x26, 0xec, 0x16, 0x35, 0x0e, 0x2b,
-	0xc9, 0xf9, 0x28, 0x51, 0xc9, 0x6e, 0x89, 0x4f, 0x24, 0x9e, 0x4b, 0xa3, 0x69, 0x94, 0x98, 0x4b,
-	0x0a, 0x96, 0x9c, 0x4b, 0xe3, 0x03, 0xe1, 0x31, 0x64, 0x55, 0xd3, 0xaf, 0x24, 0x67, 0x86, 0x44,
-	0x25, 0x9b, 0x10, 0x6f, 0xe2, 0x3c, 0x57, 0x63, 0x0d, 0xbc, 0x96, 0xec, 0x82, 0x30, 0x36, 0x39,
-	0x57, 0x2f, 0xef, 0x9a, 0xbc, 0xa5, 0x44, 0x3a, 0x66, 0x75, 0x7a, 0x01, 0x4b, 0x64, 0x72, 0x4b,
-	0xb9, 0xac, 0x8d, 0x15, 0x17, 0xbe, 0xe6, 0x0d, 0x72, 0xe7, 0xfd, 0xa7, 0x67, 0x25, 0xed, 0xd9,
-	0x59, 0x49, 0xfb, 0xf3, 0xac, 0xa4, 0x7d, 0x77, 0x5e, 0x9a, 0x7b, 0x76, 0x5e, 0x9a, 0xfb, 0xfd,
-	0xbc, 0x34, 0xf7, 0xd9, 0x3d, 0xdb, 0x61, 0x87, 0x47, 0x07, 0xf5, 0x2e, 0xe9, 0x37, 0x54, 0xab,
-	0x54, 0x1f, 0xc7, 0x91, 0x7f, 0x28, 0xd8, 0xc9, 0x00, 0xd3, 0x83, 0x8c, 0xf8, 0x67, 0xe2, 0x8d,
-	0x7f, 0x02, 0x00, 0x00, 0xff, 0xff, 0x32, 0x80, 0x41, 0x83, 0x5e, 0x11, 0x00, 0x00,
+	// 1754 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xec, 0x59, 0xcd, 0x6f, 0x23, 0x49,
+	0x15, 0x9f, 0xb6, 0x1d, 0xc7, 0x7e, 0x9e, 0x64, 0x99, 0x9e, 0x8f, 0x38, 0x9e, 0x59, 0x8f, 0xe9,
+	0x49, 0xb2, 0x26, 0xcb, 0xd8, 0x33, 0x61, 0x99, 0x5d, 0x59, 0x7b, 0x60, 0x92, 0x05, 0x26, 0x80,
+	0xc5, 0xd2, 0x61, 0x11, 0x02, 0x69, 0xad, 0x4e, 0x77, 0x6d, 0xbb, 0xa1, 0xdd, 0x65, 0x75, 0x95,
+	0xcd, 0x86, 0x0b, 0x68, 0x11, 0x17, 0x0e, 0xb0, 0x12, 0x57, 0x2e, 0x70, 0xda, 0xe3, 0x08, 0xad,
+	0xb8, 0x71, 0xdf, 0xe3, 0x6a, 0x4f, 0x9c, 0x10, 0x64, 0x24, 0xe6, 0xdf, 0x40, 0x55, 0xd5, 0x5d,
+	0xfd, 0x65, 0xb7, 0xed, 0xcc, 0x44, 0xe2, 0xc0, 0x25, 0x72, 0xbd, 0xfa, 0xbd, 0xaa, 0xf7, 0x7e,
+	0xf5, 0xde, 0xab, 0x57, 0x1d, 0x68, 0x79, 0x78, 0x6a, 0x98, 0x3e, 0xf6, 0xba, 0xd3, 0x91, 0xeb,
+	0x7c, 0x80, 0xcc, 0x33, 0xd3, 0x45, 0xdd, 0xe9, 0xc3, 0x2e, 0xfd, 0xb0, 0x33, 0xf6, 0x31, 0xc5,
+	0xea, 0x56, 0x88, 0xe8, 0xc4, 0x10, 0x9d, 0xe9, 0xc3, 0xc6, 0x35, 0x63, 0xe4, 0x78, 0xb8, 0xcb,
+	0xff, 0x0a, 0x6c, 0x63, 0xcb, 0xc4, 0x64, 0x84, 0x49, 0x77, 0x44, 0x6c, 0xb6, 0xc6, 0x88, 0xd8,
+	0xc1, 0xc4, 0xb6, 0x98, 0x18, 0xf0, 0x51, 0x57, 0x0c, 0x82, 0xa9, 0x1b, 0x36, 0xb6, 0xb1, 0x90,
+	0xb3, 0x5f, 0x81, 0xf4, 0x2b, 0xf3, 0xec, 0x8a, 0x1b, 0xc1, 0xa1, 0xda, 0x7f, 0x0a, 0xf0, 0x4a,
+	0x9f, 0xd8, 0x3a, 0xb2, 0x1d, 0x42, 0x91, 0xff, 0x04, 0x13, 0xaa, 0xbe, 0x01, 0x15, 0x3c, 0x46,
+	0xbe, 0x41, 0xb1, 0x5f, 0x57, 0x5a, 0x4a, 0xbb, 0x7a, 0x58, 0xff, 0xe2, 0xd3, 0xfb, 0x37, 0x82,
+	0x8d, 0x1f, 0x5b, 0x96, 0x8f, 0x08, 0x39, 0xa1, 0xbe, 0xe3, 0xd9, 0xba, 0x44, 0xaa, 0x5b, 0xb0,
+	0x3e, 0xc4, 0x84, 0x0e, 0x1c, 0xab, 0x5e, 0x60, 0x4a, 0x7a, 0x99, 0x0d, 0x8f, 0x2d, 0xf5, 0x16,
+	0x94, 0x7d, 0x64, 0x3b, 0xd8, 0xab, 0x17, 0x85, 0x5c, 0x8c, 0xd4, 0x6d, 0xa8, 0xb8, 0x06, 0x1d,
+	0x4c, 0x2c, 0x64, 0xd7, 0x4b, 0x2d, 0xa5, 0x5d, 0xd4, 0xd7, 0x5d, 0x83, 0xbe, 0x67, 0x21, 0x9b,
+	0x4f, 0x61, 0x4f, 0x4c, 0xad, 0x05, 0x53, 0xd8, 0xe3, 0x53, 0xc7, 0x50, 0x31, 0x8d, 0xb1, 0x61,
+	0x3a, 0xf4, 0xac, 0x5e, 0x6e, 0x29, 0xed, 0xda, 0x81, 0xd6, 0x99, 0x43, 0x72, 0x47, 0x47, 0x04,
+	0x4f, 0x7c, 0x13, 0x91, 0xc3, 0xea, 0x67, 0xff, 0xbc, 0x7b, 0xe5, 0x93, 0xe7, 0x4f, 0xf7, 0x15,
+	0x5d, 0xaa, 0xab, 0x6f, 0x43, 0xd9, 0x35, 0x4e, 0x91, 0x4b, 0xea, 0xeb, 0xad, 0x62, 0xbb, 0x76,
+	0xd0, 0x9c, 0xbb, 0xd0, 0xf7, 0x18, 0xec, 0xb0, 0xc4, 0x16, 0xd1, 0x03, 0x9d, 0xde, 0xfd, 0x8f,
+	0x9e, 0x3f, 0xdd, 0x97, 0xee, 0xff, 0xee, 0xf9, 0xd3, 0xfd, 0xdb, 0x31, 0xda, 0xbb, 0x29, 0x52,
+	0xb5, 0x6d, 0xd8, 0x4a, 0x89, 0x74, 0x44, 0xc6, 0xd8, 0x23, 0x48, 0x3b, 0x2f, 0xc0, 0x46, 0x9f,
+	0xd8, 0xef, 0x8d, 0x2d, 0x83, 0xa2, 0xff, 0x9f, 0xc0, 0xd2, 0x27, 0xf0, 0x7a, 0xe6, 0x04, 0xb6,
+	0x53, 0x27, 0x10, 0x51, 0xaa, 0x6d, 0xc1, 0xcd, 0x84, 0x40, 0xb2, 0xff, 0x67, 0x05, 0xae, 0xf6,
+	0x89, 0xfd, 0x8e, 0x6f, 0x38, 0xde, 0xa5, 0x91, 0x6f, 0x90, 0x38, 0xf9, 0x6c, 0xd4, 0xdb, 0xcf,
+	0x58, 0x5f, 0x4f, 0x59, 0x2f, 0x4d, 0xd2, 0x6e, 0xc1, 0x8d, 0xf8, 0x58, 0xda, 0xfe, 0x47, 0x05,
+	0xae, 0xb1, 0x09, 0xe4, 0x5f, 0x5e, 0xfe, 0xf6, 0xba, 0x19, 0x43, 0x5f, 0x4d, 0x1b, 0x9a, 0xd8,
+	0x5f, 0xbb, 0x0d, 0xdb, 0x19, 0xa1, 0x34, 0xf9, 0x8b, 0x02, 0xd4, 0xfa, 0xc4, 0x3e, 0xf2, 0x91,
+	0x41, 0xd1, 0x8f, 0xfa, 0x6a, 0x07, 0xd6, 0xf0, 0x2f, 0x3c, 0xb4, 0xd8, 0x52, 0x01, 0x53, 0x55,
+	0x28, 0x79, 0xc6, 0x08, 0x05, 0x36, 0xf2, 0xdf, 0xea, 0x6d, 0xa8, 0x3a, 0x23, 0xc3, 0x46, 0x03,
+	0xd3, 0xb1, 0x02, 0x96, 0x2b, 0x5c, 0x70, 0xe4, 0x58, 0xea, 0x77, 0xa1, 0xea, 0x87, 0x51, 0xc8,
+	0xa3, 0x7c, 0xe5, 0x78, 0x8d, 0xf4, 0xd5, 0x06, 0x54, 0x7c, 0x34, 0x76, 0x1d, 0xd3, 0x20, 0x3c,
+	0x2d, 0x36, 0x74, 0x39, 0x56, 0x7f, 0x00, 0x35, 0x13, 0x7b, 0x84, 0xb2, 0x53, 0xa2, 0x24, 0x48,
+	0x8d, 0x9d, 0xb9, 0x5b, 0x1d, 0x45, 0xd8, 0xf8, 0x66, 0xf1, 0x35, 0x7a, 0x7b, 0x8c, 0x7a, 0xe1,
+	0x38, 0xe3, 0x7d, 0x2b, 0xc5, 0x7b, 0x48, 0xa2, 0xf6, 0x6d, 0xb8, 0x1e, 0x1b, 0x86, 0x5c, 0xab,
+	0x37, 0xa1, 0x3c, 0x1d, 0x0d, 0x1c, 0x8b, 0xd4, 0x95, 0x56, 0xb1, 0x5d, 0xd2, 0xd7, 0xa6, 0xa3,
+	0x63, 0x8b, 0xb0, 0xdc, 0x0e, 0x4e, 0x9a, 0xd4, 0x0b, 0xad, 0x62, 0xbb, 0xaa, 0xaf, 0x8b, 0xa3,
+	0x26, 0xda, 0xa7, 0x0a, 0x40, 0x9f, 0xd8, 0x27, 0xd4, 0xf0, 0xe9, 0x05, 0x0e, 0xe7, 0x3a, 0xac,
+	0xf1, 0x0d, 0xf9, 0xe9, 0x94, 0xf4, 0x12, 0xdb, 0x4f, 0x7d, 0x15, 0xc0, 0xc3, 0x74, 0x70, 0x8a,
+	0x3e, 0xc0, 0x3e, 0xaa, 0x03, 0x2f, 0x26, 0x55, 0x0f, 0xd3, 0x43, 0x2e, 0x60, 0x87, 0x67, 0xd0,
+	0xc1, 0x10, 0x39, 0xf6, 0x90, 0xd6, 0x6b, 0x7c, 0xb6, 0x62, 0xd0, 0x27, 0x7c, 0xdc, 0xdb, 0x4d,
+	0x12, 0x70, 0x2b, 0x45, 0x40, 0x60, 0xa7, 0xf6, 0x26, 0xa8, 0xd1, 0x48, 0xba, 0xff, 0x65, 0xb8,
+	0x2a, 0xa2, 0xd6, 0xc1, 0x1e, 0x33, 0x0a, 0xb8, 0x51, 0x35, 0x29, 0x3b, 0xb6, 0xb4, 0xbf, 0x2a,
+	0x50, 0xe5, 0x9a, 0x78, 0xfc, 0xbf, 0xe0, 0xee, 0x4e, 0xd2, 0xdd, 0x9b, 0x19, 0x77, 0x99, 0x99,
+	0xda, 0x23, 0x9e, 0xf4, 0x62, 0xb0, 0x8a, 0xb3, 0xbf, 0x11, 0xa9, 0xa7, 0x23, 0xe2, 0xfc, 0x12,
+	0xbd, 0x2c, 0x77, 0x13, 0xe9, 0x55, 0x7c, 0xc1, 0xf4, 0x7a, 0x11, 0xee, 0x16, 0xe4, 0x4a, 0xe8,
+	0xb5, 0xf6, 0x16, 0xcf, 0x95, 0x70, 0xb8, 0x0a, 0x7f, 0xbf, 0x2d, 0xf0, 0x9b, 0xa2, 0xef, 0xd8,
+	0xfe, 0xc5, 0x6a, 0xd7, 0x4c, 0x02, 0x77, 0x60, 0x93, 0x1a, 0xbe, 0x8d, 0xe8, 0x20, 0x2c, 0xbf,
+	0xa2, 0x82, 0x5d, 0x15, 0xd2, 0x27, 0xe2, 0x16, 0xd9, 0x85, 0x4d, 0x0f, 0x19, 0x3e, 0x22, 0x74,
+	0x10, 0x5c, 0xe5, 0x25, 0x8e, 0xda, 0x08, 0xa4, 0xba, 0xb8, 0xd1, 0x5f, 0x84, 0xc0, 0xd7, 0x92,
+	0x04, 0xa6, 0x6f, 0x23, 0xe9, 0xb6, 0xa6, 0xf3, 0xdb, 0x48, 0x8e, 0x25, 0x85, 0xb1, 0x1b, 0x44,
+	0x49, 0x5c, 0x81, 0x4b, 0x70, 0xfb, 0x37, 0x85, 0xc7, 0xe6, 0x3b, 0xc8, 0x45, 0x2f, 0x8f, 0xda,
+	0x4b, 0x0c, 0xa7, 0xd0, 0xd0, 0x20, 0x9c, 0xc2, 0xe1, 0x2a, 0xe1, 0xf4, 0x6f, 0x71, 0x79, 0xeb,
+	0x68, 0x8c, 0x59, 0xd9, 0x3a, 0xa1, 0x06, 0x9d, 0x90, 0x0b, 0x5e, 0xde, 0x33, 0xdd, 0x7f, 0x0b,
+	0xca, 0x84, 0x2f, 0xca, 0x23, 0x6a, 0xf3, 0xa0, 0x35, 0x37, 0x2f, 0xc5, 0xee, 0x48, 0x0f, 0xf0,
+	0xb1, 0x9e, 0xa5, 0x94, 0xe8, 0x59, 0x16, 0xb7, 0x02, 0x49, 0x6f, 0x82, 0x56, 0x20, 0x29, 0x94,
+	0xad, 0xc0, 0xdf, 0x15, 0xfe, 0xf6, 0x10, 0x3d, 0xd9, 0xbb, 0x86, 0x6f, 0x8c, 0x88, 0xfa, 0x08,
+	0xaa, 0xc6, 0x84, 0x0e, 0xb1, 0xcf, 0xba, 0xcb, 0x45, 0xfe, 0x47, 0x50, 0xf5, 0x10, 0xca, 0x63,
+	0xbe, 0x02, 0x67, 0xa0, 0x76, 0x70, 0x77, 0xae, 0xaf, 0x62, 0xa3, 0x78, 0x01, 0x0a, 0x34, 0x7b,
+	0x1d, 0xe6, 0x5d, 0xb4, 0xe6, 0xac, 0x96, 0x3e, 0x6e, 0x6b, 0xd0, 0xd2, 0xc7, 0x45, 0xd2, 0xb5,
+	0xbf, 0x14, 0x78, 0x8e, 0x9c, 0x20, 0xfa, 0x78, 0x3c, 0xf6, 0xf1, 0xd4, 0x70, 0xdf, 0xc5, 0xae,
+	0x63, 0x9e, 0xbd, 0x9c, 0xb8, 0x66, 0x24, 0xf1, 0x65, 0x91, 0xcf, 0xce, 0xb6, 0xb8, 0x80, 0xa4,
+	0x10, 0xaa, 0xde, 0x81, 0x2a, 0x1d, 0xfa, 0x88, 0x0c, 0xb1, 0x6b, 0xf1, 0x93, 0xdd, 0xd0, 0x23,
+	0x01, 0xcb, 0x16, 0x4a, 0xdd, 0xc1, 0xa9, 0x8b, 0xcd, 0x9f, 0x93, 0xa0, 0xe9, 0xaf, 0x52, 0xea,
+	0x1e, 0x72, 0x81, 0x7a, 0x17, 0x6a, 0x6c, 0x9a, 0x20, 0x13, 0x7b, 0x96, 0x68, 0x6f, 0x8a, 0x3a,
+	0xd3, 0x38, 0x11, 0x12, 0x11, 0x1c, 0x51, 0xc6, 0xb4, 0xd2, 0x97, 0x57, 0x9a, 0x0b, 0xad, 0x09,
+	0x77, 0x66, 0xc9, 0x25, 0x89, 0x1f, 0x2b, 0x70, 0x8b, 0xb5, 0x35, 0x2e, 0x32, 0xfc, 0x4b, 0xa0,
+	0xb1, 0xf7, 0x30, 0x69, 0xb0, 0x96, 0xee, 0xae, 0xb2, 0xfb, 0x6a, 0x2d, 0x68, 0xce, 0x9e, 0x89,
+	0x3f, 0x27, 0x58, 0x41, 0x10, 0xb3, 0xe8, 0xfb, 0x61, 0xbe, 0xb3, 0xbc, 0x0e, 0x0f, 0x62, 0x71,
+	0x5e, 0x87, 0xc8, 0x4c, 0x19, 0x29, 0x64, 0xca, 0x88, 0xf0, 0x42, 0x6a, 0x30, 0x47, 0xee, 0xa6,
+	0x1c, 0x49, 0xdb, 0xc2, 0x9e, 0x0d, 0xb7, 0x67, 0xc8, 0x65, 0xf1, 0xfa, 0x86, 0x2c, 0x1c, 0x0a,
+	0x2f, 0x1c, 0xed, 0xb9, 0xc9, 0x24, 0x75, 0x83, 0xd4, 0x0e, 0x0b, 0xc8, 0x9d, 0x30, 0x42, 0x0d,
+	0x57, 0x64, 0xe4, 0x86, 0x1e, 0x09, 0xd4, 0x1b, 0xb0, 0x86, 0x7c, 0x1f, 0xfb, 0xc1, 0x4d, 0x27,
+	0x06, 0xda, 0x27, 0xc2, 0xaa, 0x23, 0xc3, 0x33, 0x91, 0x7b, 0x62, 0x0e, 0x91, 0x35, 0x71, 0x91,
+	0x15, 0x31, 0xb8, 0xea, 0x99, 0x2f, 0xc1, 0xdd, 0xa3, 0x64, 0x04, 0xbc, 0x96, 0x8e, 0x80, 0x39,
+	0xa6, 0x68, 0xbb, 0x70, 0x2f, 0x67, 0x5a, 0xc6, 0xc2, 0x1f, 0xc4, 0xc3, 0x5e, 0xf4, 0xe5, 0xfa,
+	0xc4, 0x45, 0x2b, 0xfb, 0xf0, 0x4d, 0x58, 0xa7, 0xbe, 0x63, 0xdb, 0xc8, 0x0f, 0xea, 0xda, 0xfc,
+	0x1a, 0xfe, 0x43, 0x81, 0x8b, 0x17, 0xb6, 0x50, 0x57, 0xfd, 0x16, 0x94, 0x0d, 0x93, 0x86, 0x1f,
+	0x00, 0x6a, 0x07, 0xf7, 0xe6, 0x77, 0x68, 0x13, 0x17, 0x3d, 0xe6, 0xd0, 0x44, 0x85, 0x14, 0xda,
+	0xb1, 0x07, 0x45, 0x29, 0xf6, 0xa0, 0xe8, 0xb5, 0x93, 0x34, 0x6e, 0xcf, 0x7c, 0xa6, 0xb0, 0x95,
+	0xb5, 0x07, 0xfc, 0x15, 0x1e, 0x09, 0xe2, 0xbd, 0x83, 0x3f, 0x71, 0x51, 0xd8, 0x3b, 0x94, 0xf4,
+	0x32, 0x1b, 0x1e, 0x5b, 0xda, 0x47, 0x0a, 0xe7, 0x50, 0x5c, 0xb0, 0x17, 0xe2, 0x30, 0xb6, 0x74,
+	0x21, 0xbe, 0xf4, 0x22, 0xb3, 0xa3, 0x2d, 0x83, 0x8f, 0x07, 0x91, 0x20, 0x34, 0xfb, 0xe0, 0x4f,
+	0xaf, 0x40, 0xb1, 0x4f, 0x6c, 0xf5, 0x67, 0x70, 0x35, 0xf1, 0x09, 0x6d, 0x7e, 0xc6, 0xa4, 0x3e,
+	0x02, 0x35, 0x1e, 0x2c, 0x8b, 0x94, 0x54, 0x59, 0x00, 0xb1, 0x4f, 0x45, 0x7b, 0x79, 0xfa, 0x11,
+	0xae, 0xd1, 0x59, 0x0e, 0x27, 0x77, 0x31, 0xa0, 0x1a, 0x7d, 0x12, 0xd9, 0xcd, 0x53, 0x96, 0xb0,
+	0xc6, 0xfd, 0xa5, 0x60, 0x72, 0x8b, 0x31, 0x6c, 0xa6, 0xbe, 0x5c, 0xec, 0xe7, 0x2e, 0x90, 0xc0,
+	0x36, 0x0e, 0x96, 0xc7, 0xca, 0x1d, 0xdf, 0x87, 0x8a, 0xfc, 0xf0, 0xb0, 0x93, 0xa7, 0x1f, 0xa2,
+	0x1a, 0x5f, 0x5d, 0x06, 0x25, 0xd7, 0xff, 0x29, 0xac, 0x87, 0x4f, 0xe7, 0x7b, 0x79, 0x8a, 0x01,
+	0xa8, 0xf1, 0xfa, 0x12, 0x20, 0xb9, 0xf8, 0x8f, 0xa1, 0x1c, 0xbc, 0x53, 0xb5, 0x7c, 0x35, 0x86,
+	0x69, 0xec, 0x2f, 0xc6, 0xc4, 0x69, 0x91, 0x8f, 0xc2, 0x9d, 0xfc, 0x78, 0x14, 0xa8, 0x7c, 0x5a,
+	0x32, 0x6f, 0x2b, 0x03, 0xaa, 0xd1, 0xa3, 0x29, 0x37, 0x96, 0x24, 0x2c, 0x3f, 0x96, 0xb2, 0x6f,
+	0x8f, 0xf7, 0xa1, 0x22, 0xdf, 0x0e, 0x3b, 0xf9, 0x91, 0x21, 0x50, 0xf9, 0x2e, 0x64, 0xfa, 0xf9,
+	0x31, 0x6c, 0xa6, 0x1a, 0xf5, 0xfd, 0x7c, 0x0a, 0xe2, 0xd8, 0xfc, 0x58, 0x9d, 0xdd, 0x1d, 0xb3,
+	0x92, 0x92, 0xe8, 0x8c, 0xdb, 0x8b, 0x13, 0x58, 0x20, 0xf3, 0x4b, 0xca, 0xac, 0x76, 0x55, 0x3d,
+	0x83, 0x6b, 0xd9, 0x56, 0x35, 0xf7, 0x04, 0x32, 0xf0, 0xc6, 0xd7, 0x57, 0x82, 0xcb, 0xad, 0x7f,
+	0x05, 0xd7, 0x67, 0x35, 0x78, 0xdd, 0xdc, 0xbc, 0xcb, 0x2a, 0x34, 0xde, 0x5c, 0x51, 0x41, 0x1a,
+	0x30, 0x85, 0x2f, 0x65, 0x9a, 0xb5, 0xdc, 0xd8, 0x48, 0xa3, 0x1b, 0x6f, 0xac, 0x82, 0x96, 0xfb,
+	0xfe, 0x5e, 0x81, 0xfa, 0xdc, 0x5e, 0x27, 0x77, 0xc9, 0x79, 0x5a, 0x8d, 0xb7, 0x2f, 0xa2, 0x15,
+	0xbf, 0x57, 0x62, 0x9d, 0xca, 0xde, 0xe2, 0xc2, 0xc7, 0x70, 0xf9, 0xf7, 0xca, 0x8c, 0x8b, 0xde,
+	0x02, 0x88, 0xdd, 0xe5, 0x7b, 0x8b, 0x93, 0x70, 0xf1, 0x2e, 0xd9, 0x7b, 0xb9, 0xb1, 0xf6, 0x6b,
+	0xd6, 0xb7, 0x1c, 0x7e, 0xe7, 0xb3, 0xf3, 0xa6, 0xf2, 0xf9, 0x79, 0x53, 0xf9, 0xd7, 0x79, 0x53,
+	0xf9, 0xf8, 0x59, 0xf3, 0xca, 0xe7, 0xcf, 0x9a, 0x57, 0xfe, 0xf1, 0xac, 0x79, 0xe5, 0x27, 0x0f,
+	0x6c, 0x87, 0x0e, 0x27, 0xa7, 0x1d, 0x13, 0x8f, 0xba, 0xf2, 0xde, 0x97, 0x3f, 0x3e, 0x4c, 0xfc,
+	0xe3, 0x8c, 0x9e, 0x8d, 0x11, 0x39, 0x2d, 0xf3, 0x7f, 0x98, 0x7d, 0xed, 0xbf, 0x01, 0x00, 0x00,
+	0xff, 0xff, 0x01, 0x16, 0xa0, 0xbe, 0xf5, 0x1b, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1409,6 +2201,12 @@ type MsgClient interface {
 	DeleteVM(ctx context.Context, in *MsgDeleteVM, opts ...grpc.CallOption) (*MsgDeleteVMResponse, error)
 	ReportVMStatus(ctx context.Context, in *MsgReportVMStatus, opts ...grpc.CallOption) (*MsgReportVMStatusResponse, error)
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	SetApprovalPolicy(ctx context.Context, in *MsgSetApprovalPolicy, opts ...grpc.CallOption) (*MsgSetApprovalPolicyResponse, error)
+	ClearApprovalPolicy(ctx context.Context, in *MsgClearApprovalPolicy, opts ...grpc.CallOption) (*MsgClearApprovalPolicyResponse, error)
+	ApproveOperation(ctx context.Context, in *MsgApproveOperation, opts ...grpc.CallOption) (*MsgApproveOperationResponse, error)
+	CancelScheduledOperation(ctx context.Context, in *MsgCancelScheduledOperation, opts ...grpc.CallOption) (*MsgCancelScheduledOperationResponse, error)
+	CreateRule(ctx context.Context, in *MsgCreateRule, opts ...grpc.CallOption) (*MsgCreateRuleResponse, error)
+	DeleteRule(ctx context.Context, in *MsgDeleteRule, opts ...grpc.CallOption) (*MsgDeleteRuleResponse, error)
 }
 
 type msgClient struct {
@@ -1527,6 +2325,60 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) SetApprovalPolicy(ctx context.Context, in *MsgSetApprovalPolicy, opts ...grpc.CallOption) (*MsgSetApprovalPolicyResponse, error) {
+	out := new(MsgSetApprovalPolicyResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Msg/SetApprovalPolicy", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ClearApprovalPolicy(ctx context.Context, in *MsgClearApprovalPolicy, opts ...grpc.CallOption) (*MsgClearApprovalPolicyResponse, error) {
+	out := new(MsgClearApprovalPolicyResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Msg/ClearApprovalPolicy", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ApproveOperation(ctx context.Context, in *MsgApproveOperation, opts ...grpc.CallOption) (*MsgApproveOperationResponse, error) {
+	out := new(MsgApproveOperationResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Msg/ApproveOperation", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) CancelScheduledOperation(ctx context.Context, in *MsgCancelScheduledOperation, opts ...grpc.CallOption) (*MsgCancelScheduledOperationResponse, error) {
+	out := new(MsgCancelScheduledOperationResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Msg/CancelScheduledOperation", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) CreateRule(ctx context.Context, in *MsgCreateRule, opts ...grpc.CallOption) (*MsgCreateRuleResponse, error) {
+	out := new(MsgCreateRuleResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Msg/CreateRule", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) DeleteRule(ctx context.Context, in *MsgDeleteRule, opts ...grpc.CallOption) (*MsgDeleteRuleResponse, error) {
+	out := new(MsgDeleteRuleResponse)
+	err := c.cc.Invoke(ctx, "/novacron.vmlifecycle.v1.Msg/DeleteRule", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	RegisterHost(context.Context, *MsgRegisterHost) (*MsgRegisterHostResponse, error)
@@ -1541,6 +2393,12 @@ type MsgServer interface {
 	DeleteVM(context.Context, *MsgDeleteVM) (*MsgDeleteVMResponse, error)
 	ReportVMStatus(context.Context, *MsgReportVMStatus) (*MsgReportVMStatusResponse, error)
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	SetApprovalPolicy(context.Context, *MsgSetApprovalPolicy) (*MsgSetApprovalPolicyResponse, error)
+	ClearApprovalPolicy(context.Context, *MsgClearApprovalPolicy) (*MsgClearApprovalPolicyResponse, error)
+	ApproveOperation(context.Context, *MsgApproveOperation) (*MsgApproveOperationResponse, error)
+	CancelScheduledOperation(context.Context, *MsgCancelScheduledOperation) (*MsgCancelScheduledOperationResponse, error)
+	CreateRule(context.Context, *MsgCreateRule) (*MsgCreateRuleResponse, error)
+	DeleteRule(context.Context, *MsgDeleteRule) (*MsgDeleteRuleResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -1582,6 +2440,24 @@ func (*UnimplementedMsgServer) ReportVMStatus(ctx context.Context, req *MsgRepor
 }
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) SetApprovalPolicy(ctx context.Context, req *MsgSetApprovalPolicy) (*MsgSetApprovalPolicyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetApprovalPolicy not implemented")
+}
+func (*UnimplementedMsgServer) ClearApprovalPolicy(ctx context.Context, req *MsgClearApprovalPolicy) (*MsgClearApprovalPolicyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ClearApprovalPolicy not implemented")
+}
+func (*UnimplementedMsgServer) ApproveOperation(ctx context.Context, req *MsgApproveOperation) (*MsgApproveOperationResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ApproveOperation not implemented")
+}
+func (*UnimplementedMsgServer) CancelScheduledOperation(ctx context.Context, req *MsgCancelScheduledOperation) (*MsgCancelScheduledOperationResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CancelScheduledOperation not implemented")
+}
+func (*UnimplementedMsgServer) CreateRule(ctx context.Context, req *MsgCreateRule) (*MsgCreateRuleResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CreateRule not implemented")
+}
+func (*UnimplementedMsgServer) DeleteRule(ctx context.Context, req *MsgDeleteRule) (*MsgDeleteRuleResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeleteRule not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -1804,6 +2680,114 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_SetApprovalPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetApprovalPolicy)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetApprovalPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Msg/SetApprovalPolicy",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetApprovalPolicy(ctx, req.(*MsgSetApprovalPolicy))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ClearApprovalPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgClearApprovalPolicy)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ClearApprovalPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Msg/ClearApprovalPolicy",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ClearApprovalPolicy(ctx, req.(*MsgClearApprovalPolicy))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ApproveOperation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgApproveOperation)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ApproveOperation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Msg/ApproveOperation",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ApproveOperation(ctx, req.(*MsgApproveOperation))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_CancelScheduledOperation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCancelScheduledOperation)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CancelScheduledOperation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Msg/CancelScheduledOperation",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CancelScheduledOperation(ctx, req.(*MsgCancelScheduledOperation))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_CreateRule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCreateRule)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CreateRule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Msg/CreateRule",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CreateRule(ctx, req.(*MsgCreateRule))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_DeleteRule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgDeleteRule)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).DeleteRule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.vmlifecycle.v1.Msg/DeleteRule",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).DeleteRule(ctx, req.(*MsgDeleteRule))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "novacron.vmlifecycle.v1.Msg",
@@ -1856,6 +2840,30 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "SetApprovalPolicy",
+			Handler:    _Msg_SetApprovalPolicy_Handler,
+		},
+		{
+			MethodName: "ClearApprovalPolicy",
+			Handler:    _Msg_ClearApprovalPolicy_Handler,
+		},
+		{
+			MethodName: "ApproveOperation",
+			Handler:    _Msg_ApproveOperation_Handler,
+		},
+		{
+			MethodName: "CancelScheduledOperation",
+			Handler:    _Msg_CancelScheduledOperation_Handler,
+		},
+		{
+			MethodName: "CreateRule",
+			Handler:    _Msg_CreateRule_Handler,
+		},
+		{
+			MethodName: "DeleteRule",
+			Handler:    _Msg_DeleteRule_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -2330,6 +3338,16 @@ func (m *MsgStartVM) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.AtHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AtHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.NotBefore != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.NotBefore))
+		i--
+		dAtA[i] = 0x50
+	}
 	if m.VmId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
 		i--
@@ -2365,6 +3383,11 @@ func (m *MsgStartVMResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x50
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -2388,6 +3411,16 @@ func (m *MsgStopVM) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.AtHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AtHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.NotBefore != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.NotBefore))
+		i--
+		dAtA[i] = 0x50
+	}
 	if m.VmId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
 		i--
@@ -2423,6 +3456,11 @@ func (m *MsgStopVMResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x50
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -2446,6 +3484,16 @@ func (m *MsgResizeVM) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.AtHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AtHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.NotBefore != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.NotBefore))
+		i--
+		dAtA[i] = 0x50
+	}
 	{
 		size, err := m.Resources.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -2491,6 +3539,11 @@ func (m *MsgResizeVMResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x50
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -2514,6 +3567,16 @@ func (m *MsgMigrateVM) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.AtHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AtHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.NotBefore != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.NotBefore))
+		i--
+		dAtA[i] = 0x50
+	}
 	if len(m.NearestRegion) > 0 {
 		i -= len(m.NearestRegion)
 		copy(dAtA[i:], m.NearestRegion)
@@ -2563,6 +3626,11 @@ func (m *MsgMigrateVMResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x50
+	}
 	if len(m.HostId) > 0 {
 		i -= len(m.HostId)
 		copy(dAtA[i:], m.HostId)
@@ -2593,6 +3661,16 @@ func (m *MsgDeleteVM) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.AtHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AtHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.NotBefore != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.NotBefore))
+		i--
+		dAtA[i] = 0x50
+	}
 	if m.VmId != 0 {
 		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
 		i--
@@ -2628,6 +3706,11 @@ func (m *MsgDeleteVMResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x50
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -2757,6 +3840,433 @@ func (m *MsgUpdateParamsResponse) MarshalTo(dAtA []byte) (int, error) {
 }
 
 func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetApprovalPolicy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetApprovalPolicy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetApprovalPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.TtlSeconds != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.TtlSeconds))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.TtlBlocks != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.TtlBlocks))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Threshold != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Threshold))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Approvers) > 0 {
+		for iNdEx := len(m.Approvers) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Approvers[iNdEx])
+			copy(dAtA[i:], m.Approvers[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Approvers[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if m.VmId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetApprovalPolicyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetApprovalPolicyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetApprovalPolicyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClearApprovalPolicy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClearApprovalPolicy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClearApprovalPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClearApprovalPolicyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClearApprovalPolicyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClearApprovalPolicyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgApproveOperation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgApproveOperation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgApproveOperation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Approver) > 0 {
+		i -= len(m.Approver)
+		copy(dAtA[i:], m.Approver)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Approver)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgApproveOperationResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgApproveOperationResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgApproveOperationResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Error) > 0 {
+		i -= len(m.Error)
+		copy(dAtA[i:], m.Error)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Error)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Approvals != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Approvals))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Status != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelScheduledOperation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelScheduledOperation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelScheduledOperation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.OperationId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OperationId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelScheduledOperationResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelScheduledOperationResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelScheduledOperationResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCreateRule) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCreateRule) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCreateRule) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VmIds) > 0 {
+		dAtA10 := make([]byte, len(m.VmIds)*10)
+		var j9 int
+		for _, num := range m.VmIds {
+			for num >= 1<<7 {
+				dAtA10[j9] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j9++
+			}
+			dAtA10[j9] = uint8(num)
+			j9++
+		}
+		i -= j9
+		copy(dAtA[i:], dAtA10[:j9])
+		i = encodeVarintTx(dAtA, i, uint64(j9))
+		i--
+		dAtA[i] = 0x22
+	}
+	{
+		size, err := m.Action.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	{
+		size, err := m.Trigger.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCreateRuleResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCreateRuleResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCreateRuleResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RuleId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeleteRule) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeleteRule) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeleteRule) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RuleId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeleteRuleResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeleteRuleResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeleteRuleResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
@@ -2982,6 +4492,12 @@ func (m *MsgStartVM) Size() (n int) {
 	if m.VmId != 0 {
 		n += 1 + sovTx(uint64(m.VmId))
 	}
+	if m.NotBefore != 0 {
+		n += 1 + sovTx(uint64(m.NotBefore))
+	}
+	if m.AtHeight != 0 {
+		n += 1 + sovTx(uint64(m.AtHeight))
+	}
 	return n
 }
 
@@ -2991,6 +4507,9 @@ func (m *MsgStartVMResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
+	}
 	return n
 }
 
@@ -3007,6 +4526,12 @@ func (m *MsgStopVM) Size() (n int) {
 	if m.VmId != 0 {
 		n += 1 + sovTx(uint64(m.VmId))
 	}
+	if m.NotBefore != 0 {
+		n += 1 + sovTx(uint64(m.NotBefore))
+	}
+	if m.AtHeight != 0 {
+		n += 1 + sovTx(uint64(m.AtHeight))
+	}
 	return n
 }
 
@@ -3016,6 +4541,9 @@ func (m *MsgStopVMResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
+	}
 	return n
 }
 
@@ -3034,6 +4562,12 @@ func (m *MsgResizeVM) Size() (n int) {
 	}
 	l = m.Resources.Size()
 	n += 1 + l + sovTx(uint64(l))
+	if m.NotBefore != 0 {
+		n += 1 + sovTx(uint64(m.NotBefore))
+	}
+	if m.AtHeight != 0 {
+		n += 1 + sovTx(uint64(m.AtHeight))
+	}
 	return n
 }
 
@@ -3043,6 +4577,9 @@ func (m *MsgResizeVMResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
+	}
 	return n
 }
 
@@ -3067,6 +4604,12 @@ func (m *MsgMigrateVM) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
 	}
+	if m.NotBefore != 0 {
+		n += 1 + sovTx(uint64(m.NotBefore))
+	}
+	if m.AtHeight != 0 {
+		n += 1 + sovTx(uint64(m.AtHeight))
+	}
 	return n
 }
 
@@ -3079,6 +4622,9 @@ func (m *MsgMigrateVMResponse) Size() (n int) {
 	l = len(m.HostId)
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
 	}
 	return n
 }
@@ -3096,6 +4642,12 @@ func (m *MsgDeleteVM) Size() (n int) {
 	if m.VmId != 0 {
 		n += 1 + sovTx(uint64(m.VmId))
 	}
+	if m.NotBefore != 0 {
+		n += 1 + sovTx(uint64(m.NotBefore))
+	}
+	if m.AtHeight != 0 {
+		n += 1 + sovTx(uint64(m.AtHeight))
+	}
 	return n
 }
 
@@ -3105,6 +4657,9 @@ func (m *MsgDeleteVMResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
+	}
 	return n
 }
 
@@ -3156,6 +4711,192 @@ func (m *MsgUpdateParams) Size() (n int) {
 }
 
 func (m *MsgUpdateParamsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSetApprovalPolicy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovTx(uint64(m.VmId))
+	}
+	if len(m.Approvers) > 0 {
+		for _, s := range m.Approvers {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	if m.Threshold != 0 {
+		n += 1 + sovTx(uint64(m.Threshold))
+	}
+	if m.TtlBlocks != 0 {
+		n += 1 + sovTx(uint64(m.TtlBlocks))
+	}
+	if m.TtlSeconds != 0 {
+		n += 1 + sovTx(uint64(m.TtlSeconds))
+	}
+	return n
+}
+
+func (m *MsgSetApprovalPolicyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgClearApprovalPolicy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovTx(uint64(m.VmId))
+	}
+	return n
+}
+
+func (m *MsgClearApprovalPolicyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgApproveOperation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Approver)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
+	}
+	return n
+}
+
+func (m *MsgApproveOperationResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Status != 0 {
+		n += 1 + sovTx(uint64(m.Status))
+	}
+	if m.Approvals != 0 {
+		n += 1 + sovTx(uint64(m.Approvals))
+	}
+	l = len(m.Error)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgCancelScheduledOperation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.OperationId != 0 {
+		n += 1 + sovTx(uint64(m.OperationId))
+	}
+	return n
+}
+
+func (m *MsgCancelScheduledOperationResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgCreateRule) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Trigger.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = m.Action.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.VmIds) > 0 {
+		l = 0
+		for _, e := range m.VmIds {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *MsgCreateRuleResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		n += 1 + sovTx(uint64(m.RuleId))
+	}
+	return n
+}
+
+func (m *MsgDeleteRule) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.RuleId != 0 {
+		n += 1 + sovTx(uint64(m.RuleId))
+	}
+	return n
+}
+
+func (m *MsgDeleteRuleResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -4601,6 +6342,44 @@ func (m *MsgStartVM) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			m.NotBefore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NotBefore |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AtHeight", wireType)
+			}
+			m.AtHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AtHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -4651,6 +6430,25 @@ func (m *MsgStartVMResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgStartVMResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -4752,6 +6550,44 @@ func (m *MsgStopVM) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			m.NotBefore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NotBefore |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AtHeight", wireType)
+			}
+			m.AtHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AtHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -4802,6 +6638,25 @@ func (m *MsgStopVMResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgStopVMResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -4936,6 +6791,44 @@ func (m *MsgResizeVM) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			m.NotBefore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NotBefore |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AtHeight", wireType)
+			}
+			m.AtHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AtHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -4986,6 +6879,25 @@ func (m *MsgResizeVMResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgResizeVMResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -5151,6 +7063,44 @@ func (m *MsgMigrateVM) Unmarshal(dAtA []byte) error {
 			}
 			m.NearestRegion = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			m.NotBefore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NotBefore |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AtHeight", wireType)
+			}
+			m.AtHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AtHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -5233,6 +7183,25 @@ func (m *MsgMigrateVMResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.HostId = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -5334,6 +7303,44 @@ func (m *MsgDeleteVM) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			m.NotBefore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NotBefore |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AtHeight", wireType)
+			}
+			m.AtHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AtHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -5384,6 +7391,25 @@ func (m *MsgDeleteVMResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgDeleteVMResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -5749,6 +7775,1213 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetApprovalPolicy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetApprovalPolicy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetApprovalPolicy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approvers", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Approvers = append(m.Approvers, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Threshold", wireType)
+			}
+			m.Threshold = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Threshold |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TtlBlocks", wireType)
+			}
+			m.TtlBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TtlBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TtlSeconds", wireType)
+			}
+			m.TtlSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TtlSeconds |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetApprovalPolicyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetApprovalPolicyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetApprovalPolicyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClearApprovalPolicy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClearApprovalPolicy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClearApprovalPolicy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClearApprovalPolicyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClearApprovalPolicyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClearApprovalPolicyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgApproveOperation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgApproveOperation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgApproveOperation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approver", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Approver = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgApproveOperationResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgApproveOperationResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgApproveOperationResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= OperationStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approvals", wireType)
+			}
+			m.Approvals = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Approvals |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Error = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelScheduledOperation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelScheduledOperation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelScheduledOperation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperationId", wireType)
+			}
+			m.OperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelScheduledOperationResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelScheduledOperationResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelScheduledOperationResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCreateRule) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCreateRule: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCreateRule: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trigger", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Trigger.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Action", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Action.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.VmIds = append(m.VmIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.VmIds) == 0 {
+					m.VmIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.VmIds = append(m.VmIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmIds", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCreateRuleResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCreateRuleResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCreateRuleResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleId", wireType)
+			}
+			m.RuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeleteRule) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeleteRule: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeleteRule: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleId", wireType)
+			}
+			m.RuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeleteRuleResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeleteRuleResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeleteRuleResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

@@ -101,6 +101,124 @@ func (VMState) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_af02ef5681d8cf50, []int{1}
 }
 
+// OpKind is a VM operation that can be guarded by approvals, time-locked, or run by a rule.
+type OpKind int32
+
+const (
+	OP_KIND_UNSPECIFIED OpKind = 0
+	OP_KIND_START       OpKind = 1
+	OP_KIND_STOP        OpKind = 2
+	OP_KIND_RESIZE      OpKind = 3
+	OP_KIND_MIGRATE     OpKind = 4
+	OP_KIND_DELETE      OpKind = 5
+)
+
+var OpKind_name = map[int32]string{
+	0: "OP_KIND_UNSPECIFIED",
+	1: "OP_KIND_START",
+	2: "OP_KIND_STOP",
+	3: "OP_KIND_RESIZE",
+	4: "OP_KIND_MIGRATE",
+	5: "OP_KIND_DELETE",
+}
+
+var OpKind_value = map[string]int32{
+	"OP_KIND_UNSPECIFIED": 0,
+	"OP_KIND_START":       1,
+	"OP_KIND_STOP":        2,
+	"OP_KIND_RESIZE":      3,
+	"OP_KIND_MIGRATE":     4,
+	"OP_KIND_DELETE":      5,
+}
+
+func (x OpKind) String() string {
+	return proto.EnumName(OpKind_name, int32(x))
+}
+
+func (OpKind) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{2}
+}
+
+type OperationStatus int32
+
+const (
+	OPERATION_STATUS_UNSPECIFIED OperationStatus = 0
+	// AWAITING_APPROVAL: a proposal under an approval policy.
+	OPERATION_STATUS_AWAITING_APPROVAL OperationStatus = 1
+	// QUEUED: time-locked, waiting for at_height / not_before.
+	OPERATION_STATUS_QUEUED   OperationStatus = 2
+	OPERATION_STATUS_EXECUTED OperationStatus = 3
+	// FAILED: executed but the operation's checks failed (error says why); nothing was applied.
+	OPERATION_STATUS_FAILED    OperationStatus = 4
+	OPERATION_STATUS_EXPIRED   OperationStatus = 5
+	OPERATION_STATUS_CANCELLED OperationStatus = 6
+)
+
+var OperationStatus_name = map[int32]string{
+	0: "OPERATION_STATUS_UNSPECIFIED",
+	1: "OPERATION_STATUS_AWAITING_APPROVAL",
+	2: "OPERATION_STATUS_QUEUED",
+	3: "OPERATION_STATUS_EXECUTED",
+	4: "OPERATION_STATUS_FAILED",
+	5: "OPERATION_STATUS_EXPIRED",
+	6: "OPERATION_STATUS_CANCELLED",
+}
+
+var OperationStatus_value = map[string]int32{
+	"OPERATION_STATUS_UNSPECIFIED":       0,
+	"OPERATION_STATUS_AWAITING_APPROVAL": 1,
+	"OPERATION_STATUS_QUEUED":            2,
+	"OPERATION_STATUS_EXECUTED":          3,
+	"OPERATION_STATUS_FAILED":            4,
+	"OPERATION_STATUS_EXPIRED":           5,
+	"OPERATION_STATUS_CANCELLED":         6,
+}
+
+func (x OperationStatus) String() string {
+	return proto.EnumName(OperationStatus_name, int32(x))
+}
+
+func (OperationStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{3}
+}
+
+type TriggerKind int32
+
+const (
+	TRIGGER_KIND_UNSPECIFIED TriggerKind = 0
+	// VM_STATE: vm_id (of the rule's owner) entered state.
+	TRIGGER_KIND_VM_STATE TriggerKind = 1
+	// HOST_DRAINING / HOST_DRAINED: host_id started draining / has no VMs left after a drain.
+	TRIGGER_KIND_HOST_DRAINING TriggerKind = 2
+	TRIGGER_KIND_HOST_DRAINED  TriggerKind = 3
+	// HEIGHT: the chain reached height (fires once).
+	TRIGGER_KIND_HEIGHT TriggerKind = 4
+)
+
+var TriggerKind_name = map[int32]string{
+	0: "TRIGGER_KIND_UNSPECIFIED",
+	1: "TRIGGER_KIND_VM_STATE",
+	2: "TRIGGER_KIND_HOST_DRAINING",
+	3: "TRIGGER_KIND_HOST_DRAINED",
+	4: "TRIGGER_KIND_HEIGHT",
+}
+
+var TriggerKind_value = map[string]int32{
+	"TRIGGER_KIND_UNSPECIFIED":   0,
+	"TRIGGER_KIND_VM_STATE":      1,
+	"TRIGGER_KIND_HOST_DRAINING": 2,
+	"TRIGGER_KIND_HOST_DRAINED":  3,
+	"TRIGGER_KIND_HEIGHT":        4,
+}
+
+func (x TriggerKind) String() string {
+	return proto.EnumName(TriggerKind_name, int32(x))
+}
+
+func (TriggerKind) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{4}
+}
+
 // Resources is an amount of compute; integers only, the unit is in the field name.
 type Resources struct {
 	CpuMillis uint64 `protobuf:"varint,1,opt,name=cpu_millis,json=cpuMillis,proto3" json:"cpu_millis,omitempty"`
@@ -1072,6 +1190,25 @@ type Params struct {
 	// region_latencies is the latency table used until x/orbit supplies latencies; sorted by (from, to), from < to.
 	RegionLatencies   []RegionLatency `protobuf:"bytes,13,rep,name=region_latencies,json=regionLatencies,proto3" json:"region_latencies"`
 	MaxRegionsScanned uint32          `protobuf:"varint,14,opt,name=max_regions_scanned,json=maxRegionsScanned,proto3" json:"max_regions_scanned,omitempty"`
+	// Governance of operations (approvals, time-locks, rules).
+	// max_approvers bounds the approver list of a policy.
+	MaxApprovers uint32 `protobuf:"varint,15,opt,name=max_approvers,json=maxApprovers,proto3" json:"max_approvers,omitempty"`
+	// max_approval_ttl_blocks / max_approval_ttl_seconds bound a policy's ttl.
+	MaxApprovalTtlBlocks  int64 `protobuf:"varint,16,opt,name=max_approval_ttl_blocks,json=maxApprovalTtlBlocks,proto3" json:"max_approval_ttl_blocks,omitempty"`
+	MaxApprovalTtlSeconds int64 `protobuf:"varint,17,opt,name=max_approval_ttl_seconds,json=maxApprovalTtlSeconds,proto3" json:"max_approval_ttl_seconds,omitempty"`
+	// max_timelock_blocks / max_timelock_seconds bound how far ahead at_height / not_before may be.
+	MaxTimelockBlocks  int64 `protobuf:"varint,18,opt,name=max_timelock_blocks,json=maxTimelockBlocks,proto3" json:"max_timelock_blocks,omitempty"`
+	MaxTimelockSeconds int64 `protobuf:"varint,19,opt,name=max_timelock_seconds,json=maxTimelockSeconds,proto3" json:"max_timelock_seconds,omitempty"`
+	// max_scheduled_ops_per_block: due time-locked operations executed per EndBlock.
+	MaxScheduledOpsPerBlock uint32 `protobuf:"varint,20,opt,name=max_scheduled_ops_per_block,json=maxScheduledOpsPerBlock,proto3" json:"max_scheduled_ops_per_block,omitempty"`
+	// max_expirations_per_block: proposals marked EXPIRED per EndBlock.
+	MaxExpirationsPerBlock uint32 `protobuf:"varint,21,opt,name=max_expirations_per_block,json=maxExpirationsPerBlock,proto3" json:"max_expirations_per_block,omitempty"`
+	MaxRulesPerOwner       uint32 `protobuf:"varint,22,opt,name=max_rules_per_owner,json=maxRulesPerOwner,proto3" json:"max_rules_per_owner,omitempty"`
+	MaxRuleTargets         uint32 `protobuf:"varint,23,opt,name=max_rule_targets,json=maxRuleTargets,proto3" json:"max_rule_targets,omitempty"`
+	// max_rule_firings_per_block: rule firings per EndBlock (each acts on ≤ max_rule_targets VMs).
+	MaxRuleFiringsPerBlock uint32 `protobuf:"varint,24,opt,name=max_rule_firings_per_block,json=maxRuleFiringsPerBlock,proto3" json:"max_rule_firings_per_block,omitempty"`
+	// max_rule_events_per_block: recorded trigger events examined per EndBlock.
+	MaxRuleEventsPerBlock uint32 `protobuf:"varint,25,opt,name=max_rule_events_per_block,json=maxRuleEventsPerBlock,proto3" json:"max_rule_events_per_block,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
@@ -1205,6 +1342,762 @@ func (m *Params) GetMaxRegionsScanned() uint32 {
 	return 0
 }
 
+func (m *Params) GetMaxApprovers() uint32 {
+	if m != nil {
+		return m.MaxApprovers
+	}
+	return 0
+}
+
+func (m *Params) GetMaxApprovalTtlBlocks() int64 {
+	if m != nil {
+		return m.MaxApprovalTtlBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetMaxApprovalTtlSeconds() int64 {
+	if m != nil {
+		return m.MaxApprovalTtlSeconds
+	}
+	return 0
+}
+
+func (m *Params) GetMaxTimelockBlocks() int64 {
+	if m != nil {
+		return m.MaxTimelockBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetMaxTimelockSeconds() int64 {
+	if m != nil {
+		return m.MaxTimelockSeconds
+	}
+	return 0
+}
+
+func (m *Params) GetMaxScheduledOpsPerBlock() uint32 {
+	if m != nil {
+		return m.MaxScheduledOpsPerBlock
+	}
+	return 0
+}
+
+func (m *Params) GetMaxExpirationsPerBlock() uint32 {
+	if m != nil {
+		return m.MaxExpirationsPerBlock
+	}
+	return 0
+}
+
+func (m *Params) GetMaxRulesPerOwner() uint32 {
+	if m != nil {
+		return m.MaxRulesPerOwner
+	}
+	return 0
+}
+
+func (m *Params) GetMaxRuleTargets() uint32 {
+	if m != nil {
+		return m.MaxRuleTargets
+	}
+	return 0
+}
+
+func (m *Params) GetMaxRuleFiringsPerBlock() uint32 {
+	if m != nil {
+		return m.MaxRuleFiringsPerBlock
+	}
+	return 0
+}
+
+func (m *Params) GetMaxRuleEventsPerBlock() uint32 {
+	if m != nil {
+		return m.MaxRuleEventsPerBlock
+	}
+	return 0
+}
+
+// VMOperation is the wrapped form of MsgStartVM/StopVM/ResizeVM/MigrateVM/DeleteVM (owner aside).
+type VMOperation struct {
+	Kind OpKind `protobuf:"varint,1,opt,name=kind,proto3,enum=novacron.vmlifecycle.v1.OpKind" json:"kind,omitempty"`
+	VmId uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	// resources: OP_KIND_RESIZE only.
+	Resources Resources `protobuf:"bytes,3,opt,name=resources,proto3" json:"resources"`
+	// target_host_id / nearest_region: OP_KIND_MIGRATE only (as in MsgMigrateVM).
+	TargetHostId  string `protobuf:"bytes,4,opt,name=target_host_id,json=targetHostId,proto3" json:"target_host_id,omitempty"`
+	NearestRegion string `protobuf:"bytes,5,opt,name=nearest_region,json=nearestRegion,proto3" json:"nearest_region,omitempty"`
+}
+
+func (m *VMOperation) Reset()         { *m = VMOperation{} }
+func (m *VMOperation) String() string { return proto.CompactTextString(m) }
+func (*VMOperation) ProtoMessage()    {}
+func (*VMOperation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{12}
+}
+func (m *VMOperation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *VMOperation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_VMOperation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *VMOperation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_VMOperation.Merge(m, src)
+}
+func (m *VMOperation) XXX_Size() int {
+	return m.Size()
+}
+func (m *VMOperation) XXX_DiscardUnknown() {
+	xxx_messageInfo_VMOperation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_VMOperation proto.InternalMessageInfo
+
+func (m *VMOperation) GetKind() OpKind {
+	if m != nil {
+		return m.Kind
+	}
+	return OP_KIND_UNSPECIFIED
+}
+
+func (m *VMOperation) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *VMOperation) GetResources() Resources {
+	if m != nil {
+		return m.Resources
+	}
+	return Resources{}
+}
+
+func (m *VMOperation) GetTargetHostId() string {
+	if m != nil {
+		return m.TargetHostId
+	}
+	return ""
+}
+
+func (m *VMOperation) GetNearestRegion() string {
+	if m != nil {
+		return m.NearestRegion
+	}
+	return ""
+}
+
+// ApprovalPolicy: guarded operations (delete, migrate, resize) of the owner on vm_id (0 = every VM of
+// the owner without a VM-specific policy) need threshold approvals out of approvers within the ttl.
+type ApprovalPolicy struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	// approvers: sorted, without duplicates.
+	Approvers []string `protobuf:"bytes,3,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	Threshold uint32   `protobuf:"varint,4,opt,name=threshold,proto3" json:"threshold,omitempty"`
+	// exactly one of ttl_blocks, ttl_seconds is positive.
+	TtlBlocks  int64 `protobuf:"varint,5,opt,name=ttl_blocks,json=ttlBlocks,proto3" json:"ttl_blocks,omitempty"`
+	TtlSeconds int64 `protobuf:"varint,6,opt,name=ttl_seconds,json=ttlSeconds,proto3" json:"ttl_seconds,omitempty"`
+}
+
+func (m *ApprovalPolicy) Reset()         { *m = ApprovalPolicy{} }
+func (m *ApprovalPolicy) String() string { return proto.CompactTextString(m) }
+func (*ApprovalPolicy) ProtoMessage()    {}
+func (*ApprovalPolicy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{13}
+}
+func (m *ApprovalPolicy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ApprovalPolicy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ApprovalPolicy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ApprovalPolicy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ApprovalPolicy.Merge(m, src)
+}
+func (m *ApprovalPolicy) XXX_Size() int {
+	return m.Size()
+}
+func (m *ApprovalPolicy) XXX_DiscardUnknown() {
+	xxx_messageInfo_ApprovalPolicy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ApprovalPolicy proto.InternalMessageInfo
+
+func (m *ApprovalPolicy) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *ApprovalPolicy) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *ApprovalPolicy) GetApprovers() []string {
+	if m != nil {
+		return m.Approvers
+	}
+	return nil
+}
+
+func (m *ApprovalPolicy) GetThreshold() uint32 {
+	if m != nil {
+		return m.Threshold
+	}
+	return 0
+}
+
+func (m *ApprovalPolicy) GetTtlBlocks() int64 {
+	if m != nil {
+		return m.TtlBlocks
+	}
+	return 0
+}
+
+func (m *ApprovalPolicy) GetTtlSeconds() int64 {
+	if m != nil {
+		return m.TtlSeconds
+	}
+	return 0
+}
+
+// Operation is a VM operation that did not execute at once: a proposal awaiting approvals and/or a
+// time-locked operation. Finished operations stay (history); only the indexes forget them.
+type Operation struct {
+	Id     uint64          `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Owner  string          `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	Op     VMOperation     `protobuf:"bytes,3,opt,name=op,proto3" json:"op"`
+	Status OperationStatus `protobuf:"varint,4,opt,name=status,proto3,enum=novacron.vmlifecycle.v1.OperationStatus" json:"status,omitempty"`
+	// time-lock: at most one is set (block time unix seconds / block height).
+	NotBefore int64 `protobuf:"varint,5,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	AtHeight  int64 `protobuf:"varint,6,opt,name=at_height,json=atHeight,proto3" json:"at_height,omitempty"`
+	// approval snapshot of the policy at proposal time (empty when not guarded).
+	Approvers []string `protobuf:"bytes,7,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	Threshold uint32   `protobuf:"varint,8,opt,name=threshold,proto3" json:"threshold,omitempty"`
+	// approvals in the order they came.
+	Approvals []string `protobuf:"bytes,9,rep,name=approvals,proto3" json:"approvals,omitempty"`
+	// approvals are accepted while height ≤ deadline_height (or block time ≤ deadline_unix).
+	DeadlineHeight int64  `protobuf:"varint,10,opt,name=deadline_height,json=deadlineHeight,proto3" json:"deadline_height,omitempty"`
+	DeadlineUnix   int64  `protobuf:"varint,11,opt,name=deadline_unix,json=deadlineUnix,proto3" json:"deadline_unix,omitempty"`
+	Error          string `protobuf:"bytes,12,opt,name=error,proto3" json:"error,omitempty"`
+	CreatedHeight  int64  `protobuf:"varint,13,opt,name=created_height,json=createdHeight,proto3" json:"created_height,omitempty"`
+	FinishedHeight int64  `protobuf:"varint,14,opt,name=finished_height,json=finishedHeight,proto3" json:"finished_height,omitempty"`
+	// rule_id is the rule that submitted the operation (0 = a Msg).
+	RuleId uint64 `protobuf:"varint,15,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+}
+
+func (m *Operation) Reset()         { *m = Operation{} }
+func (m *Operation) String() string { return proto.CompactTextString(m) }
+func (*Operation) ProtoMessage()    {}
+func (*Operation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{14}
+}
+func (m *Operation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Operation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Operation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Operation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Operation.Merge(m, src)
+}
+func (m *Operation) XXX_Size() int {
+	return m.Size()
+}
+func (m *Operation) XXX_DiscardUnknown() {
+	xxx_messageInfo_Operation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Operation proto.InternalMessageInfo
+
+func (m *Operation) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *Operation) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *Operation) GetOp() VMOperation {
+	if m != nil {
+		return m.Op
+	}
+	return VMOperation{}
+}
+
+func (m *Operation) GetStatus() OperationStatus {
+	if m != nil {
+		return m.Status
+	}
+	return OPERATION_STATUS_UNSPECIFIED
+}
+
+func (m *Operation) GetNotBefore() int64 {
+	if m != nil {
+		return m.NotBefore
+	}
+	return 0
+}
+
+func (m *Operation) GetAtHeight() int64 {
+	if m != nil {
+		return m.AtHeight
+	}
+	return 0
+}
+
+func (m *Operation) GetApprovers() []string {
+	if m != nil {
+		return m.Approvers
+	}
+	return nil
+}
+
+func (m *Operation) GetThreshold() uint32 {
+	if m != nil {
+		return m.Threshold
+	}
+	return 0
+}
+
+func (m *Operation) GetApprovals() []string {
+	if m != nil {
+		return m.Approvals
+	}
+	return nil
+}
+
+func (m *Operation) GetDeadlineHeight() int64 {
+	if m != nil {
+		return m.DeadlineHeight
+	}
+	return 0
+}
+
+func (m *Operation) GetDeadlineUnix() int64 {
+	if m != nil {
+		return m.DeadlineUnix
+	}
+	return 0
+}
+
+func (m *Operation) GetError() string {
+	if m != nil {
+		return m.Error
+	}
+	return ""
+}
+
+func (m *Operation) GetCreatedHeight() int64 {
+	if m != nil {
+		return m.CreatedHeight
+	}
+	return 0
+}
+
+func (m *Operation) GetFinishedHeight() int64 {
+	if m != nil {
+		return m.FinishedHeight
+	}
+	return 0
+}
+
+func (m *Operation) GetRuleId() uint64 {
+	if m != nil {
+		return m.RuleId
+	}
+	return 0
+}
+
+type Trigger struct {
+	Kind   TriggerKind `protobuf:"varint,1,opt,name=kind,proto3,enum=novacron.vmlifecycle.v1.TriggerKind" json:"kind,omitempty"`
+	VmId   uint64      `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	State  VMState     `protobuf:"varint,3,opt,name=state,proto3,enum=novacron.vmlifecycle.v1.VMState" json:"state,omitempty"`
+	HostId string      `protobuf:"bytes,4,opt,name=host_id,json=hostId,proto3" json:"host_id,omitempty"`
+	Height int64       `protobuf:"varint,5,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *Trigger) Reset()         { *m = Trigger{} }
+func (m *Trigger) String() string { return proto.CompactTextString(m) }
+func (*Trigger) ProtoMessage()    {}
+func (*Trigger) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{15}
+}
+func (m *Trigger) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Trigger) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Trigger.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Trigger) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Trigger.Merge(m, src)
+}
+func (m *Trigger) XXX_Size() int {
+	return m.Size()
+}
+func (m *Trigger) XXX_DiscardUnknown() {
+	xxx_messageInfo_Trigger.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Trigger proto.InternalMessageInfo
+
+func (m *Trigger) GetKind() TriggerKind {
+	if m != nil {
+		return m.Kind
+	}
+	return TRIGGER_KIND_UNSPECIFIED
+}
+
+func (m *Trigger) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *Trigger) GetState() VMState {
+	if m != nil {
+		return m.State
+	}
+	return VM_STATE_UNSPECIFIED
+}
+
+func (m *Trigger) GetHostId() string {
+	if m != nil {
+		return m.HostId
+	}
+	return ""
+}
+
+func (m *Trigger) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+// RuleAction is applied to each of the rule's target VMs.
+type RuleAction struct {
+	Kind          OpKind    `protobuf:"varint,1,opt,name=kind,proto3,enum=novacron.vmlifecycle.v1.OpKind" json:"kind,omitempty"`
+	Resources     Resources `protobuf:"bytes,2,opt,name=resources,proto3" json:"resources"`
+	TargetHostId  string    `protobuf:"bytes,3,opt,name=target_host_id,json=targetHostId,proto3" json:"target_host_id,omitempty"`
+	NearestRegion string    `protobuf:"bytes,4,opt,name=nearest_region,json=nearestRegion,proto3" json:"nearest_region,omitempty"`
+}
+
+func (m *RuleAction) Reset()         { *m = RuleAction{} }
+func (m *RuleAction) String() string { return proto.CompactTextString(m) }
+func (*RuleAction) ProtoMessage()    {}
+func (*RuleAction) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{16}
+}
+func (m *RuleAction) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RuleAction) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RuleAction.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RuleAction) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RuleAction.Merge(m, src)
+}
+func (m *RuleAction) XXX_Size() int {
+	return m.Size()
+}
+func (m *RuleAction) XXX_DiscardUnknown() {
+	xxx_messageInfo_RuleAction.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RuleAction proto.InternalMessageInfo
+
+func (m *RuleAction) GetKind() OpKind {
+	if m != nil {
+		return m.Kind
+	}
+	return OP_KIND_UNSPECIFIED
+}
+
+func (m *RuleAction) GetResources() Resources {
+	if m != nil {
+		return m.Resources
+	}
+	return Resources{}
+}
+
+func (m *RuleAction) GetTargetHostId() string {
+	if m != nil {
+		return m.TargetHostId
+	}
+	return ""
+}
+
+func (m *RuleAction) GetNearestRegion() string {
+	if m != nil {
+		return m.NearestRegion
+	}
+	return ""
+}
+
+type Rule struct {
+	Id      uint64     `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Owner   string     `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	Trigger Trigger    `protobuf:"bytes,3,opt,name=trigger,proto3" json:"trigger"`
+	Action  RuleAction `protobuf:"bytes,4,opt,name=action,proto3" json:"action"`
+	// vm_ids: the owner's VMs the action applies to (sorted, unique).
+	VmIds           []uint64 `protobuf:"varint,5,rep,packed,name=vm_ids,json=vmIds,proto3" json:"vm_ids,omitempty"`
+	CreatedHeight   int64    `protobuf:"varint,6,opt,name=created_height,json=createdHeight,proto3" json:"created_height,omitempty"`
+	LastFiredHeight int64    `protobuf:"varint,7,opt,name=last_fired_height,json=lastFiredHeight,proto3" json:"last_fired_height,omitempty"`
+	FireCount       uint64   `protobuf:"varint,8,opt,name=fire_count,json=fireCount,proto3" json:"fire_count,omitempty"`
+	// last_error: per-target failures of the last firing ("" = all succeeded).
+	LastError string `protobuf:"bytes,9,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
+}
+
+func (m *Rule) Reset()         { *m = Rule{} }
+func (m *Rule) String() string { return proto.CompactTextString(m) }
+func (*Rule) ProtoMessage()    {}
+func (*Rule) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{17}
+}
+func (m *Rule) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Rule) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Rule.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Rule) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Rule.Merge(m, src)
+}
+func (m *Rule) XXX_Size() int {
+	return m.Size()
+}
+func (m *Rule) XXX_DiscardUnknown() {
+	xxx_messageInfo_Rule.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Rule proto.InternalMessageInfo
+
+func (m *Rule) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *Rule) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *Rule) GetTrigger() Trigger {
+	if m != nil {
+		return m.Trigger
+	}
+	return Trigger{}
+}
+
+func (m *Rule) GetAction() RuleAction {
+	if m != nil {
+		return m.Action
+	}
+	return RuleAction{}
+}
+
+func (m *Rule) GetVmIds() []uint64 {
+	if m != nil {
+		return m.VmIds
+	}
+	return nil
+}
+
+func (m *Rule) GetCreatedHeight() int64 {
+	if m != nil {
+		return m.CreatedHeight
+	}
+	return 0
+}
+
+func (m *Rule) GetLastFiredHeight() int64 {
+	if m != nil {
+		return m.LastFiredHeight
+	}
+	return 0
+}
+
+func (m *Rule) GetFireCount() uint64 {
+	if m != nil {
+		return m.FireCount
+	}
+	return 0
+}
+
+func (m *Rule) GetLastError() string {
+	if m != nil {
+		return m.LastError
+	}
+	return ""
+}
+
+// RuleEvent is a recorded trigger (only recorded when some rule listens for it), evaluated in EndBlock.
+type RuleEvent struct {
+	Seq    uint64      `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
+	Kind   TriggerKind `protobuf:"varint,2,opt,name=kind,proto3,enum=novacron.vmlifecycle.v1.TriggerKind" json:"kind,omitempty"`
+	VmId   uint64      `protobuf:"varint,3,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	State  VMState     `protobuf:"varint,4,opt,name=state,proto3,enum=novacron.vmlifecycle.v1.VMState" json:"state,omitempty"`
+	HostId string      `protobuf:"bytes,5,opt,name=host_id,json=hostId,proto3" json:"host_id,omitempty"`
+	Height int64       `protobuf:"varint,6,opt,name=height,proto3" json:"height,omitempty"`
+	// last_rule_id: rules with id ≤ this were already evaluated for the event (cursor when the budget ran out).
+	LastRuleId uint64 `protobuf:"varint,7,opt,name=last_rule_id,json=lastRuleId,proto3" json:"last_rule_id,omitempty"`
+}
+
+func (m *RuleEvent) Reset()         { *m = RuleEvent{} }
+func (m *RuleEvent) String() string { return proto.CompactTextString(m) }
+func (*RuleEvent) ProtoMessage()    {}
+func (*RuleEvent) Descriptor() ([]byte, []int) {
+	return fileDescriptor_af02ef5681d8cf50, []int{18}
+}
+func (m *RuleEvent) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RuleEvent) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RuleEvent.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RuleEvent) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RuleEvent.Merge(m, src)
+}
+func (m *RuleEvent) XXX_Size() int {
+	return m.Size()
+}
+func (m *RuleEvent) XXX_DiscardUnknown() {
+	xxx_messageInfo_RuleEvent.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RuleEvent proto.InternalMessageInfo
+
+func (m *RuleEvent) GetSeq() uint64 {
+	if m != nil {
+		return m.Seq
+	}
+	return 0
+}
+
+func (m *RuleEvent) GetKind() TriggerKind {
+	if m != nil {
+		return m.Kind
+	}
+	return TRIGGER_KIND_UNSPECIFIED
+}
+
+func (m *RuleEvent) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *RuleEvent) GetState() VMState {
+	if m != nil {
+		return m.State
+	}
+	return VM_STATE_UNSPECIFIED
+}
+
+func (m *RuleEvent) GetHostId() string {
+	if m != nil {
+		return m.HostId
+	}
+	return ""
+}
+
+func (m *RuleEvent) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *RuleEvent) GetLastRuleId() uint64 {
+	if m != nil {
+		return m.LastRuleId
+	}
+	return 0
+}
+
 type PendingEntry struct {
 	RetryHeight int64  `protobuf:"varint,1,opt,name=retry_height,json=retryHeight,proto3" json:"retry_height,omitempty"`
 	VmId        uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
@@ -1214,7 +2107,7 @@ func (m *PendingEntry) Reset()         { *m = PendingEntry{} }
 func (m *PendingEntry) String() string { return proto.CompactTextString(m) }
 func (*PendingEntry) ProtoMessage()    {}
 func (*PendingEntry) Descriptor() ([]byte, []int) {
-	return fileDescriptor_af02ef5681d8cf50, []int{12}
+	return fileDescriptor_af02ef5681d8cf50, []int{19}
 }
 func (m *PendingEntry) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1266,7 +2159,7 @@ func (m *DrainCursor) Reset()         { *m = DrainCursor{} }
 func (m *DrainCursor) String() string { return proto.CompactTextString(m) }
 func (*DrainCursor) ProtoMessage()    {}
 func (*DrainCursor) Descriptor() ([]byte, []int) {
-	return fileDescriptor_af02ef5681d8cf50, []int{13}
+	return fileDescriptor_af02ef5681d8cf50, []int{20}
 }
 func (m *DrainCursor) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1310,22 +2203,29 @@ func (m *DrainCursor) GetLastVmId() uint64 {
 }
 
 type GenesisState struct {
-	Params       Params         `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
-	Hosts        []Host         `protobuf:"bytes,2,rep,name=hosts,proto3" json:"hosts"`
-	Vms          []VM           `protobuf:"bytes,3,rep,name=vms,proto3" json:"vms"`
-	AuditLog     []AuditEntry   `protobuf:"bytes,4,rep,name=audit_log,json=auditLog,proto3" json:"audit_log"`
-	Explanations []Explanation  `protobuf:"bytes,5,rep,name=explanations,proto3" json:"explanations"`
-	NextVmId     uint64         `protobuf:"varint,6,opt,name=next_vm_id,json=nextVmId,proto3" json:"next_vm_id,omitempty"`
-	NextAuditSeq uint64         `protobuf:"varint,7,opt,name=next_audit_seq,json=nextAuditSeq,proto3" json:"next_audit_seq,omitempty"`
-	Pending      []PendingEntry `protobuf:"bytes,8,rep,name=pending,proto3" json:"pending"`
-	DrainCursors []DrainCursor  `protobuf:"bytes,9,rep,name=drain_cursors,json=drainCursors,proto3" json:"drain_cursors"`
+	Params           Params           `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+	Hosts            []Host           `protobuf:"bytes,2,rep,name=hosts,proto3" json:"hosts"`
+	Vms              []VM             `protobuf:"bytes,3,rep,name=vms,proto3" json:"vms"`
+	AuditLog         []AuditEntry     `protobuf:"bytes,4,rep,name=audit_log,json=auditLog,proto3" json:"audit_log"`
+	Explanations     []Explanation    `protobuf:"bytes,5,rep,name=explanations,proto3" json:"explanations"`
+	NextVmId         uint64           `protobuf:"varint,6,opt,name=next_vm_id,json=nextVmId,proto3" json:"next_vm_id,omitempty"`
+	NextAuditSeq     uint64           `protobuf:"varint,7,opt,name=next_audit_seq,json=nextAuditSeq,proto3" json:"next_audit_seq,omitempty"`
+	Pending          []PendingEntry   `protobuf:"bytes,8,rep,name=pending,proto3" json:"pending"`
+	DrainCursors     []DrainCursor    `protobuf:"bytes,9,rep,name=drain_cursors,json=drainCursors,proto3" json:"drain_cursors"`
+	ApprovalPolicies []ApprovalPolicy `protobuf:"bytes,10,rep,name=approval_policies,json=approvalPolicies,proto3" json:"approval_policies"`
+	Operations       []Operation      `protobuf:"bytes,11,rep,name=operations,proto3" json:"operations"`
+	NextOperationId  uint64           `protobuf:"varint,12,opt,name=next_operation_id,json=nextOperationId,proto3" json:"next_operation_id,omitempty"`
+	Rules            []Rule           `protobuf:"bytes,13,rep,name=rules,proto3" json:"rules"`
+	NextRuleId       uint64           `protobuf:"varint,14,opt,name=next_rule_id,json=nextRuleId,proto3" json:"next_rule_id,omitempty"`
+	RuleEvents       []RuleEvent      `protobuf:"bytes,15,rep,name=rule_events,json=ruleEvents,proto3" json:"rule_events"`
+	NextRuleEventSeq uint64           `protobuf:"varint,16,opt,name=next_rule_event_seq,json=nextRuleEventSeq,proto3" json:"next_rule_event_seq,omitempty"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
 func (m *GenesisState) String() string { return proto.CompactTextString(m) }
 func (*GenesisState) ProtoMessage()    {}
 func (*GenesisState) Descriptor() ([]byte, []int) {
-	return fileDescriptor_af02ef5681d8cf50, []int{14}
+	return fileDescriptor_af02ef5681d8cf50, []int{21}
 }
 func (m *GenesisState) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1417,9 +2317,61 @@ func (m *GenesisState) GetDrainCursors() []DrainCursor {
 	return nil
 }
 
+func (m *GenesisState) GetApprovalPolicies() []ApprovalPolicy {
+	if m != nil {
+		return m.ApprovalPolicies
+	}
+	return nil
+}
+
+func (m *GenesisState) GetOperations() []Operation {
+	if m != nil {
+		return m.Operations
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNextOperationId() uint64 {
+	if m != nil {
+		return m.NextOperationId
+	}
+	return 0
+}
+
+func (m *GenesisState) GetRules() []Rule {
+	if m != nil {
+		return m.Rules
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNextRuleId() uint64 {
+	if m != nil {
+		return m.NextRuleId
+	}
+	return 0
+}
+
+func (m *GenesisState) GetRuleEvents() []RuleEvent {
+	if m != nil {
+		return m.RuleEvents
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNextRuleEventSeq() uint64 {
+	if m != nil {
+		return m.NextRuleEventSeq
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterEnum("novacron.vmlifecycle.v1.HostStatus", HostStatus_name, HostStatus_value)
 	proto.RegisterEnum("novacron.vmlifecycle.v1.VMState", VMState_name, VMState_value)
+	proto.RegisterEnum("novacron.vmlifecycle.v1.OpKind", OpKind_name, OpKind_value)
+	proto.RegisterEnum("novacron.vmlifecycle.v1.OperationStatus", OperationStatus_name, OperationStatus_value)
+	proto.RegisterEnum("novacron.vmlifecycle.v1.TriggerKind", TriggerKind_name, TriggerKind_value)
 	proto.RegisterType((*Resources)(nil), "novacron.vmlifecycle.v1.Resources")
 	proto.RegisterType((*Label)(nil), "novacron.vmlifecycle.v1.Label")
 	proto.RegisterType((*Host)(nil), "novacron.vmlifecycle.v1.Host")
@@ -1432,6 +2384,13 @@ func init() {
 	proto.RegisterType((*Explanation)(nil), "novacron.vmlifecycle.v1.Explanation")
 	proto.RegisterType((*RegionLatency)(nil), "novacron.vmlifecycle.v1.RegionLatency")
 	proto.RegisterType((*Params)(nil), "novacron.vmlifecycle.v1.Params")
+	proto.RegisterType((*VMOperation)(nil), "novacron.vmlifecycle.v1.VMOperation")
+	proto.RegisterType((*ApprovalPolicy)(nil), "novacron.vmlifecycle.v1.ApprovalPolicy")
+	proto.RegisterType((*Operation)(nil), "novacron.vmlifecycle.v1.Operation")
+	proto.RegisterType((*Trigger)(nil), "novacron.vmlifecycle.v1.Trigger")
+	proto.RegisterType((*RuleAction)(nil), "novacron.vmlifecycle.v1.RuleAction")
+	proto.RegisterType((*Rule)(nil), "novacron.vmlifecycle.v1.Rule")
+	proto.RegisterType((*RuleEvent)(nil), "novacron.vmlifecycle.v1.RuleEvent")
 	proto.RegisterType((*PendingEntry)(nil), "novacron.vmlifecycle.v1.PendingEntry")
 	proto.RegisterType((*DrainCursor)(nil), "novacron.vmlifecycle.v1.DrainCursor")
 	proto.RegisterType((*GenesisState)(nil), "novacron.vmlifecycle.v1.GenesisState")
@@ -1442,132 +2401,200 @@ func init() {
 }
 
 var fileDescriptor_af02ef5681d8cf50 = []byte{
-	// 1993 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x58, 0xcd, 0x6f, 0x23, 0x49,
-	0x15, 0x8f, 0xbf, 0xed, 0x67, 0x3b, 0x71, 0x6a, 0xb2, 0x3b, 0x9e, 0x0c, 0x93, 0xc9, 0x7a, 0x77,
-	0x20, 0x0c, 0xda, 0x84, 0x9d, 0x45, 0x48, 0x08, 0x56, 0x4b, 0x62, 0x7b, 0x26, 0x5e, 0xf2, 0x61,
-	0xda, 0x49, 0x46, 0x70, 0x69, 0x55, 0xba, 0x2b, 0x9d, 0x62, 0xdc, 0xd5, 0x3d, 0x5d, 0x6d, 0xc7,
-	0x3e, 0x73, 0xe1, 0xc8, 0xff, 0xc0, 0x85, 0x23, 0x48, 0x88, 0xbf, 0x61, 0x8f, 0x2b, 0x0e, 0x88,
-	0x0b, 0x08, 0xcd, 0x1c, 0xf8, 0x0b, 0x56, 0xe2, 0x88, 0x5e, 0x55, 0xb5, 0xdd, 0xde, 0xc1, 0xd9,
-	0xdd, 0xb9, 0x58, 0x55, 0xef, 0xab, 0xaa, 0xde, 0xc7, 0xef, 0xbd, 0x36, 0x7c, 0x5f, 0x04, 0x63,
-	0xea, 0x44, 0x81, 0xd8, 0x1b, 0xfb, 0x43, 0x7e, 0xc5, 0x9c, 0xa9, 0x33, 0x64, 0x7b, 0xe3, 0x8f,
-	0xd2, 0xdb, 0xdd, 0x30, 0x0a, 0xe2, 0x80, 0xdc, 0x4d, 0x44, 0x77, 0xd3, 0xbc, 0xf1, 0x47, 0x9b,
-	0xeb, 0xd4, 0xe7, 0x22, 0xd8, 0x53, 0xbf, 0x5a, 0x76, 0xf3, 0x9e, 0x13, 0x48, 0x3f, 0x90, 0xb6,
-	0xda, 0xed, 0xe9, 0x8d, 0x61, 0x6d, 0x78, 0x81, 0x17, 0x68, 0x3a, 0xae, 0x34, 0xb5, 0x35, 0x81,
-	0x8a, 0xc5, 0x64, 0x30, 0x8a, 0x1c, 0x26, 0xc9, 0x03, 0x00, 0x27, 0x1c, 0xd9, 0x3e, 0x1f, 0x0e,
-	0xb9, 0x6c, 0x66, 0xb6, 0x33, 0x3b, 0x79, 0xab, 0xe2, 0x84, 0xa3, 0x63, 0x45, 0x40, 0xb6, 0xcf,
-	0xfc, 0x20, 0x9a, 0xda, 0x3e, 0xbf, 0x6c, 0x66, 0x35, 0x5b, 0x53, 0x8e, 0xf9, 0x25, 0xb9, 0x07,
-	0x65, 0x97, 0xcb, 0x17, 0xb6, 0xc7, 0x2f, 0x9b, 0x39, 0xc5, 0x2c, 0xe1, 0xfe, 0x19, 0xbf, 0x24,
-	0x04, 0xf2, 0x5e, 0x38, 0x92, 0xcd, 0xfc, 0x76, 0x66, 0xa7, 0x6e, 0xa9, 0x75, 0x6b, 0x0f, 0x0a,
-	0x47, 0xf4, 0x92, 0x0d, 0x49, 0x03, 0x72, 0x2f, 0xd8, 0x54, 0x1d, 0x57, 0xb1, 0x70, 0x49, 0x36,
-	0xa0, 0x30, 0xa6, 0xc3, 0x11, 0x53, 0x67, 0x54, 0x2c, 0xbd, 0x69, 0x7d, 0x99, 0x83, 0xfc, 0x61,
-	0x20, 0x63, 0xb2, 0x0a, 0x59, 0xee, 0x1a, 0xf9, 0x2c, 0x77, 0xc9, 0x8f, 0xa0, 0x1c, 0x84, 0x2c,
-	0xa2, 0x71, 0x10, 0x69, 0x8d, 0x83, 0xe6, 0xdf, 0xfe, 0xf2, 0xe1, 0x86, 0x79, 0xfd, 0xbe, 0xeb,
-	0x46, 0x4c, 0xca, 0x41, 0x1c, 0x71, 0xe1, 0x59, 0x33, 0x49, 0xf2, 0x2e, 0x14, 0x23, 0xe6, 0xf1,
-	0x40, 0xa8, 0xcb, 0x56, 0x2c, 0xb3, 0xc3, 0x67, 0x0c, 0x69, 0x6c, 0x8f, 0x5c, 0xe6, 0xa9, 0xfb,
-	0xe6, 0xac, 0xd2, 0x90, 0xc6, 0xe7, 0x2e, 0xf3, 0x14, 0x2b, 0x10, 0x9a, 0x55, 0x30, 0xac, 0x40,
-	0x28, 0x56, 0x0f, 0xca, 0x0e, 0x0d, 0xa9, 0xc3, 0xe3, 0x69, 0xb3, 0xb8, 0x9d, 0xd9, 0xa9, 0x3e,
-	0x69, 0xed, 0x2e, 0x89, 0xdb, 0xee, 0xcc, 0xe1, 0x07, 0x95, 0xcf, 0xff, 0xf5, 0x70, 0xe5, 0x8f,
-	0xff, 0xf9, 0xd3, 0xe3, 0x8c, 0x35, 0x53, 0x27, 0xbf, 0x80, 0x0a, 0x1d, 0x0e, 0x03, 0x87, 0xc6,
-	0xcc, 0x6d, 0x96, 0xde, 0xc6, 0xd6, 0x5c, 0x9f, 0xfc, 0x0c, 0x8a, 0x43, 0xf4, 0xb2, 0x6c, 0x96,
-	0xb7, 0x73, 0x3b, 0xd5, 0x27, 0x5b, 0x4b, 0x2d, 0xa9, 0x60, 0x1c, 0xe4, 0xd1, 0x8a, 0x65, 0x74,
-	0xc8, 0x4f, 0xa1, 0x28, 0x63, 0x1a, 0x8f, 0x64, 0xb3, 0xb2, 0x9d, 0xd9, 0x59, 0x7d, 0xf2, 0xfe,
-	0x52, 0x6d, 0x0c, 0xcc, 0x40, 0x89, 0x5a, 0x46, 0x05, 0xbd, 0x35, 0xf6, 0x6d, 0x27, 0x18, 0x89,
-	0xb8, 0x09, 0x3a, 0x1f, 0xc6, 0x7e, 0x1b, 0xb7, 0xe4, 0x07, 0xb0, 0x8e, 0xde, 0x96, 0x31, 0x8b,
-	0x98, 0x6b, 0x5f, 0x33, 0xee, 0x5d, 0xc7, 0xcd, 0xaa, 0xf2, 0x68, 0x63, 0xce, 0x38, 0x54, 0xf4,
-	0xd6, 0x27, 0x50, 0x3b, 0xa2, 0x31, 0x13, 0xce, 0xf4, 0x20, 0x18, 0x09, 0x37, 0x15, 0xb8, 0xcc,
-	0x42, 0xe0, 0xde, 0x81, 0xa2, 0x4f, 0x27, 0xf6, 0x48, 0xaa, 0x24, 0xc8, 0x59, 0x05, 0x9f, 0x4e,
-	0xce, 0x65, 0xeb, 0xb7, 0x59, 0xa8, 0xb6, 0x03, 0x21, 0xe3, 0x88, 0x72, 0x11, 0x4b, 0xf2, 0x3d,
-	0x58, 0x43, 0xf7, 0xdc, 0x30, 0xd7, 0xd6, 0x8a, 0x98, 0xe9, 0xb9, 0x9d, 0x8a, 0xb5, 0x6a, 0xc8,
-	0x96, 0xa6, 0x92, 0x63, 0x58, 0x8b, 0xd8, 0xcb, 0x11, 0xc7, 0x2b, 0x1a, 0x1f, 0x66, 0xbf, 0x85,
-	0x0f, 0x57, 0x13, 0xe5, 0x23, 0xed, 0xcb, 0x5d, 0xb8, 0x43, 0x45, 0xcc, 0x6d, 0x7a, 0x75, 0xc5,
-	0x05, 0x8f, 0xa7, 0xb6, 0x17, 0x05, 0xa3, 0xd0, 0x24, 0xdf, 0x3a, 0xb2, 0xf6, 0x0d, 0xe7, 0x19,
-	0x32, 0xc8, 0x11, 0x54, 0xf1, 0x39, 0x43, 0xfd, 0xf4, 0x66, 0x5e, 0x1d, 0xfd, 0xe8, 0x96, 0xa3,
-	0xe7, 0x2e, 0x32, 0x37, 0x00, 0x9f, 0x4e, 0x0c, 0xb9, 0xf5, 0xdf, 0x1c, 0x64, 0x2f, 0x8e, 0x53,
-	0xa5, 0x93, 0x57, 0xa5, 0xb3, 0x0b, 0x85, 0xe0, 0x46, 0xb0, 0xaf, 0xaf, 0x1b, 0x2d, 0x86, 0x85,
-	0x2c, 0xa8, 0xcf, 0xcc, 0xad, 0xd5, 0x9a, 0xdc, 0x87, 0x0a, 0xf7, 0xa9, 0xc7, 0x6c, 0x87, 0xbb,
-	0xaa, 0x62, 0x2a, 0x56, 0x59, 0x11, 0xda, 0xdc, 0xc5, 0x64, 0x8e, 0x92, 0x14, 0x55, 0x35, 0xf3,
-	0xed, 0x93, 0x79, 0xa6, 0x4f, 0x7e, 0x09, 0x55, 0x67, 0x1e, 0x49, 0x53, 0x67, 0x1f, 0x2c, 0x35,
-	0x97, 0x8a, 0x7a, 0xda, 0x60, 0xda, 0x06, 0x79, 0x1f, 0xea, 0x11, 0x0b, 0x87, 0xdc, 0xa1, 0x36,
-	0x17, 0x2e, 0x9b, 0xa8, 0x82, 0xab, 0x5b, 0x35, 0x43, 0xec, 0x21, 0x0d, 0x81, 0x2f, 0x11, 0x0a,
-	0xae, 0x9a, 0x65, 0x0d, 0x7c, 0x86, 0x72, 0x7a, 0x45, 0x7e, 0x0c, 0x05, 0x4c, 0x79, 0x66, 0x8a,
-	0x64, 0x7b, 0xe9, 0x85, 0x2e, 0x8e, 0xb1, 0x44, 0x98, 0xa5, 0xc5, 0xc9, 0x5d, 0x28, 0x5d, 0x07,
-	0x32, 0xb6, 0xb9, 0xab, 0xea, 0xa3, 0x62, 0x15, 0x71, 0xdb, 0x73, 0xc9, 0x23, 0x58, 0x75, 0x22,
-	0x86, 0xf5, 0xbb, 0x58, 0x1b, 0x75, 0x43, 0xd5, 0x85, 0x81, 0x62, 0xa3, 0xd0, 0x4d, 0x8b, 0xd5,
-	0xb4, 0x98, 0xa1, 0x9a, 0xfa, 0xf9, 0x7b, 0x16, 0x60, 0x7f, 0xe4, 0xf2, 0xb8, 0x2b, 0xe2, 0x68,
-	0x8a, 0x70, 0x2b, 0xd9, 0x4b, 0x93, 0x03, 0xb8, 0xc4, 0x82, 0x32, 0xfa, 0xba, 0x70, 0xcc, 0x8e,
-	0x6c, 0x43, 0x2d, 0xe6, 0x3e, 0xb3, 0x47, 0x82, 0x4f, 0x6c, 0x21, 0x55, 0xd0, 0x73, 0x16, 0x20,
-	0xed, 0x5c, 0xf0, 0xc9, 0x89, 0x44, 0xa0, 0xa6, 0x0e, 0xc2, 0xae, 0x0e, 0xbb, 0xde, 0x90, 0x3b,
-	0x50, 0x18, 0xfb, 0xf8, 0xaa, 0x82, 0x3a, 0x23, 0x3f, 0xf6, 0x7b, 0x6e, 0xfa, 0xb1, 0xc5, 0x85,
-	0xc7, 0x7e, 0x0a, 0x10, 0x46, 0x6c, 0x6c, 0x6b, 0x17, 0x96, 0xbe, 0xa1, 0x0b, 0x2b, 0xa8, 0xa3,
-	0x96, 0xe4, 0x13, 0xa8, 0x08, 0x76, 0x63, 0xf4, 0xcb, 0xdf, 0x50, 0xbf, 0x2c, 0xd8, 0x8d, 0x56,
-	0x57, 0x70, 0x42, 0x65, 0x20, 0x54, 0xf8, 0x14, 0x9c, 0xe0, 0x0e, 0x5f, 0xaf, 0xee, 0xb5, 0x18,
-	0x22, 0x75, 0xd7, 0x43, 0x75, 0xf3, 0xd6, 0xab, 0x0c, 0x6c, 0xb4, 0xa9, 0x70, 0x39, 0x7a, 0xbb,
-	0x3b, 0x09, 0x87, 0x54, 0xd0, 0x18, 0x91, 0x28, 0xf5, 0xd6, 0xcc, 0xc2, 0x5b, 0xe7, 0xd0, 0x95,
-	0x5d, 0x80, 0xae, 0x4d, 0x28, 0x53, 0xc7, 0x61, 0x21, 0x22, 0x3e, 0x7a, 0xb9, 0x6c, 0xcd, 0xf6,
-	0x3a, 0x43, 0x7f, 0xc3, 0x9c, 0xd8, 0x36, 0xd7, 0xd4, 0xbe, 0xae, 0x69, 0xa2, 0xa5, 0x2f, 0xbb,
-	0x01, 0x05, 0xe9, 0x04, 0x11, 0x33, 0x6d, 0x49, 0x6f, 0xb0, 0x32, 0xaf, 0x78, 0x6c, 0x6b, 0x4e,
-	0x51, 0x71, 0xca, 0x57, 0x3c, 0x1e, 0x28, 0xe6, 0x23, 0x58, 0x95, 0x61, 0xc4, 0xa8, 0x6b, 0x87,
-	0x4c, 0xd0, 0x61, 0x3c, 0x55, 0xbe, 0xcf, 0x59, 0x75, 0x4d, 0xed, 0x6b, 0x62, 0xeb, 0x0a, 0xd6,
-	0x35, 0x20, 0xa6, 0x1f, 0xb8, 0x0c, 0x82, 0xf5, 0x35, 0xc2, 0x59, 0xe3, 0x56, 0x9b, 0x37, 0x5f,
-	0x90, 0x7b, 0xf3, 0x05, 0xad, 0x2f, 0xb3, 0x50, 0x4d, 0x1f, 0x31, 0x4b, 0xa2, 0x4c, 0x2a, 0x89,
-	0x96, 0x65, 0x2a, 0x81, 0xfc, 0x0b, 0x2e, 0xdc, 0x04, 0x96, 0x70, 0x4d, 0x3e, 0x83, 0x52, 0x82,
-	0xef, 0x1a, 0x3b, 0x1f, 0xdf, 0x82, 0x3b, 0x5f, 0x79, 0xa0, 0x01, 0xd0, 0xc4, 0x00, 0x19, 0x00,
-	0x38, 0x49, 0xa0, 0x11, 0xc6, 0xd0, 0xdc, 0x87, 0xcb, 0x71, 0xe7, 0xff, 0xe4, 0x44, 0x02, 0xc9,
-	0x73, 0x33, 0xe4, 0x03, 0x58, 0xbd, 0xe1, 0x42, 0xb0, 0xc8, 0x5e, 0x2c, 0x8c, 0x9a, 0xa6, 0xea,
-	0x24, 0x43, 0xe7, 0xe1, 0x9e, 0x0b, 0xcf, 0xc4, 0x51, 0x47, 0xa9, 0x66, 0x88, 0x3a, 0x96, 0x0f,
-	0xa1, 0xea, 0x51, 0x69, 0x3b, 0xd7, 0x34, 0xf2, 0x98, 0x6b, 0x10, 0x0a, 0x3c, 0x2a, 0xdb, 0x9a,
-	0x42, 0x9a, 0x50, 0x92, 0x23, 0xdf, 0xa7, 0xd1, 0xd4, 0x64, 0x79, 0xb2, 0x6d, 0x59, 0x50, 0xd7,
-	0xcf, 0x37, 0x9d, 0x02, 0x7d, 0x79, 0x15, 0x05, 0xbe, 0x89, 0xac, 0x5a, 0x63, 0xdb, 0x88, 0x03,
-	0x13, 0xd4, 0x6c, 0x1c, 0x20, 0x20, 0x9a, 0xbe, 0x84, 0xed, 0x56, 0xe3, 0x42, 0xc5, 0x50, 0xce,
-	0x65, 0xeb, 0xaf, 0x45, 0x28, 0xf6, 0x69, 0x44, 0x7d, 0x49, 0x3e, 0x85, 0x55, 0xf5, 0xba, 0x64,
-	0xec, 0x32, 0xcd, 0xf6, 0x96, 0x4e, 0x53, 0x47, 0xf9, 0xd3, 0x44, 0x1c, 0xd3, 0x14, 0xdb, 0x60,
-	0xca, 0xfd, 0x59, 0x85, 0xd0, 0x75, 0x9f, 0x4e, 0xda, 0x73, 0x67, 0x3e, 0x86, 0x75, 0xf4, 0x40,
-	0xc8, 0xa2, 0xb9, 0xa8, 0x99, 0x42, 0xd7, 0x3c, 0x2a, 0xfb, 0x2c, 0x9a, 0x09, 0xa3, 0xe3, 0x13,
-	0x59, 0x93, 0xc5, 0x79, 0x25, 0x58, 0xd3, 0x82, 0xda, 0x1d, 0x68, 0xd1, 0xd4, 0xc7, 0x8d, 0x4a,
-	0x32, 0x3b, 0x0c, 0x7d, 0x53, 0x5e, 0x6b, 0x9a, 0xf1, 0x5c, 0xd1, 0xfb, 0xa1, 0x4f, 0x0e, 0x60,
-	0x0b, 0x2f, 0xe9, 0x62, 0x53, 0xb1, 0x7d, 0xee, 0x45, 0x2a, 0xe6, 0xfa, 0x88, 0xcb, 0x61, 0xe0,
-	0xbc, 0x50, 0xa1, 0xad, 0x5b, 0x9b, 0x3e, 0x9d, 0x74, 0x50, 0xe8, 0x78, 0x26, 0xd3, 0x67, 0xd1,
-	0x01, 0x4a, 0x90, 0x9f, 0xc3, 0x03, 0xb4, 0x11, 0x32, 0xe1, 0x62, 0xb0, 0x23, 0x16, 0x47, 0x9c,
-	0xa5, 0x4d, 0xe8, 0xce, 0x74, 0xcf, 0xa7, 0x93, 0xbe, 0x96, 0xb1, 0xb4, 0xc8, 0xcc, 0xc2, 0x3e,
-	0x3c, 0x48, 0x6b, 0x4f, 0x6d, 0x2e, 0x62, 0x16, 0x8d, 0xe9, 0x50, 0x1b, 0x90, 0x2a, 0x2f, 0x72,
-	0xd6, 0x66, 0x38, 0x57, 0x9f, 0xf6, 0x8c, 0x88, 0xb2, 0x20, 0xc9, 0x7b, 0x50, 0xc3, 0x4b, 0x98,
-	0xde, 0xa6, 0xc7, 0xbe, 0xba, 0x85, 0x83, 0x88, 0x65, 0x48, 0xea, 0x2b, 0x40, 0xcd, 0x25, 0x6a,
-	0x22, 0x02, 0x25, 0x50, 0x51, 0x93, 0x86, 0x1a, 0x73, 0x9e, 0x43, 0x03, 0xd9, 0x63, 0xdf, 0x9e,
-	0xf7, 0xfd, 0xea, 0xdb, 0xf4, 0x7d, 0x0c, 0xfb, 0x85, 0x3f, 0xff, 0x38, 0xf9, 0x15, 0xac, 0xa3,
-	0x61, 0x95, 0x4d, 0xb3, 0x51, 0xbb, 0xf6, 0x36, 0x96, 0xd7, 0x7c, 0x3a, 0xc1, 0xea, 0x6a, 0x27,
-	0x13, 0xf7, 0x73, 0x68, 0xe8, 0x44, 0x30, 0xd3, 0x16, 0x67, 0xb2, 0x59, 0x57, 0x45, 0xfe, 0xdd,
-	0xaf, 0xc1, 0x8c, 0x64, 0xea, 0xd2, 0xd5, 0xbd, 0x16, 0xa5, 0x88, 0x9c, 0xa9, 0x99, 0x4f, 0xbb,
-	0x53, 0xc1, 0x88, 0x2d, 0x1d, 0x2a, 0x04, 0x73, 0x9b, 0xab, 0xca, 0x69, 0xeb, 0xca, 0xab, 0x8a,
-	0x33, 0xd0, 0x8c, 0xd6, 0x53, 0xa8, 0x99, 0xd8, 0xea, 0x5e, 0xfd, 0x1e, 0xd4, 0x74, 0x24, 0x0d,
-	0xea, 0x65, 0x54, 0x00, 0xab, 0x8a, 0x66, 0x86, 0x80, 0x19, 0x4e, 0x66, 0xe7, 0x38, 0xd9, 0xea,
-	0x40, 0x55, 0xa5, 0x59, 0x7b, 0x14, 0xc9, 0x20, 0x5a, 0xde, 0x8f, 0xbe, 0x83, 0x75, 0x2c, 0x63,
-	0x3b, 0x6d, 0xa1, 0x8c, 0x94, 0x0b, 0xb4, 0xf2, 0xe7, 0x3c, 0xd4, 0x9e, 0x31, 0xc1, 0x24, 0x97,
-	0x49, 0xa7, 0x2d, 0x86, 0xaa, 0xac, 0x95, 0x99, 0xea, 0x93, 0x87, 0x4b, 0xbd, 0xa3, 0xab, 0x3f,
-	0xf9, 0x9a, 0xd0, 0x4a, 0xe4, 0x27, 0x50, 0xc0, 0x73, 0x93, 0x31, 0xfa, 0xc1, 0xad, 0x1f, 0x13,
-	0x46, 0x57, 0x6b, 0x90, 0x8f, 0x21, 0x37, 0xf6, 0x11, 0x69, 0x50, 0xf1, 0xfe, 0x2d, 0xdd, 0xdd,
-	0xa8, 0xa1, 0x34, 0x79, 0x0a, 0x15, 0x8a, 0x73, 0x8f, 0x3d, 0x0c, 0x3c, 0xd3, 0x03, 0x96, 0x7f,
-	0xc0, 0xcc, 0x27, 0x24, 0x63, 0xa2, 0xac, 0x74, 0x8f, 0x02, 0x8f, 0x9c, 0x40, 0x8d, 0xcd, 0x91,
-	0x3c, 0xc1, 0xff, 0xe5, 0x73, 0xe7, 0x9b, 0xb0, 0xbf, 0xa0, 0x8f, 0x5e, 0x17, 0x6c, 0x92, 0x78,
-	0xbd, 0xa8, 0xbd, 0x8e, 0x14, 0xf4, 0x3a, 0xa2, 0x93, 0xe2, 0xea, 0xab, 0xe3, 0xa8, 0x56, 0xd2,
-	0xe8, 0x84, 0x54, 0x75, 0xcb, 0x01, 0x7b, 0x49, 0xba, 0x50, 0x32, 0x65, 0x6c, 0x3e, 0xec, 0x96,
-	0x7f, 0x19, 0xa4, 0x33, 0x2a, 0x69, 0x6c, 0x46, 0x97, 0x9c, 0x42, 0x5d, 0x83, 0x96, 0xa3, 0x32,
-	0x05, 0x0b, 0xfe, 0xf6, 0xb7, 0xa5, 0xd2, 0x2a, 0x79, 0x9b, 0x3b, 0x27, 0xc9, 0xc7, 0x14, 0x60,
-	0xfe, 0x29, 0x48, 0xee, 0xc3, 0xdd, 0xc3, 0xd3, 0xc1, 0x99, 0x3d, 0x38, 0xdb, 0x3f, 0x3b, 0x1f,
-	0xd8, 0xe7, 0x27, 0x83, 0x7e, 0xb7, 0xdd, 0x7b, 0xda, 0xeb, 0x76, 0x1a, 0x2b, 0xe4, 0x5d, 0x20,
-	0x69, 0xe6, 0x7e, 0xfb, 0xac, 0x77, 0xd1, 0x6d, 0x64, 0x48, 0x13, 0x36, 0xd2, 0xf4, 0x8e, 0xb5,
-	0xdf, 0x3b, 0xe9, 0x9d, 0x3c, 0x6b, 0x64, 0x37, 0xf3, 0xbf, 0xfb, 0xc3, 0xd6, 0xca, 0xe3, 0x7f,
-	0x66, 0xa0, 0x64, 0xc6, 0x38, 0x94, 0xbd, 0x38, 0x56, 0x92, 0xdd, 0xaf, 0x58, 0xdf, 0x80, 0xc6,
-	0x8c, 0xd3, 0xef, 0x9e, 0x74, 0xd0, 0x42, 0x06, 0xcf, 0x9c, 0x51, 0x07, 0xed, 0xc3, 0x6e, 0xe7,
-	0xfc, 0xa8, 0xdb, 0x69, 0x64, 0x17, 0xa4, 0xad, 0xf3, 0x13, 0x75, 0x5e, 0x8e, 0xbc, 0x03, 0xeb,
-	0x73, 0xe9, 0xb3, 0xd3, 0x7e, 0x1f, 0xc9, 0xf9, 0x05, 0x61, 0x45, 0xee, 0x76, 0x1a, 0x85, 0x05,
-	0x6a, 0xa7, 0x7b, 0xd4, 0x3d, 0xeb, 0x76, 0x1a, 0xc5, 0x85, 0x03, 0x8f, 0x7b, 0xcf, 0xac, 0xfd,
-	0x33, 0xb4, 0x51, 0x22, 0x77, 0x60, 0x6d, 0x46, 0x7f, 0xba, 0xdf, 0xc3, 0x5b, 0x94, 0xf5, 0xfb,
-	0x0e, 0x3e, 0xfb, 0xfc, 0xd5, 0x56, 0xe6, 0x8b, 0x57, 0x5b, 0x99, 0x7f, 0xbf, 0xda, 0xca, 0xfc,
-	0xfe, 0xf5, 0xd6, 0xca, 0x17, 0xaf, 0xb7, 0x56, 0xfe, 0xf1, 0x7a, 0x6b, 0xe5, 0xd7, 0x3f, 0xf4,
-	0x78, 0x7c, 0x3d, 0xba, 0xdc, 0x75, 0x02, 0x7f, 0x6f, 0xf6, 0xff, 0xd1, 0x6c, 0x31, 0x59, 0xf8,
-	0x2b, 0x29, 0x9e, 0x86, 0x4c, 0x5e, 0x16, 0xd5, 0xbf, 0x3c, 0x1f, 0xff, 0x2f, 0x00, 0x00, 0xff,
-	0xff, 0x26, 0x21, 0x0f, 0xb7, 0x6f, 0x12, 0x00, 0x00,
+	// 3074 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x3a, 0x49, 0x73, 0x1b, 0xc7,
+	0xd5, 0x1a, 0xec, 0x78, 0x58, 0x08, 0xb6, 0x28, 0x11, 0xa2, 0x24, 0x8a, 0x86, 0x65, 0x9b, 0x9f,
+	0xbe, 0xb2, 0x64, 0xcb, 0xdf, 0xe7, 0xd8, 0x89, 0x5d, 0x36, 0x48, 0x42, 0x24, 0x6c, 0x2e, 0xf0,
+	0x00, 0xa4, 0x12, 0x5f, 0xa6, 0x9a, 0x33, 0x4d, 0x70, 0xa2, 0xd9, 0x34, 0x33, 0x80, 0xc0, 0x73,
+	0x2e, 0xc9, 0x2d, 0xff, 0x21, 0x39, 0xe4, 0x98, 0x43, 0xfe, 0x40, 0x6e, 0x3e, 0xba, 0x72, 0x48,
+	0xa5, 0x92, 0x4a, 0x2a, 0x25, 0x57, 0x2a, 0x87, 0x9c, 0x72, 0x70, 0xc5, 0x97, 0x54, 0xa5, 0x5e,
+	0x77, 0xcf, 0x02, 0x92, 0xa0, 0x64, 0x3a, 0x17, 0xd6, 0xf4, 0xdb, 0xba, 0xdf, 0xda, 0xef, 0x35,
+	0x01, 0xff, 0xe3, 0xb8, 0x63, 0xaa, 0xfb, 0xae, 0xf3, 0x60, 0x6c, 0x5b, 0xe6, 0x11, 0xd3, 0x4f,
+	0x74, 0x8b, 0x3d, 0x18, 0xbf, 0x9d, 0x5e, 0xde, 0xf7, 0x7c, 0x37, 0x74, 0xc9, 0x62, 0x44, 0x7a,
+	0x3f, 0x8d, 0x1b, 0xbf, 0xbd, 0x34, 0x4f, 0x6d, 0xd3, 0x71, 0x1f, 0xf0, 0xbf, 0x82, 0x76, 0xe9,
+	0x86, 0xee, 0x06, 0xb6, 0x1b, 0x68, 0x7c, 0xf5, 0x40, 0x2c, 0x24, 0x6a, 0x61, 0xe8, 0x0e, 0x5d,
+	0x01, 0xc7, 0x2f, 0x01, 0x6d, 0x4d, 0xa0, 0xac, 0xb2, 0xc0, 0x1d, 0xf9, 0x3a, 0x0b, 0xc8, 0x6d,
+	0x00, 0xdd, 0x1b, 0x69, 0xb6, 0x69, 0x59, 0x66, 0xd0, 0x54, 0x56, 0x94, 0xd5, 0x9c, 0x5a, 0xd6,
+	0xbd, 0xd1, 0x0e, 0x07, 0x20, 0xda, 0x66, 0xb6, 0xeb, 0x9f, 0x68, 0xb6, 0x79, 0xd8, 0xcc, 0x08,
+	0xb4, 0x80, 0xec, 0x98, 0x87, 0xe4, 0x06, 0x94, 0x0c, 0x33, 0x78, 0xa2, 0x0d, 0xcd, 0xc3, 0x66,
+	0x96, 0x23, 0x8b, 0xb8, 0xde, 0x34, 0x0f, 0x09, 0x81, 0xdc, 0xd0, 0x1b, 0x05, 0xcd, 0xdc, 0x8a,
+	0xb2, 0x5a, 0x53, 0xf9, 0x77, 0xeb, 0x01, 0xe4, 0xb7, 0xe9, 0x21, 0xb3, 0x48, 0x03, 0xb2, 0x4f,
+	0xd8, 0x09, 0xdf, 0xae, 0xac, 0xe2, 0x27, 0x59, 0x80, 0xfc, 0x98, 0x5a, 0x23, 0xc6, 0xf7, 0x28,
+	0xab, 0x62, 0xd1, 0xfa, 0x3a, 0x0b, 0xb9, 0x2d, 0x37, 0x08, 0x49, 0x1d, 0x32, 0xa6, 0x21, 0xe9,
+	0x33, 0xa6, 0x41, 0xfe, 0x0f, 0x4a, 0xae, 0xc7, 0x7c, 0x1a, 0xba, 0xbe, 0xe0, 0x58, 0x6b, 0xfe,
+	0xee, 0x37, 0x6f, 0x2e, 0x48, 0xed, 0xdb, 0x86, 0xe1, 0xb3, 0x20, 0xe8, 0x87, 0xbe, 0xe9, 0x0c,
+	0xd5, 0x98, 0x92, 0x5c, 0x87, 0x82, 0xcf, 0x86, 0xa6, 0xeb, 0xf0, 0xc3, 0x96, 0x55, 0xb9, 0x42,
+	0x35, 0x2c, 0x1a, 0x6a, 0x23, 0x83, 0x0d, 0xf9, 0x79, 0xb3, 0x6a, 0xd1, 0xa2, 0xe1, 0xbe, 0xc1,
+	0x86, 0x1c, 0xe5, 0x3a, 0x02, 0x95, 0x97, 0x28, 0xd7, 0xe1, 0xa8, 0x2e, 0x94, 0x74, 0xea, 0x51,
+	0xdd, 0x0c, 0x4f, 0x9a, 0x85, 0x15, 0x65, 0xb5, 0xf2, 0xb0, 0x75, 0x7f, 0x86, 0xdf, 0xee, 0xc7,
+	0x06, 0x5f, 0x2b, 0x7f, 0xf1, 0x97, 0x3b, 0x57, 0x7e, 0xf5, 0xf7, 0x5f, 0xdf, 0x53, 0xd4, 0x98,
+	0x9d, 0x7c, 0x0a, 0x65, 0x6a, 0x59, 0xae, 0x4e, 0x43, 0x66, 0x34, 0x8b, 0x97, 0x91, 0x95, 0xf0,
+	0x93, 0x0f, 0xa0, 0x60, 0xa1, 0x95, 0x83, 0x66, 0x69, 0x25, 0xbb, 0x5a, 0x79, 0xb8, 0x3c, 0x53,
+	0x12, 0x77, 0xc6, 0x5a, 0x0e, 0xa5, 0xa8, 0x92, 0x87, 0xfc, 0x00, 0x0a, 0x41, 0x48, 0xc3, 0x51,
+	0xd0, 0x2c, 0xaf, 0x28, 0xab, 0xf5, 0x87, 0xaf, 0xce, 0xe4, 0x46, 0xc7, 0xf4, 0x39, 0xa9, 0x2a,
+	0x59, 0xd0, 0x5a, 0x63, 0x5b, 0xd3, 0xdd, 0x91, 0x13, 0x36, 0x41, 0xc4, 0xc3, 0xd8, 0x5e, 0xc7,
+	0x25, 0xf9, 0x5f, 0x98, 0x47, 0x6b, 0x07, 0x21, 0xf3, 0x99, 0xa1, 0x1d, 0x33, 0x73, 0x78, 0x1c,
+	0x36, 0x2b, 0xdc, 0xa2, 0x8d, 0x04, 0xb1, 0xc5, 0xe1, 0xad, 0x0f, 0xa1, 0xba, 0x4d, 0x43, 0xe6,
+	0xe8, 0x27, 0x6b, 0xee, 0xc8, 0x31, 0x52, 0x8e, 0x53, 0xa6, 0x1c, 0x77, 0x0d, 0x0a, 0x36, 0x9d,
+	0x68, 0xa3, 0x80, 0x07, 0x41, 0x56, 0xcd, 0xdb, 0x74, 0xb2, 0x1f, 0xb4, 0x7e, 0x92, 0x81, 0xca,
+	0xba, 0xeb, 0x04, 0xa1, 0x4f, 0x4d, 0x27, 0x0c, 0xc8, 0x1b, 0x30, 0x87, 0xe6, 0x79, 0xc6, 0x0c,
+	0x4d, 0x30, 0x62, 0xa4, 0x67, 0x57, 0xcb, 0x6a, 0x5d, 0x82, 0x55, 0x01, 0x25, 0x3b, 0x30, 0xe7,
+	0xb3, 0xa7, 0x23, 0x13, 0x8f, 0x28, 0x6d, 0x98, 0xf9, 0x16, 0x36, 0xac, 0x47, 0xcc, 0xdb, 0xc2,
+	0x96, 0xf7, 0xe1, 0x2a, 0x75, 0x42, 0x53, 0xa3, 0x47, 0x47, 0xa6, 0x63, 0x86, 0x27, 0xda, 0xd0,
+	0x77, 0x47, 0x9e, 0x0c, 0xbe, 0x79, 0x44, 0xb5, 0x25, 0x66, 0x13, 0x11, 0x64, 0x1b, 0x2a, 0xa8,
+	0x8e, 0x25, 0x54, 0x6f, 0xe6, 0xf8, 0xd6, 0xaf, 0x5d, 0xb0, 0x75, 0x62, 0x22, 0x79, 0x02, 0xb0,
+	0xe9, 0x44, 0x82, 0x5b, 0xdf, 0x64, 0x21, 0x73, 0xb0, 0x93, 0x4a, 0x9d, 0x1c, 0x4f, 0x9d, 0xfb,
+	0x90, 0x77, 0x9f, 0x39, 0xec, 0xc5, 0x79, 0x23, 0xc8, 0x30, 0x91, 0x1d, 0x6a, 0x33, 0x79, 0x6a,
+	0xfe, 0x4d, 0x6e, 0x42, 0xd9, 0xb4, 0xe9, 0x90, 0x69, 0xba, 0x69, 0xf0, 0x8c, 0x29, 0xab, 0x25,
+	0x0e, 0x58, 0x37, 0x0d, 0x0c, 0x66, 0x3f, 0x0a, 0x51, 0x9e, 0x33, 0xdf, 0x3e, 0x98, 0x63, 0x7e,
+	0xf2, 0x19, 0x54, 0xf4, 0xc4, 0x93, 0x32, 0xcf, 0xee, 0xce, 0x14, 0x97, 0xf2, 0x7a, 0x5a, 0x60,
+	0x5a, 0x06, 0x79, 0x15, 0x6a, 0x3e, 0xf3, 0x2c, 0x53, 0xa7, 0x9a, 0xe9, 0x18, 0x6c, 0xc2, 0x13,
+	0xae, 0xa6, 0x56, 0x25, 0xb0, 0x8b, 0x30, 0x2c, 0x7c, 0x11, 0x91, 0x7b, 0xd4, 0x2c, 0x89, 0xc2,
+	0x27, 0x21, 0x7b, 0x47, 0xe4, 0x5d, 0xc8, 0x63, 0xc8, 0x33, 0x99, 0x24, 0x2b, 0x33, 0x0f, 0x74,
+	0xb0, 0x83, 0x29, 0xc2, 0x54, 0x41, 0x4e, 0x16, 0xa1, 0x78, 0xec, 0x06, 0xa1, 0x66, 0x1a, 0x3c,
+	0x3f, 0xca, 0x6a, 0x01, 0x97, 0x5d, 0x83, 0xbc, 0x06, 0x75, 0xdd, 0x67, 0x98, 0xbf, 0xd3, 0xb9,
+	0x51, 0x93, 0x50, 0x91, 0x18, 0x48, 0x36, 0xf2, 0x8c, 0x34, 0x59, 0x55, 0x90, 0x49, 0xa8, 0xcc,
+	0x9f, 0xdf, 0x67, 0x00, 0xda, 0x23, 0xc3, 0x0c, 0x3b, 0x4e, 0xe8, 0x9f, 0x60, 0xb9, 0x0d, 0xd8,
+	0x53, 0x19, 0x03, 0xf8, 0x89, 0x09, 0x25, 0xf9, 0x45, 0xe2, 0xc8, 0x15, 0x59, 0x81, 0x6a, 0x68,
+	0xda, 0x4c, 0x1b, 0x39, 0xe6, 0x44, 0x73, 0x02, 0xee, 0xf4, 0xac, 0x0a, 0x08, 0xdb, 0x77, 0xcc,
+	0xc9, 0x6e, 0x80, 0x85, 0x9a, 0xea, 0x58, 0x76, 0x85, 0xdb, 0xc5, 0x82, 0x5c, 0x85, 0xfc, 0xd8,
+	0x46, 0xad, 0xf2, 0x7c, 0x8f, 0xdc, 0xd8, 0xee, 0x1a, 0x69, 0x65, 0x0b, 0x53, 0xca, 0x7e, 0x04,
+	0xe0, 0xf9, 0x6c, 0xac, 0x09, 0x13, 0x16, 0x5f, 0xd2, 0x84, 0x65, 0xe4, 0xe1, 0x9f, 0xe4, 0x43,
+	0x28, 0x3b, 0xec, 0x99, 0xe4, 0x2f, 0xbd, 0x24, 0x7f, 0xc9, 0x61, 0xcf, 0x04, 0x3b, 0x2f, 0x27,
+	0x34, 0x70, 0x1d, 0xee, 0x3e, 0x5e, 0x4e, 0x70, 0x85, 0xda, 0xf3, 0x73, 0x4d, 0xbb, 0x88, 0x9f,
+	0x75, 0x8b, 0x9f, 0xbc, 0xf5, 0x5c, 0x81, 0x85, 0x75, 0xea, 0x18, 0x26, 0x5a, 0xbb, 0x33, 0xf1,
+	0x2c, 0xea, 0xd0, 0x10, 0x2b, 0x51, 0x4a, 0x57, 0x65, 0x4a, 0xd7, 0xa4, 0x74, 0x65, 0xa6, 0x4a,
+	0xd7, 0x12, 0x94, 0xa8, 0xae, 0x33, 0x0f, 0x2b, 0x3e, 0x5a, 0xb9, 0xa4, 0xc6, 0x6b, 0x11, 0xa1,
+	0x3f, 0x66, 0x7a, 0xa8, 0xc9, 0x63, 0x0a, 0x5b, 0x57, 0x05, 0x50, 0x15, 0x87, 0x5d, 0x80, 0x7c,
+	0xa0, 0xbb, 0x3e, 0x93, 0xd7, 0x92, 0x58, 0x60, 0x66, 0x1e, 0x99, 0xa1, 0x26, 0x30, 0x05, 0x8e,
+	0x29, 0x1d, 0x99, 0x61, 0x9f, 0x23, 0x5f, 0x83, 0x7a, 0xe0, 0xf9, 0x8c, 0x1a, 0x9a, 0xc7, 0x1c,
+	0x6a, 0x85, 0x27, 0xdc, 0xf6, 0x59, 0xb5, 0x26, 0xa0, 0x3d, 0x01, 0x6c, 0x1d, 0xc1, 0xbc, 0x28,
+	0x88, 0x69, 0x05, 0x67, 0x95, 0x60, 0x71, 0x0c, 0x2f, 0xbe, 0xb8, 0xf9, 0xe2, 0xac, 0x06, 0xd9,
+	0xb3, 0x1a, 0xb4, 0xbe, 0xce, 0x40, 0x25, 0xbd, 0x45, 0x1c, 0x44, 0x4a, 0x2a, 0x88, 0x66, 0x45,
+	0x2a, 0x81, 0xdc, 0x13, 0xd3, 0x31, 0xa2, 0xb2, 0x84, 0xdf, 0xe4, 0x13, 0x28, 0x46, 0xf5, 0x5d,
+	0xd4, 0xce, 0x7b, 0x17, 0xd4, 0x9d, 0x53, 0x0a, 0xca, 0x02, 0x1a, 0x09, 0x20, 0x7d, 0x00, 0x3d,
+	0x72, 0x34, 0x96, 0x31, 0x14, 0xf7, 0xe6, 0xec, 0xba, 0x73, 0x4e, 0x4c, 0x44, 0x25, 0x39, 0x11,
+	0x43, 0xee, 0x42, 0xfd, 0x99, 0xe9, 0x38, 0xcc, 0xd7, 0xa6, 0x13, 0xa3, 0x2a, 0xa0, 0x22, 0xc8,
+	0xd0, 0x78, 0xb8, 0x36, 0x9d, 0xa1, 0xf4, 0xa3, 0xf0, 0x52, 0x55, 0x02, 0x85, 0x2f, 0xef, 0x40,
+	0x65, 0x48, 0x03, 0x4d, 0x3f, 0xa6, 0xfe, 0x90, 0x19, 0xb2, 0x42, 0xc1, 0x90, 0x06, 0xeb, 0x02,
+	0x42, 0x9a, 0x50, 0x0c, 0x46, 0xb6, 0x4d, 0xfd, 0x13, 0x19, 0xe5, 0xd1, 0xb2, 0xa5, 0x42, 0x4d,
+	0xa8, 0x2f, 0x6f, 0x0a, 0xb4, 0xe5, 0x91, 0xef, 0xda, 0xd2, 0xb3, 0xfc, 0x1b, 0xaf, 0x8d, 0xd0,
+	0x95, 0x4e, 0xcd, 0x84, 0x2e, 0x16, 0x44, 0x79, 0x2f, 0xe1, 0x75, 0x2b, 0xea, 0x42, 0x59, 0x42,
+	0xf6, 0x83, 0xd6, 0xd7, 0x00, 0x85, 0x1e, 0xf5, 0xa9, 0x1d, 0x90, 0x8f, 0xa0, 0xce, 0xb5, 0x8b,
+	0xda, 0x2e, 0x79, 0xd9, 0x5e, 0x70, 0xd3, 0xd4, 0x90, 0x7e, 0x2f, 0x22, 0xc7, 0x30, 0xc5, 0x6b,
+	0x30, 0x65, 0xfe, 0x0c, 0xaf, 0xd0, 0x35, 0x9b, 0x4e, 0xd6, 0x13, 0x63, 0xde, 0x83, 0x79, 0xb4,
+	0x80, 0xc7, 0xfc, 0x84, 0x54, 0x76, 0xa1, 0x73, 0x43, 0x1a, 0xf4, 0x98, 0x1f, 0x13, 0xa3, 0xe1,
+	0x23, 0x5a, 0x19, 0xc5, 0x39, 0x4e, 0x58, 0x15, 0x84, 0xc2, 0x1c, 0x28, 0x51, 0xe6, 0xc7, 0x33,
+	0x1e, 0x64, 0x9a, 0xe7, 0xd9, 0x32, 0xbd, 0xe6, 0x04, 0xe2, 0x31, 0x87, 0xf7, 0x3c, 0x9b, 0xac,
+	0xc1, 0x32, 0x1e, 0xd2, 0xc0, 0x4b, 0x45, 0xb3, 0xcd, 0xa1, 0xcf, 0x7d, 0x2e, 0xb6, 0x38, 0xb4,
+	0x5c, 0xfd, 0x09, 0x77, 0x6d, 0x4d, 0x5d, 0xb2, 0xe9, 0x64, 0x03, 0x89, 0x76, 0x62, 0x9a, 0x1e,
+	0xf3, 0xd7, 0x90, 0x82, 0x7c, 0x0c, 0xb7, 0x51, 0x86, 0xc7, 0x1c, 0x03, 0x9d, 0xed, 0xb3, 0xd0,
+	0x37, 0x59, 0x5a, 0x84, 0xb8, 0x99, 0x6e, 0xd8, 0x74, 0xd2, 0x13, 0x34, 0xaa, 0x20, 0x89, 0x25,
+	0xb4, 0xe1, 0x76, 0x9a, 0xfb, 0x44, 0x33, 0x9d, 0x90, 0xf9, 0x63, 0x6a, 0x09, 0x01, 0x01, 0x8f,
+	0x8b, 0xac, 0xba, 0xe4, 0x25, 0xec, 0x27, 0x5d, 0x49, 0xc2, 0x25, 0x04, 0xe4, 0x15, 0xa8, 0xe2,
+	0x21, 0xe4, 0xdd, 0x26, 0xda, 0xbe, 0x9a, 0x8a, 0x8d, 0x88, 0x2a, 0x41, 0x7c, 0x0a, 0xe0, 0x7d,
+	0x09, 0xef, 0x88, 0x80, 0x13, 0x94, 0x79, 0xa7, 0xc1, 0xdb, 0x9c, 0xc7, 0xd0, 0x40, 0xf4, 0xd8,
+	0xd6, 0x92, 0x7b, 0xbf, 0x72, 0x99, 0x7b, 0x1f, 0xdd, 0x7e, 0x60, 0x27, 0xc3, 0xc9, 0x8f, 0x60,
+	0x1e, 0x05, 0xf3, 0x68, 0x8a, 0x5b, 0xed, 0xea, 0x65, 0x24, 0xcf, 0xd9, 0x74, 0x82, 0xd9, 0xb5,
+	0x1e, 0x75, 0xdc, 0x8f, 0xa1, 0x21, 0x02, 0x41, 0x76, 0x5b, 0x26, 0x0b, 0x9a, 0x35, 0x9e, 0xe4,
+	0xaf, 0xbf, 0xa0, 0x66, 0x44, 0x5d, 0x97, 0xc8, 0xee, 0x39, 0x3f, 0x05, 0x34, 0x19, 0xef, 0xf9,
+	0x84, 0x39, 0x79, 0x19, 0xd1, 0x02, 0x9d, 0x3a, 0x0e, 0x33, 0x9a, 0x75, 0x6e, 0xb4, 0x79, 0x6e,
+	0x55, 0x8e, 0xe9, 0x0b, 0x04, 0x26, 0x3b, 0xd2, 0x53, 0xcf, 0xf3, 0xdd, 0x31, 0xf3, 0x83, 0xe6,
+	0x9c, 0xe8, 0x46, 0x6c, 0x3a, 0x69, 0x47, 0x30, 0xf2, 0xff, 0xb0, 0x98, 0x10, 0x51, 0x4b, 0x0b,
+	0xc3, 0xd8, 0xc1, 0x0d, 0xee, 0xe0, 0x85, 0x98, 0x9c, 0x5a, 0x83, 0x30, 0x72, 0xed, 0xf7, 0xa0,
+	0x79, 0x86, 0x2d, 0x60, 0xba, 0xeb, 0x18, 0x41, 0x73, 0x9e, 0xf3, 0x5d, 0x9b, 0xe6, 0xeb, 0x0b,
+	0x64, 0xa4, 0x04, 0x5e, 0xfb, 0x28, 0x29, 0xda, 0x8b, 0x70, 0x1e, 0x54, 0x62, 0x20, 0x31, 0x72,
+	0xa3, 0xb7, 0x60, 0x61, 0x8a, 0x3e, 0xda, 0xe4, 0x2a, 0x67, 0x20, 0x29, 0x86, 0x68, 0x87, 0x0f,
+	0xe0, 0x26, 0x72, 0x04, 0xfa, 0x31, 0x33, 0x46, 0x16, 0x33, 0x34, 0xd7, 0x4b, 0x07, 0xfe, 0x02,
+	0x37, 0x02, 0x2a, 0xdd, 0x8f, 0x28, 0xf6, 0xbc, 0x24, 0xec, 0xdf, 0x07, 0xcc, 0x09, 0x8d, 0x4d,
+	0x3c, 0xf3, 0x6c, 0xde, 0x5d, 0xe3, 0xbc, 0xd7, 0x6d, 0x3a, 0xe9, 0x24, 0xf8, 0x98, 0xf5, 0x4d,
+	0xe9, 0x9f, 0x91, 0x25, 0x33, 0x4d, 0x34, 0xc3, 0xd7, 0x39, 0x13, 0xc6, 0xb1, 0x8a, 0x98, 0x1e,
+	0xf3, 0xf7, 0x78, 0xf7, 0xbb, 0x2a, 0x62, 0x1b, 0xc9, 0xb5, 0x10, 0x0b, 0x6b, 0x18, 0x34, 0x17,
+	0x39, 0x6d, 0x5d, 0xd2, 0x0e, 0x04, 0x94, 0x7c, 0x1f, 0x96, 0x62, 0xca, 0x23, 0x13, 0xeb, 0x5a,
+	0xfa, 0x50, 0xcd, 0xf8, 0x50, 0xc8, 0xf3, 0x48, 0xe0, 0xe3, 0x43, 0xbd, 0x27, 0xf4, 0xe1, 0xbc,
+	0x6c, 0xcc, 0x9c, 0x30, 0xcd, 0x7a, 0x83, 0xb3, 0x5e, 0x93, 0xac, 0x1d, 0x8e, 0x8e, 0x38, 0x5b,
+	0xff, 0x54, 0xa0, 0x72, 0xb0, 0x23, 0x6a, 0x27, 0x96, 0xb0, 0x77, 0xe4, 0xb5, 0xa8, 0xf0, 0xa6,
+	0xe8, 0xce, 0xcc, 0x58, 0xde, 0xf3, 0x3e, 0x35, 0x1d, 0x43, 0xde, 0x9b, 0xf1, 0xc5, 0x9b, 0x49,
+	0x5d, 0xbc, 0x53, 0x6d, 0x7c, 0xf6, 0x3b, 0xb6, 0xf1, 0x77, 0xa1, 0x2e, 0xac, 0x17, 0x5f, 0x7c,
+	0xb2, 0xa5, 0x11, 0xd0, 0xad, 0xb8, 0x09, 0x76, 0x18, 0xf5, 0x59, 0x10, 0x46, 0x55, 0x3a, 0xcf,
+	0xa9, 0x6a, 0x12, 0x2a, 0x52, 0xa7, 0xf5, 0x0f, 0x05, 0xea, 0x51, 0xd0, 0xf6, 0x5c, 0xcb, 0xd4,
+	0x4f, 0x92, 0xa1, 0x46, 0x79, 0xb9, 0xa1, 0xe6, 0x5c, 0x8d, 0xdf, 0x85, 0x72, 0x92, 0x86, 0xd9,
+	0x17, 0xdc, 0x59, 0x09, 0x29, 0xb9, 0x05, 0xe5, 0xf0, 0xd8, 0x67, 0xc1, 0xb1, 0x6b, 0x19, 0xf2,
+	0xbd, 0x23, 0x01, 0x60, 0xf1, 0x4c, 0xa5, 0xab, 0xb8, 0x4d, 0xca, 0x61, 0x9c, 0xa3, 0x77, 0xa0,
+	0x92, 0x4e, 0xcb, 0x82, 0x6c, 0xb8, 0xe3, 0x5c, 0x6c, 0xfd, 0x2d, 0x07, 0xe5, 0xc4, 0xbf, 0xdf,
+	0x75, 0x9a, 0xfb, 0x08, 0x32, 0xae, 0x27, 0xdd, 0x79, 0xf7, 0x82, 0x96, 0x39, 0xde, 0x31, 0xed,
+	0xd0, 0x8c, 0xeb, 0x91, 0x8f, 0xe3, 0xf7, 0x81, 0x1c, 0x0f, 0xb1, 0xd5, 0x0b, 0x42, 0x4c, 0x8a,
+	0x38, 0xf5, 0x48, 0x70, 0x1b, 0xc0, 0x71, 0x43, 0xed, 0x90, 0x1d, 0x25, 0xdd, 0x6b, 0xd9, 0x71,
+	0xc3, 0x35, 0x0e, 0xc0, 0x0e, 0x96, 0x86, 0xd1, 0x74, 0x23, 0x3b, 0x58, 0x1a, 0xca, 0xf9, 0x67,
+	0xca, 0x45, 0xc5, 0x4b, 0xba, 0xa8, 0x74, 0xda, 0x45, 0xb1, 0x54, 0x6a, 0xe1, 0xfd, 0xf7, 0x52,
+	0x52, 0xa9, 0xc5, 0xdf, 0x15, 0x0c, 0x46, 0x0d, 0xcb, 0x74, 0x58, 0x74, 0x60, 0xe0, 0x07, 0xae,
+	0x47, 0x60, 0x79, 0xec, 0x57, 0xa1, 0x16, 0x13, 0xe2, 0x68, 0x25, 0x87, 0xbb, 0x6a, 0x04, 0xc4,
+	0xd9, 0x0a, 0x3b, 0x69, 0xe6, 0xfb, 0xae, 0xcf, 0x6f, 0xb8, 0xb2, 0x2a, 0x16, 0xe7, 0x0c, 0x86,
+	0xb5, 0xf3, 0x06, 0xc3, 0x37, 0x60, 0xee, 0xc8, 0x74, 0xcc, 0xe0, 0x38, 0xa1, 0xab, 0x8b, 0xa3,
+	0x44, 0x60, 0x49, 0xb8, 0x08, 0x45, 0x5e, 0x66, 0x4c, 0x83, 0xdf, 0x34, 0x39, 0xb5, 0x80, 0xcb,
+	0xae, 0xd1, 0xfa, 0xad, 0x02, 0xc5, 0x81, 0x6f, 0x0e, 0x87, 0xcc, 0x27, 0xef, 0x4d, 0x55, 0x91,
+	0xd9, 0x71, 0x22, 0xe9, 0x5f, 0x54, 0x4a, 0xe2, 0x69, 0x39, 0x7b, 0xe9, 0x69, 0x39, 0x77, 0x7a,
+	0xa8, 0x92, 0x4a, 0xe6, 0xd3, 0x43, 0x41, 0xeb, 0x4f, 0x0a, 0x00, 0x16, 0xc9, 0xb6, 0x7e, 0xf9,
+	0x62, 0x38, 0x55, 0xf7, 0x32, 0xff, 0xf5, 0xba, 0x97, 0x7d, 0xa9, 0xba, 0x97, 0x3b, 0xaf, 0xee,
+	0xfd, 0x3b, 0x03, 0x39, 0xd4, 0xee, 0x3b, 0x17, 0x81, 0x0e, 0x14, 0x43, 0xe1, 0x39, 0x59, 0x09,
+	0x56, 0x5e, 0xe4, 0xe1, 0xb4, 0x7a, 0x11, 0x2f, 0x79, 0x04, 0x05, 0xca, 0x0d, 0xcd, 0x8f, 0x5b,
+	0xb9, 0xe0, 0xa9, 0x30, 0xf1, 0x49, 0x5a, 0x90, 0xe4, 0x26, 0xd7, 0xa0, 0xc0, 0x63, 0x46, 0x8c,
+	0x59, 0x39, 0x35, 0x8f, 0x41, 0x13, 0x9c, 0x13, 0xf9, 0x85, 0xf3, 0x22, 0xff, 0x1e, 0xcc, 0x5b,
+	0x34, 0x08, 0xf1, 0xce, 0x4d, 0x28, 0xc5, 0xc4, 0x34, 0x87, 0x88, 0x47, 0x66, 0xfc, 0xae, 0x88,
+	0xa5, 0x07, 0xc9, 0xe4, 0x0b, 0xa5, 0x7c, 0xd5, 0x41, 0x88, 0x78, 0xa3, 0xe4, 0x33, 0x4e, 0x10,
+	0x6a, 0x22, 0x0d, 0xc5, 0xd4, 0x54, 0x46, 0x48, 0x07, 0x01, 0xad, 0x7f, 0x29, 0x50, 0x8e, 0xaf,
+	0xe0, 0x73, 0x1e, 0x55, 0xa2, 0xac, 0xc9, 0x5c, 0x3e, 0x6b, 0xb2, 0xe7, 0x65, 0x4d, 0xee, 0xd2,
+	0x59, 0x93, 0x9f, 0x91, 0x35, 0x85, 0xd3, 0x8f, 0x3e, 0x5c, 0xed, 0xa8, 0x2e, 0x14, 0xc5, 0x2c,
+	0x89, 0x30, 0x55, 0xd4, 0x86, 0x47, 0x50, 0x95, 0x03, 0x88, 0x78, 0x50, 0x7a, 0x05, 0xaa, 0x62,
+	0xdc, 0x90, 0xf2, 0x14, 0x2e, 0xaf, 0xc2, 0x61, 0xd2, 0xd4, 0xe7, 0x15, 0x82, 0xd6, 0x06, 0x54,
+	0xf8, 0x2c, 0xb4, 0x3e, 0xf2, 0x03, 0xd7, 0x9f, 0xfd, 0x68, 0x72, 0x4b, 0x3a, 0x22, 0x2d, 0xa1,
+	0x84, 0x90, 0x03, 0x94, 0xf2, 0xc7, 0x22, 0x54, 0x37, 0x99, 0xc3, 0x02, 0x33, 0x88, 0x9e, 0x83,
+	0x0a, 0x1e, 0x9f, 0x3d, 0xb9, 0x98, 0xca, 0x05, 0x99, 0x2e, 0x46, 0xd4, 0xe8, 0xc9, 0x5b, 0x30,
+	0x91, 0xf7, 0x21, 0x8f, 0xfb, 0x46, 0x6f, 0xbd, 0xb7, 0x2f, 0x7c, 0xf1, 0x96, 0xbc, 0x82, 0x83,
+	0xbc, 0x03, 0xd9, 0xb1, 0x2d, 0x9a, 0x85, 0xca, 0xc3, 0x9b, 0x17, 0x78, 0x48, 0xb2, 0x21, 0x35,
+	0x79, 0x04, 0x65, 0x3a, 0x32, 0xcc, 0x50, 0xb3, 0xdc, 0xa1, 0x7c, 0xa8, 0x98, 0x9d, 0x3a, 0xc9,
+	0x33, 0x9e, 0x14, 0x51, 0xe2, 0xbc, 0xdb, 0xee, 0x90, 0xec, 0x42, 0x95, 0x25, 0xcf, 0x0d, 0xd1,
+	0x23, 0xc5, 0xec, 0xb8, 0x3b, 0xfb, 0x36, 0x31, 0xc5, 0x8f, 0x56, 0x77, 0xd8, 0x24, 0xb2, 0x7a,
+	0x41, 0x58, 0x1d, 0x21, 0x68, 0x75, 0x2c, 0x65, 0x1c, 0x2b, 0x8e, 0x8e, 0xa1, 0x2f, 0xe2, 0xa4,
+	0x8a, 0x50, 0x7e, 0xca, 0x3e, 0x7b, 0x8a, 0xa5, 0x45, 0xce, 0x9a, 0xf2, 0xbf, 0x0f, 0xb3, 0x9f,
+	0xaf, 0xd3, 0x11, 0x15, 0xbd, 0xbe, 0x48, 0x5e, 0xb2, 0x07, 0x35, 0x31, 0x59, 0xeb, 0x3c, 0x52,
+	0xc4, 0xad, 0x7c, 0x91, 0x6e, 0xa9, 0xb0, 0x8a, 0x74, 0x33, 0x12, 0x50, 0x40, 0x3e, 0x87, 0xf9,
+	0x78, 0x0c, 0xf2, 0xb0, 0x67, 0xc4, 0x81, 0x0f, 0xb8, 0xd0, 0x37, 0x66, 0xdb, 0x7e, 0xaa, 0xc9,
+	0x94, 0x72, 0x1b, 0x34, 0x0d, 0xc5, 0x91, 0x6f, 0x0b, 0xc0, 0x8d, 0x7a, 0x1d, 0x9c, 0x7c, 0xb3,
+	0x17, 0x5e, 0x19, 0x49, 0x67, 0x25, 0xdf, 0x87, 0x12, 0x5e, 0xac, 0x65, 0xdc, 0xc6, 0x31, 0x08,
+	0x1d, 0x51, 0x15, 0x4f, 0x1a, 0x88, 0x88, 0x79, 0xbb, 0x06, 0x46, 0x2d, 0x1f, 0x62, 0xe4, 0xd8,
+	0x7a, 0xfb, 0xc2, 0xe2, 0x1b, 0x45, 0x2d, 0xe7, 0xc0, 0x84, 0xe7, 0xdb, 0x44, 0x09, 0x5f, 0x17,
+	0x09, 0x8f, 0x30, 0x91, 0xf0, 0xa4, 0x0b, 0x95, 0xd4, 0x30, 0xd2, 0x9c, 0x7b, 0x81, 0x4e, 0x71,
+	0x55, 0x8c, 0x74, 0xf2, 0xe3, 0x49, 0x05, 0x07, 0xae, 0x64, 0x33, 0x2e, 0x8f, 0x07, 0x4f, 0x83,
+	0xef, 0xd9, 0x88, 0xf6, 0xe4, 0xc4, 0x7d, 0xf6, 0xf4, 0x1e, 0x05, 0x48, 0xfe, 0xb1, 0x44, 0x6e,
+	0xc2, 0xe2, 0xd6, 0x5e, 0x7f, 0xa0, 0xf5, 0x07, 0xed, 0xc1, 0x7e, 0x5f, 0xdb, 0xdf, 0xed, 0xf7,
+	0x3a, 0xeb, 0xdd, 0x47, 0xdd, 0xce, 0x46, 0xe3, 0x0a, 0xb9, 0x0e, 0x24, 0x8d, 0x6c, 0xaf, 0x0f,
+	0xba, 0x07, 0x9d, 0x86, 0x42, 0x9a, 0xb0, 0x90, 0x86, 0x6f, 0xa8, 0xed, 0xee, 0x6e, 0x77, 0x77,
+	0xb3, 0x91, 0x59, 0xca, 0xfd, 0xf4, 0x17, 0xcb, 0x57, 0xee, 0xfd, 0x59, 0x81, 0xa2, 0xac, 0x99,
+	0x48, 0x7b, 0xb0, 0xc3, 0x29, 0x3b, 0xa7, 0xa4, 0x2f, 0x40, 0x23, 0xc6, 0xf4, 0x3a, 0xbb, 0x1b,
+	0x28, 0x41, 0xc1, 0x3d, 0x63, 0x68, 0x7f, 0x7d, 0xab, 0xb3, 0xb1, 0xbf, 0xdd, 0xd9, 0x68, 0x64,
+	0xa6, 0xa8, 0xd5, 0xfd, 0x5d, 0xbe, 0x5f, 0x96, 0x5c, 0x83, 0xf9, 0x84, 0x7a, 0xb0, 0xd7, 0xeb,
+	0x21, 0x38, 0x37, 0x45, 0xcc, 0xc1, 0x9d, 0x8d, 0x46, 0x7e, 0x0a, 0xba, 0xd1, 0xd9, 0xee, 0x0c,
+	0x3a, 0x1b, 0x8d, 0xc2, 0xd4, 0x86, 0x3b, 0xdd, 0x4d, 0xb5, 0x3d, 0x40, 0x19, 0x45, 0x72, 0x15,
+	0xe6, 0x62, 0xf8, 0xa3, 0x76, 0x17, 0x4f, 0x51, 0x92, 0xfa, 0xfd, 0x4c, 0x81, 0x82, 0x68, 0x69,
+	0xc8, 0x22, 0x5c, 0xdd, 0xeb, 0x69, 0x9f, 0x76, 0x77, 0x37, 0x4e, 0x69, 0x37, 0x0f, 0xb5, 0x08,
+	0xd1, 0x1f, 0xb4, 0xd5, 0x41, 0x43, 0x21, 0x0d, 0xa8, 0x26, 0xa0, 0xbd, 0x5e, 0x23, 0x43, 0x08,
+	0xd4, 0x23, 0x88, 0xda, 0xe9, 0x77, 0x3f, 0xef, 0x34, 0xb2, 0xb8, 0x6f, 0x04, 0x13, 0xc7, 0xe9,
+	0x34, 0x72, 0x69, 0x42, 0x71, 0xf2, 0x46, 0x5e, 0x9e, 0xe5, 0x1b, 0x05, 0xe6, 0x4e, 0x0d, 0x02,
+	0x64, 0x05, 0x6e, 0xed, 0xf5, 0x3a, 0xa8, 0xc9, 0xde, 0xee, 0xf9, 0x9e, 0x7d, 0x1d, 0x5a, 0x67,
+	0x28, 0xda, 0x8f, 0xdb, 0x5d, 0xd4, 0x5d, 0x6b, 0xf7, 0x7a, 0xea, 0xde, 0x41, 0x7b, 0xbb, 0xa1,
+	0x60, 0x78, 0x9c, 0xa1, 0xfb, 0x6c, 0xbf, 0xb3, 0xcf, 0x5d, 0x72, 0x1b, 0x6e, 0x9c, 0x41, 0x76,
+	0x7e, 0xd8, 0x59, 0xdf, 0x47, 0xc3, 0x66, 0xcf, 0xe5, 0x95, 0x86, 0xcc, 0x91, 0x5b, 0xd0, 0x3c,
+	0x87, 0xb7, 0xd7, 0x55, 0xb9, 0xa7, 0x96, 0x61, 0xe9, 0x0c, 0x76, 0xbd, 0xbd, 0xbb, 0xde, 0xd9,
+	0x46, 0xee, 0x82, 0x54, 0xfd, 0x97, 0x0a, 0x54, 0x52, 0x57, 0x3d, 0xca, 0x1c, 0xa8, 0xdd, 0xcd,
+	0xcd, 0x8e, 0x7a, 0x9e, 0x43, 0x6e, 0xc0, 0xb5, 0x29, 0x6c, 0xe4, 0xdc, 0x86, 0x82, 0xdb, 0x4d,
+	0xa1, 0x78, 0x70, 0x27, 0x51, 0x8d, 0x8a, 0xce, 0xc0, 0x73, 0x45, 0x17, 0xe1, 0xea, 0x34, 0xba,
+	0xd3, 0xdd, 0xdc, 0x1a, 0x34, 0x72, 0xe2, 0x98, 0x6b, 0x9f, 0x7c, 0xf1, 0x7c, 0x59, 0xf9, 0xf2,
+	0xf9, 0xb2, 0xf2, 0xd7, 0xe7, 0xcb, 0xca, 0xcf, 0xbf, 0x5a, 0xbe, 0xf2, 0xe5, 0x57, 0xcb, 0x57,
+	0xfe, 0xf0, 0xd5, 0xf2, 0x95, 0xcf, 0xdf, 0x1a, 0x9a, 0xe1, 0xf1, 0xe8, 0xf0, 0xbe, 0xee, 0xda,
+	0x0f, 0xe2, 0xdf, 0x2e, 0xc4, 0x1f, 0x93, 0xa9, 0x9f, 0x31, 0x84, 0x27, 0x1e, 0x0b, 0x0e, 0x0b,
+	0xfc, 0x17, 0x06, 0xef, 0xfc, 0x27, 0x00, 0x00, 0xff, 0xff, 0x26, 0x9c, 0xd6, 0x69, 0xeb, 0x20,
+	0x00, 0x00,
 }
 
 func (m *Resources) Marshal() (dAtA []byte, err error) {
@@ -2304,6 +3331,81 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.MaxRuleEventsPerBlock != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxRuleEventsPerBlock))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xc8
+	}
+	if m.MaxRuleFiringsPerBlock != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxRuleFiringsPerBlock))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xc0
+	}
+	if m.MaxRuleTargets != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxRuleTargets))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb8
+	}
+	if m.MaxRulesPerOwner != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxRulesPerOwner))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb0
+	}
+	if m.MaxExpirationsPerBlock != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxExpirationsPerBlock))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xa8
+	}
+	if m.MaxScheduledOpsPerBlock != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxScheduledOpsPerBlock))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xa0
+	}
+	if m.MaxTimelockSeconds != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxTimelockSeconds))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x98
+	}
+	if m.MaxTimelockBlocks != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxTimelockBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	if m.MaxApprovalTtlSeconds != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxApprovalTtlSeconds))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x88
+	}
+	if m.MaxApprovalTtlBlocks != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxApprovalTtlBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.MaxApprovers != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxApprovers))
+		i--
+		dAtA[i] = 0x78
+	}
 	if m.MaxRegionsScanned != 0 {
 		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.MaxRegionsScanned))
 		i--
@@ -2400,6 +3502,494 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *VMOperation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *VMOperation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *VMOperation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NearestRegion) > 0 {
+		i -= len(m.NearestRegion)
+		copy(dAtA[i:], m.NearestRegion)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.NearestRegion)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.TargetHostId) > 0 {
+		i -= len(m.TargetHostId)
+		copy(dAtA[i:], m.TargetHostId)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.TargetHostId)))
+		i--
+		dAtA[i] = 0x22
+	}
+	{
+		size, err := m.Resources.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.VmId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Kind != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ApprovalPolicy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ApprovalPolicy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ApprovalPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.TtlSeconds != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.TtlSeconds))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.TtlBlocks != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.TtlBlocks))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Threshold != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Threshold))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Approvers) > 0 {
+		for iNdEx := len(m.Approvers) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Approvers[iNdEx])
+			copy(dAtA[i:], m.Approvers[iNdEx])
+			i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Approvers[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if m.VmId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Operation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Operation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Operation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.RuleId))
+		i--
+		dAtA[i] = 0x78
+	}
+	if m.FinishedHeight != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.FinishedHeight))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.CreatedHeight != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.CreatedHeight))
+		i--
+		dAtA[i] = 0x68
+	}
+	if len(m.Error) > 0 {
+		i -= len(m.Error)
+		copy(dAtA[i:], m.Error)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Error)))
+		i--
+		dAtA[i] = 0x62
+	}
+	if m.DeadlineUnix != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.DeadlineUnix))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.DeadlineHeight != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.DeadlineHeight))
+		i--
+		dAtA[i] = 0x50
+	}
+	if len(m.Approvals) > 0 {
+		for iNdEx := len(m.Approvals) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Approvals[iNdEx])
+			copy(dAtA[i:], m.Approvals[iNdEx])
+			i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Approvals[iNdEx])))
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
+	if m.Threshold != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Threshold))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.Approvers) > 0 {
+		for iNdEx := len(m.Approvers) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Approvers[iNdEx])
+			copy(dAtA[i:], m.Approvers[iNdEx])
+			i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Approvers[iNdEx])))
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
+	if m.AtHeight != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.AtHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.NotBefore != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.NotBefore))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Status != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x20
+	}
+	{
+		size, err := m.Op.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Trigger) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Trigger) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Trigger) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.HostId) > 0 {
+		i -= len(m.HostId)
+		copy(dAtA[i:], m.HostId)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.HostId)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.State != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.State))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.VmId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Kind != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RuleAction) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RuleAction) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RuleAction) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NearestRegion) > 0 {
+		i -= len(m.NearestRegion)
+		copy(dAtA[i:], m.NearestRegion)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.NearestRegion)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.TargetHostId) > 0 {
+		i -= len(m.TargetHostId)
+		copy(dAtA[i:], m.TargetHostId)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.TargetHostId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	{
+		size, err := m.Resources.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Kind != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Rule) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Rule) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Rule) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.LastError) > 0 {
+		i -= len(m.LastError)
+		copy(dAtA[i:], m.LastError)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.LastError)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if m.FireCount != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.FireCount))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.LastFiredHeight != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.LastFiredHeight))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.CreatedHeight != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.CreatedHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.VmIds) > 0 {
+		dAtA11 := make([]byte, len(m.VmIds)*10)
+		var j10 int
+		for _, num := range m.VmIds {
+			for num >= 1<<7 {
+				dAtA11[j10] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j10++
+			}
+			dAtA11[j10] = uint8(num)
+			j10++
+		}
+		i -= j10
+		copy(dAtA[i:], dAtA11[:j10])
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(j10))
+		i--
+		dAtA[i] = 0x2a
+	}
+	{
+		size, err := m.Action.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size, err := m.Trigger.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RuleEvent) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RuleEvent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RuleEvent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.LastRuleId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.LastRuleId))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Height != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.HostId) > 0 {
+		i -= len(m.HostId)
+		copy(dAtA[i:], m.HostId)
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(len(m.HostId)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.State != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.State))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.VmId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Kind != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Seq != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.Seq))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *PendingEntry) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -2488,6 +4078,79 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.NextRuleEventSeq != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.NextRuleEventSeq))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if len(m.RuleEvents) > 0 {
+		for iNdEx := len(m.RuleEvents) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RuleEvents[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x7a
+		}
+	}
+	if m.NextRuleId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.NextRuleId))
+		i--
+		dAtA[i] = 0x70
+	}
+	if len(m.Rules) > 0 {
+		for iNdEx := len(m.Rules) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rules[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x6a
+		}
+	}
+	if m.NextOperationId != 0 {
+		i = encodeVarintVmlifecycle(dAtA, i, uint64(m.NextOperationId))
+		i--
+		dAtA[i] = 0x60
+	}
+	if len(m.Operations) > 0 {
+		for iNdEx := len(m.Operations) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Operations[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x5a
+		}
+	}
+	if len(m.ApprovalPolicies) > 0 {
+		for iNdEx := len(m.ApprovalPolicies) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.ApprovalPolicies[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVmlifecycle(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x52
+		}
+	}
 	if len(m.DrainCursors) > 0 {
 		for iNdEx := len(m.DrainCursors) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -2998,6 +4661,274 @@ func (m *Params) Size() (n int) {
 	if m.MaxRegionsScanned != 0 {
 		n += 1 + sovVmlifecycle(uint64(m.MaxRegionsScanned))
 	}
+	if m.MaxApprovers != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.MaxApprovers))
+	}
+	if m.MaxApprovalTtlBlocks != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxApprovalTtlBlocks))
+	}
+	if m.MaxApprovalTtlSeconds != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxApprovalTtlSeconds))
+	}
+	if m.MaxTimelockBlocks != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxTimelockBlocks))
+	}
+	if m.MaxTimelockSeconds != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxTimelockSeconds))
+	}
+	if m.MaxScheduledOpsPerBlock != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxScheduledOpsPerBlock))
+	}
+	if m.MaxExpirationsPerBlock != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxExpirationsPerBlock))
+	}
+	if m.MaxRulesPerOwner != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxRulesPerOwner))
+	}
+	if m.MaxRuleTargets != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxRuleTargets))
+	}
+	if m.MaxRuleFiringsPerBlock != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxRuleFiringsPerBlock))
+	}
+	if m.MaxRuleEventsPerBlock != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.MaxRuleEventsPerBlock))
+	}
+	return n
+}
+
+func (m *VMOperation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Kind))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.VmId))
+	}
+	l = m.Resources.Size()
+	n += 1 + l + sovVmlifecycle(uint64(l))
+	l = len(m.TargetHostId)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	l = len(m.NearestRegion)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	return n
+}
+
+func (m *ApprovalPolicy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.VmId))
+	}
+	if len(m.Approvers) > 0 {
+		for _, s := range m.Approvers {
+			l = len(s)
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if m.Threshold != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Threshold))
+	}
+	if m.TtlBlocks != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.TtlBlocks))
+	}
+	if m.TtlSeconds != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.TtlSeconds))
+	}
+	return n
+}
+
+func (m *Operation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Id))
+	}
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	l = m.Op.Size()
+	n += 1 + l + sovVmlifecycle(uint64(l))
+	if m.Status != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Status))
+	}
+	if m.NotBefore != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.NotBefore))
+	}
+	if m.AtHeight != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.AtHeight))
+	}
+	if len(m.Approvers) > 0 {
+		for _, s := range m.Approvers {
+			l = len(s)
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if m.Threshold != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Threshold))
+	}
+	if len(m.Approvals) > 0 {
+		for _, s := range m.Approvals {
+			l = len(s)
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if m.DeadlineHeight != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.DeadlineHeight))
+	}
+	if m.DeadlineUnix != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.DeadlineUnix))
+	}
+	l = len(m.Error)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	if m.CreatedHeight != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.CreatedHeight))
+	}
+	if m.FinishedHeight != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.FinishedHeight))
+	}
+	if m.RuleId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.RuleId))
+	}
+	return n
+}
+
+func (m *Trigger) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Kind))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.VmId))
+	}
+	if m.State != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.State))
+	}
+	l = len(m.HostId)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	if m.Height != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *RuleAction) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Kind))
+	}
+	l = m.Resources.Size()
+	n += 1 + l + sovVmlifecycle(uint64(l))
+	l = len(m.TargetHostId)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	l = len(m.NearestRegion)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	return n
+}
+
+func (m *Rule) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Id))
+	}
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	l = m.Trigger.Size()
+	n += 1 + l + sovVmlifecycle(uint64(l))
+	l = m.Action.Size()
+	n += 1 + l + sovVmlifecycle(uint64(l))
+	if len(m.VmIds) > 0 {
+		l = 0
+		for _, e := range m.VmIds {
+			l += sovVmlifecycle(uint64(e))
+		}
+		n += 1 + sovVmlifecycle(uint64(l)) + l
+	}
+	if m.CreatedHeight != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.CreatedHeight))
+	}
+	if m.LastFiredHeight != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.LastFiredHeight))
+	}
+	if m.FireCount != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.FireCount))
+	}
+	l = len(m.LastError)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	return n
+}
+
+func (m *RuleEvent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Seq != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Seq))
+	}
+	if m.Kind != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Kind))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.VmId))
+	}
+	if m.State != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.State))
+	}
+	l = len(m.HostId)
+	if l > 0 {
+		n += 1 + l + sovVmlifecycle(uint64(l))
+	}
+	if m.Height != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.Height))
+	}
+	if m.LastRuleId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.LastRuleId))
+	}
 	return n
 }
 
@@ -3081,6 +5012,39 @@ func (m *GenesisState) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovVmlifecycle(uint64(l))
 		}
+	}
+	if len(m.ApprovalPolicies) > 0 {
+		for _, e := range m.ApprovalPolicies {
+			l = e.Size()
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if len(m.Operations) > 0 {
+		for _, e := range m.Operations {
+			l = e.Size()
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if m.NextOperationId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.NextOperationId))
+	}
+	if len(m.Rules) > 0 {
+		for _, e := range m.Rules {
+			l = e.Size()
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if m.NextRuleId != 0 {
+		n += 1 + sovVmlifecycle(uint64(m.NextRuleId))
+	}
+	if len(m.RuleEvents) > 0 {
+		for _, e := range m.RuleEvents {
+			l = e.Size()
+			n += 1 + l + sovVmlifecycle(uint64(l))
+		}
+	}
+	if m.NextRuleEventSeq != 0 {
+		n += 2 + sovVmlifecycle(uint64(m.NextRuleEventSeq))
 	}
 	return n
 }
@@ -5748,6 +7712,1843 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxApprovers", wireType)
+			}
+			m.MaxApprovers = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxApprovers |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxApprovalTtlBlocks", wireType)
+			}
+			m.MaxApprovalTtlBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxApprovalTtlBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 17:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxApprovalTtlSeconds", wireType)
+			}
+			m.MaxApprovalTtlSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxApprovalTtlSeconds |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxTimelockBlocks", wireType)
+			}
+			m.MaxTimelockBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxTimelockBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 19:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxTimelockSeconds", wireType)
+			}
+			m.MaxTimelockSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxTimelockSeconds |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 20:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxScheduledOpsPerBlock", wireType)
+			}
+			m.MaxScheduledOpsPerBlock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxScheduledOpsPerBlock |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 21:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxExpirationsPerBlock", wireType)
+			}
+			m.MaxExpirationsPerBlock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxExpirationsPerBlock |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 22:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxRulesPerOwner", wireType)
+			}
+			m.MaxRulesPerOwner = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxRulesPerOwner |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 23:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxRuleTargets", wireType)
+			}
+			m.MaxRuleTargets = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxRuleTargets |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 24:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxRuleFiringsPerBlock", wireType)
+			}
+			m.MaxRuleFiringsPerBlock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxRuleFiringsPerBlock |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 25:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxRuleEventsPerBlock", wireType)
+			}
+			m.MaxRuleEventsPerBlock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxRuleEventsPerBlock |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *VMOperation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: VMOperation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: VMOperation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= OpKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Resources", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Resources.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TargetHostId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TargetHostId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NearestRegion", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NearestRegion = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ApprovalPolicy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ApprovalPolicy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ApprovalPolicy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approvers", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Approvers = append(m.Approvers, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Threshold", wireType)
+			}
+			m.Threshold = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Threshold |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TtlBlocks", wireType)
+			}
+			m.TtlBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TtlBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TtlSeconds", wireType)
+			}
+			m.TtlSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TtlSeconds |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Operation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Operation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Operation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Op", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Op.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= OperationStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			m.NotBefore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NotBefore |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AtHeight", wireType)
+			}
+			m.AtHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AtHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approvers", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Approvers = append(m.Approvers, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Threshold", wireType)
+			}
+			m.Threshold = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Threshold |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approvals", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Approvals = append(m.Approvals, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DeadlineHeight", wireType)
+			}
+			m.DeadlineHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DeadlineHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DeadlineUnix", wireType)
+			}
+			m.DeadlineUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DeadlineUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Error = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CreatedHeight", wireType)
+			}
+			m.CreatedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CreatedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FinishedHeight", wireType)
+			}
+			m.FinishedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FinishedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleId", wireType)
+			}
+			m.RuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Trigger) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Trigger: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Trigger: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= TriggerKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+			}
+			m.State = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.State |= VMState(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HostId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HostId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RuleAction) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RuleAction: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RuleAction: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= OpKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Resources", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Resources.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TargetHostId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TargetHostId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NearestRegion", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NearestRegion = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Rule) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Rule: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Rule: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trigger", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Trigger.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Action", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Action.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowVmlifecycle
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.VmIds = append(m.VmIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowVmlifecycle
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthVmlifecycle
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthVmlifecycle
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.VmIds) == 0 {
+					m.VmIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowVmlifecycle
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.VmIds = append(m.VmIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmIds", wireType)
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CreatedHeight", wireType)
+			}
+			m.CreatedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CreatedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastFiredHeight", wireType)
+			}
+			m.LastFiredHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LastFiredHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FireCount", wireType)
+			}
+			m.FireCount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FireCount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastError", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LastError = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RuleEvent) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVmlifecycle
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RuleEvent: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RuleEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seq", wireType)
+			}
+			m.Seq = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Seq |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= TriggerKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+			}
+			m.State = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.State |= VMState(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HostId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HostId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastRuleId", wireType)
+			}
+			m.LastRuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LastRuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
@@ -6262,6 +10063,199 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovalPolicies", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ApprovalPolicies = append(m.ApprovalPolicies, ApprovalPolicy{})
+			if err := m.ApprovalPolicies[len(m.ApprovalPolicies)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operations", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operations = append(m.Operations, Operation{})
+			if err := m.Operations[len(m.Operations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextOperationId", wireType)
+			}
+			m.NextOperationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextOperationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rules", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rules = append(m.Rules, Rule{})
+			if err := m.Rules[len(m.Rules)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextRuleId", wireType)
+			}
+			m.NextRuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextRuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleEvents", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVmlifecycle
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RuleEvents = append(m.RuleEvents, RuleEvent{})
+			if err := m.RuleEvents[len(m.RuleEvents)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextRuleEventSeq", wireType)
+			}
+			m.NextRuleEventSeq = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVmlifecycle
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextRuleEventSeq |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipVmlifecycle(dAtA[iNdEx:])
