@@ -1,0 +1,163 @@
+package simulation_test
+
+import (
+	"encoding/json"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdktestutil "github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/kv"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+
+	"github.com/novacron/novacron/x/vmlifecycle"
+	"github.com/novacron/novacron/x/vmlifecycle/keeper"
+	"github.com/novacron/novacron/x/vmlifecycle/simulation"
+	"github.com/novacron/novacron/x/vmlifecycle/types"
+)
+
+type env struct {
+	ctx sdk.Context
+	key *storetypes.KVStoreKey
+	k   keeper.Keeper
+	am  vmlifecycle.AppModule
+	cdc codec.Codec
+}
+
+func newEnv(t *testing.T) *env {
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	tc := sdktestutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("t"))
+	reg := codectypes.NewInterfaceRegistry()
+	types.RegisterInterfaces(reg)
+	cdc := codec.NewProtoCodec(reg)
+	prefix := sdk.GetConfig().GetBech32AccountAddrPrefix()
+	gov := sdk.MustBech32ifyAddressBytes(prefix, authtypes.NewModuleAddress(govtypes.ModuleName))
+	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), addresscodec.NewBech32Codec(prefix), gov)
+	return &env{ctx: tc.Ctx.WithBlockHeight(1).WithBlockTime(time.Unix(1_700_000_000, 0).UTC()), key: key, k: k,
+		am: vmlifecycle.NewAppModule(cdc, k), cdc: cdc}
+}
+
+func simState(r *rand.Rand, cdc codec.JSONCodec, n int) *module.SimulationState {
+	return &module.SimulationState{AppParams: simtypes.AppParams{}, Cdc: cdc, Rand: r,
+		GenState: map[string]json.RawMessage{}, Accounts: simtypes.RandomAccounts(r, n), GenTimestamp: time.Unix(1_700_000_000, 0)}
+}
+
+func TestRandomizedGenState(t *testing.T) {
+	e := newEnv(t)
+	for seed := int64(1); seed <= 20; seed++ {
+		ss := simState(rand.New(rand.NewSource(seed)), e.cdc, 1+int(seed%6))
+		e.am.GenerateGenesisState(ss)
+		var gs types.GenesisState
+		e.cdc.MustUnmarshalJSON(ss.GenState[types.ModuleName], &gs)
+		require.NoError(t, gs.Validate(e.k.AddressCodec()), "seed %d", seed)
+		require.Len(t, gs.Params.HostOperators, min(len(ss.Accounts), simulation.MaxOperators))
+		require.GreaterOrEqual(t, gs.Params.MaxCandidates, uint32(4))
+	}
+}
+
+// TestSimulationKeepsInvariants runs the module's weighted operations, picked by weight, for
+// 300 blocks on top of a random genesis, with EndBlock between blocks and CheckInvariants after
+// every block; then the exported genesis must validate and re-import.
+func TestSimulationKeepsInvariants(t *testing.T) {
+	for _, seed := range []int64{1, 2} {
+		e := newEnv(t)
+		r := rand.New(rand.NewSource(seed))
+		ss := simState(r, e.cdc, 8)
+		e.am.GenerateGenesisState(ss)
+		e.am.InitGenesis(e.ctx, e.cdc, ss.GenState[types.ModuleName])
+
+		ops := e.am.WeightedOperations(*ss)
+		require.Len(t, ops, 10)
+		total := 0
+		for _, op := range ops {
+			require.Positive(t, op.Weight())
+			total += op.Weight()
+		}
+		okByType := map[string]int{}
+		noop := 0
+		for b := 0; b < 300; b++ {
+			for i := 0; i < 12; i++ {
+				x := r.Intn(total)
+				var op simtypes.Operation
+				for _, w := range ops {
+					if x < w.Weight() {
+						op = w.Op()
+						break
+					}
+					x -= w.Weight()
+				}
+				res, future, err := op(r, nil, e.ctx, ss.Accounts, "sim-chain")
+				require.NoError(t, err)
+				require.Empty(t, future)
+				if res.OK {
+					okByType[res.Name]++
+				} else {
+					noop++
+				}
+			}
+			require.NoError(t, e.k.EndBlocker(e.ctx))
+			require.NoError(t, e.k.CheckInvariants(e.ctx), "seed %d block %d", seed, b)
+			e.ctx = e.ctx.WithBlockHeight(e.ctx.BlockHeight() + 1).WithBlockTime(e.ctx.BlockTime().Add(5 * time.Second))
+		}
+		t.Logf("seed %d: delivered %v, %d no-ops", seed, okByType, noop)
+		for _, name := range []string{"MsgRegisterHost", "MsgCreateVM", "MsgReportVMStatus", "MsgStopVM", "MsgStartVM", "MsgMigrateVM", "MsgDeleteVM", "MsgDrainHost"} {
+			found := false
+			for k, n := range okByType {
+				if strings.HasSuffix(k, name) && n > 0 {
+					found = true
+				}
+			}
+			require.True(t, found, "seed %d: no successful %s", seed, name)
+		}
+
+		gs, err := e.k.ExportGenesis(e.ctx)
+		require.NoError(t, err)
+		require.NoError(t, gs.Validate(e.k.AddressCodec()))
+		require.NotEmpty(t, gs.Vms)
+		f := newEnv(t)
+		f.am.InitGenesis(f.ctx, f.cdc, e.am.ExportGenesis(e.ctx, e.cdc))
+		require.NoError(t, f.k.CheckInvariants(f.ctx))
+
+		// The store decoder prints every key of the final store.
+		sdr := simtypes.StoreDecoderRegistry{}
+		e.am.RegisterStoreDecoder(sdr)
+		dec := sdr[types.StoreKey]
+		require.NotNil(t, dec)
+		it := e.ctx.KVStore(e.key).Iterator(nil, nil)
+		prefixes := map[byte]bool{}
+		for ; it.Valid(); it.Next() {
+			p := kv.Pair{Key: it.Key(), Value: it.Value()}
+			require.NotPanics(t, func() { require.NotEmpty(t, dec(p, p)) })
+			prefixes[it.Key()[0]] = true
+		}
+		it.Close()
+		require.GreaterOrEqual(t, len(prefixes), 15)
+	}
+}
+
+func TestDecodeStore(t *testing.T) {
+	e := newEnv(t)
+	dec := simulation.NewDecodeStore(e.cdc)
+	host := types.Host{Id: "h1", Region: "london"}
+	vm := types.VM{Id: 7, Name: "web"}
+	hb, vb := e.cdc.MustMarshal(&host), e.cdc.MustMarshal(&vm)
+	out := dec(kv.Pair{Key: append([]byte{types.HostsKey[0]}, "h1"...), Value: hb}, kv.Pair{Key: append([]byte{types.HostsKey[0]}, "h1"...), Value: hb})
+	require.Contains(t, out, "london")
+	out = dec(kv.Pair{Key: []byte{types.VMsKey[0], 7}, Value: vb}, kv.Pair{Key: []byte{types.VMsKey[0], 7}, Value: vb})
+	require.Contains(t, out, "web")
+	out = dec(kv.Pair{Key: []byte{types.NextVMIDKey[0]}, Value: []byte{0, 0, 0, 0, 0, 0, 0, 9}}, kv.Pair{Key: []byte{types.NextVMIDKey[0]}, Value: []byte{0, 0, 0, 0, 0, 0, 0, 10}})
+	require.Equal(t, "9\n10", out)
+	require.Panics(t, func() { dec(kv.Pair{Key: []byte{0xEE}}, kv.Pair{Key: []byte{0xEE}}) })
+}
