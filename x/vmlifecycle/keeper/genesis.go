@@ -39,10 +39,10 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := addCount(ctx, k.RegionHosts, h.Region, +1); err != nil {
 			return err
 		}
-		if h.Status == types.HOST_STATUS_DRAINING {
-			if err := k.DrainQueue.Set(ctx, h.Id); err != nil {
-				return err
-			}
+	}
+	for _, h := range gs.DrainQueue {
+		if err := k.DrainQueue.Set(ctx, h); err != nil {
+			return err
 		}
 	}
 	for _, vm := range gs.Vms {
@@ -234,6 +234,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.DrainCursor.Walk(ctx, nil, func(h string, c uint64) (bool, error) {
 		gs.DrainCursors = append(gs.DrainCursors, types.DrainCursor{HostId: h, LastVmId: c})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.DrainQueue.Walk(ctx, nil, func(h string) (bool, error) {
+		gs.DrainQueue = append(gs.DrainQueue, h)
 		return false, nil
 	}); err != nil {
 		return nil, err

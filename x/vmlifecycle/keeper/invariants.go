@@ -65,6 +65,9 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	if err := k.checkGovernanceIndexes(ctx); err != nil {
+		return err
+	}
 	if total != indexed {
 		return fmt.Errorf("placement index has %d entries, expected %d", total, indexed)
 	}
@@ -79,4 +82,42 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 		prev = &e
 		return false, nil
 	})
+}
+
+// checkGovernanceIndexes: every operation is indexed under its status, every AWAITING_APPROVAL one
+// under its deadline and every QUEUED one under its due height/time, and nothing else is indexed.
+func (k Keeper) checkGovernanceIndexes(ctx context.Context) error {
+	counts := map[string]int{}
+	err := k.Ops.Walk(ctx, nil, func(id uint64, o types.Operation) (bool, error) {
+		if has, err := k.OpsByStatus.Has(ctx, collections.Join(int32(o.Status), id)); err != nil || !has {
+			return true, fmt.Errorf("operation %d not indexed under %s", id, o.Status)
+		}
+		counts["status"]++
+		switch o.Status {
+		case types.OPERATION_STATUS_AWAITING_APPROVAL:
+			counts["deadline"]++
+		case types.OPERATION_STATUS_QUEUED:
+			counts["queue"]++
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	n := func(ks ...collections.KeySet[collections.Pair[int64, uint64]]) int {
+		c := 0
+		for _, s := range ks {
+			_ = s.Walk(ctx, nil, func(collections.Pair[int64, uint64]) (bool, error) { c++; return false, nil })
+		}
+		return c
+	}
+	st := 0
+	if err := k.OpsByStatus.Walk(ctx, nil, func(collections.Pair[int32, uint64]) (bool, error) { st++; return false, nil }); err != nil {
+		return err
+	}
+	if st != counts["status"] || n(k.OpDeadlineH, k.OpDeadlineT) != counts["deadline"] || n(k.OpQueueH, k.OpQueueT) != counts["queue"] {
+		return fmt.Errorf("operation indexes out of sync: status %d/%d, deadline %d/%d, queue %d/%d", st, counts["status"],
+			n(k.OpDeadlineH, k.OpDeadlineT), counts["deadline"], n(k.OpQueueH, k.OpQueueT), counts["queue"])
+	}
+	return nil
 }

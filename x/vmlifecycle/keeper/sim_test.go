@@ -36,7 +36,16 @@ func randomOps(t *testing.T, f *fixture, seed uint64, blocks int) {
 			op := byte(1 + rng.IntN(3)) // 3 is not allowlisted
 			owner := byte(5 + rng.IntN(3))
 			var fn func() error
-			switch rng.IntN(12) {
+			// time-locks on the VM operations now and then (sometimes invalid: in the past)
+			notBefore, atHeight := int64(0), int64(0)
+			switch rng.IntN(6) {
+			case 0:
+				atHeight = f.ctx.BlockHeight() + int64(rng.IntN(6)) - 1
+			case 1:
+				notBefore = f.ctx.BlockTime().Unix() + int64(rng.IntN(30)) - 5
+			}
+			opID := uint64(1 + rng.IntN(40))
+			switch rng.IntN(18) {
 			case 0, 1:
 				fn = func() error {
 					_, err := f.msg.RegisterHost(f.ctx, &types.MsgRegisterHost{Operator: addr(op), HostId: hostIDs(),
@@ -85,17 +94,17 @@ func randomOps(t *testing.T, f *fixture, seed uint64, blocks int) {
 				fn = func() error { return f.report(op, vmID, states[rng.IntN(len(states))]) }
 			case 8:
 				fn = func() error {
-					_, err := f.msg.StopVM(f.ctx, &types.MsgStopVM{Owner: addr(owner), VmId: vmID})
+					_, err := f.msg.StopVM(f.ctx, &types.MsgStopVM{Owner: addr(owner), VmId: vmID, NotBefore: notBefore, AtHeight: atHeight})
 					return err
 				}
 			case 9:
 				fn = func() error {
-					_, err := f.msg.StartVM(f.ctx, &types.MsgStartVM{Owner: addr(owner), VmId: vmID})
+					_, err := f.msg.StartVM(f.ctx, &types.MsgStartVM{Owner: addr(owner), VmId: vmID, NotBefore: notBefore, AtHeight: atHeight})
 					return err
 				}
 			case 10:
 				fn = func() error {
-					m := &types.MsgMigrateVM{Owner: addr(owner), VmId: vmID}
+					m := &types.MsgMigrateVM{Owner: addr(owner), VmId: vmID, NotBefore: notBefore, AtHeight: atHeight}
 					if rng.IntN(2) == 0 {
 						m.NearestRegion = regions[rng.IntN(len(regions))]
 					}
@@ -105,10 +114,62 @@ func randomOps(t *testing.T, f *fixture, seed uint64, blocks int) {
 			case 11:
 				fn = func() error {
 					if rng.IntN(2) == 0 {
-						_, err := f.msg.ResizeVM(f.ctx, &types.MsgResizeVM{Owner: addr(owner), VmId: vmID, Resources: vmr})
+						_, err := f.msg.ResizeVM(f.ctx, &types.MsgResizeVM{Owner: addr(owner), VmId: vmID, Resources: vmr, NotBefore: notBefore, AtHeight: atHeight})
 						return err
 					}
-					_, err := f.msg.DeleteVM(f.ctx, &types.MsgDeleteVM{Owner: addr(owner), VmId: vmID})
+					_, err := f.msg.DeleteVM(f.ctx, &types.MsgDeleteVM{Owner: addr(owner), VmId: vmID, NotBefore: notBefore, AtHeight: atHeight})
+					return err
+				}
+			case 12:
+				fn = func() error {
+					if rng.IntN(4) == 0 {
+						_, err := f.msg.ClearApprovalPolicy(f.ctx, &types.MsgClearApprovalPolicy{Owner: addr(owner), VmId: uint64(rng.IntN(2)) * vmID})
+						return err
+					}
+					var ttlB, ttlS int64
+					if rng.IntN(2) == 0 {
+						ttlB = int64(rng.IntN(8))
+					} else {
+						ttlS = int64(rng.IntN(40))
+					}
+					appr := approvers(20, 21, 22)[:1+rng.IntN(3)]
+					_, err := f.msg.SetApprovalPolicy(f.ctx, &types.MsgSetApprovalPolicy{Owner: addr(owner), VmId: uint64(rng.IntN(2)) * vmID,
+						Approvers: appr, Threshold: uint32(rng.IntN(len(appr) + 1)), TtlBlocks: ttlB, TtlSeconds: ttlS})
+					return err
+				}
+			case 13, 14:
+				fn = func() error { _, err := f.approve(byte(19+rng.IntN(4)), opID); return err }
+			case 15:
+				fn = func() error {
+					_, err := f.msg.CancelScheduledOperation(f.ctx, &types.MsgCancelScheduledOperation{Owner: addr(owner), OperationId: opID})
+					return err
+				}
+			case 16:
+				kinds := []types.OpKind{types.OP_KIND_START, types.OP_KIND_STOP, types.OP_KIND_RESIZE, types.OP_KIND_MIGRATE, types.OP_KIND_DELETE}
+				act := types.RuleAction{Kind: kinds[rng.IntN(len(kinds))]}
+				if act.Kind == types.OP_KIND_RESIZE {
+					act.Resources = vmr
+				}
+				var trig types.Trigger
+				switch rng.IntN(4) {
+				case 0, 1:
+					trig = types.Trigger{Kind: types.TRIGGER_KIND_VM_STATE, VmId: vmID, State: states[rng.IntN(len(states))]}
+				case 2:
+					trig = types.Trigger{Kind: types.TRIGGER_KIND_HOST_DRAINING + types.TriggerKind(rng.IntN(2)), HostId: hostIDs()}
+				case 3:
+					trig = types.Trigger{Kind: types.TRIGGER_KIND_HEIGHT, Height: f.ctx.BlockHeight() + int64(rng.IntN(8))}
+				}
+				targets := []uint64{vmID}
+				if rng.IntN(3) == 0 {
+					targets = append(targets, vmID+uint64(rng.IntN(3))) // sometimes a duplicate
+				}
+				fn = func() error {
+					_, err := f.msg.CreateRule(f.ctx, &types.MsgCreateRule{Owner: addr(owner), Trigger: trig, Action: act, VmIds: targets})
+					return err
+				}
+			case 17:
+				fn = func() error {
+					_, err := f.msg.DeleteRule(f.ctx, &types.MsgDeleteRule{Owner: addr(owner), RuleId: uint64(1 + rng.IntN(20))})
 					return err
 				}
 			}
@@ -128,6 +189,19 @@ func randomOps(t *testing.T, f *fixture, seed uint64, blocks int) {
 		require.NoError(t, f.k.CheckInvariants(f.ctx), "block %d", b)
 	}
 	t.Logf("seed %d: %d messages succeeded, %d failed", seed, ok, failed)
+	if blocks >= 60 {
+		gs, err := f.k.ExportGenesis(f.ctx)
+		require.NoError(t, err)
+		statuses := map[types.OperationStatus]int{}
+		for _, o := range gs.Operations {
+			statuses[o.Status]++
+		}
+		fired := 0
+		for _, r := range gs.Rules {
+			fired += int(r.FireCount)
+		}
+		t.Logf("seed %d: %d policies, operations by status %v, %d rules fired %d times", seed, len(gs.ApprovalPolicies), statuses, len(gs.Rules), fired)
+	}
 	require.Positive(t, ok)
 }
 
@@ -147,6 +221,9 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.NotEmpty(t, gs.Hosts)
 	require.NotEmpty(t, gs.Vms)
 	require.NotEmpty(t, gs.AuditLog)
+	require.NotEmpty(t, gs.ApprovalPolicies)
+	require.NotEmpty(t, gs.Operations)
+	require.NotEmpty(t, gs.Rules)
 
 	// JSON round trip through the codec, then import into a fresh store
 	bz, err := f.cdc.MarshalJSON(gs)
@@ -196,4 +273,23 @@ func TestGenesisValidateRejects(t *testing.T) {
 	bad = *gs
 	bad.NextVmId = 1
 	require.ErrorIs(t, bad.Validate(ac), types.ErrInvalidGenesis)
+
+	bad = *gs
+	bad.Operations = []types.Operation{{Id: 1, Owner: addr(6), Op: types.VMOperation{Kind: types.OP_KIND_STOP, VmId: gs.Vms[0].Id}, Status: types.OPERATION_STATUS_QUEUED, AtHeight: 99}}
+	bad.NextOperationId = 2
+	require.ErrorIs(t, bad.Validate(ac), types.ErrInvalidGenesis, "operation of a VM the owner does not own")
+	bad.Operations[0].Owner = addr(5)
+	require.NoError(t, bad.Validate(ac))
+	bad.Operations[0].AtHeight = 0
+	require.ErrorIs(t, bad.Validate(ac), types.ErrInvalidGenesis, "queued without a time-lock")
+
+	bad = *gs
+	bad.Rules = []types.Rule{{Id: 1, Owner: addr(6), Trigger: types.Trigger{Kind: types.TRIGGER_KIND_HEIGHT, Height: 50},
+		Action: types.RuleAction{Kind: types.OP_KIND_STOP}, VmIds: []uint64{gs.Vms[0].Id}}}
+	bad.NextRuleId = 2
+	require.ErrorIs(t, bad.Validate(ac), types.ErrInvalidGenesis, "rule on a foreign VM")
+
+	bad = *gs
+	bad.DrainQueue = []string{"h1"}
+	require.ErrorIs(t, bad.Validate(ac), types.ErrInvalidGenesis, "drain queue host not draining")
 }

@@ -107,6 +107,14 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return ErrInvalidGenesis.Wrapf("drain cursor for host %q that is not draining", c.HostId)
 		}
 	}
+	for i, h := range gs.DrainQueue {
+		if host, ok := hosts[h]; !ok || host.Status != HOST_STATUS_DRAINING {
+			return ErrInvalidGenesis.Wrapf("drain queue names host %q that is not draining", h)
+		}
+		if i > 0 && gs.DrainQueue[i-1] >= h {
+			return ErrInvalidGenesis.Wrap("drain_queue must be sorted without duplicates")
+		}
+	}
 	owners := make(map[uint64]string, len(gs.Vms))
 	for _, vm := range gs.Vms {
 		owners[vm.Id] = vm.Owner
