@@ -18,6 +18,8 @@ type Chain interface {
 	Hosts(ctx context.Context) ([]types.Host, error)
 	// VMsOnHost lists the VMs currently placed on a host.
 	VMsOnHost(ctx context.Context, hostID string) ([]types.VM, error)
+	// MigratedFrom is the state a MIGRATING VM was in before its migration began (audit log).
+	MigratedFrom(ctx context.Context, vmID uint64) (types.VMState, error)
 	// Report signs one tx carrying every report (MsgReportVMStatus each), broadcasts it and waits
 	// until it is committed. An error means nothing of it was applied (a tx is atomic).
 	Report(ctx context.Context, reports []Report) error
@@ -51,7 +53,9 @@ type Agent struct {
 	now     func() time.Time
 
 	lastHeight int64
-	retry      bool // the last step had a failed report: step again without waiting for a block
+	// migratedFrom caches Chain.MigratedFrom per (vm, updated_height).
+	migratedFrom map[[2]uint64]types.VMState
+	retry        bool // the last step had a failed report: step again without waiting for a block
 	// Stats, for logs and tests.
 	Sent, Failed int
 }
@@ -67,7 +71,8 @@ func NewAgent(cfg AgentConfig, chain Chain, log Logger) *Agent {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 10 * time.Second
 	}
-	return &Agent{cfg: cfg, chain: chain, log: log, planner: NewPlanner(cfg.Config), now: time.Now}
+	return &Agent{cfg: cfg, chain: chain, log: log, planner: NewPlanner(cfg.Config), now: time.Now,
+		migratedFrom: map[[2]uint64]types.VMState{}}
 }
 
 // Planner exposes the decision logic (for tests and status output).
@@ -117,7 +122,24 @@ func (a *Agent) Step(ctx context.Context) error {
 		a.retry = true
 		return err
 	}
-	reports := a.planner.Plan(now, h, vms)
+	from := map[uint64]types.VMState{}
+	cache := map[[2]uint64]types.VMState{}
+	for _, vm := range vms {
+		if vm.State != types.VM_STATE_MIGRATING {
+			continue
+		}
+		key := [2]uint64{vm.Id, uint64(vm.UpdatedHeight)}
+		st, ok := a.migratedFrom[key]
+		if !ok {
+			if st, err = a.chain.MigratedFrom(ctx, vm.Id); err != nil {
+				a.retry = true
+				return fmt.Errorf("audit of vm %d: %w", vm.Id, err)
+			}
+		}
+		cache[key], from[vm.Id] = st, st
+	}
+	a.migratedFrom = cache
+	reports := a.planner.Plan(now, h, vms, from)
 	a.lastHeight = h
 	var errs []error
 	for len(reports) > 0 {

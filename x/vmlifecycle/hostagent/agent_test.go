@@ -29,19 +29,19 @@ func statuses(rs []Report) map[uint64]types.VMState {
 func TestPlanBootThenRunning(t *testing.T) {
 	p := NewPlanner(Config{BootDelay: 2 * time.Second})
 	vms := []types.VM{vm(2, "h1", types.VM_STATE_SCHEDULED, 5), vm(1, "h2", types.VM_STATE_MIGRATING, 5)}
-	require.Empty(t, p.Plan(t0, 5, vms), "booting: nothing to report yet")
+	require.Empty(t, p.Plan(t0, 5, vms, nil), "booting: nothing to report yet")
 	require.Equal(t, t0.Add(2*time.Second), p.NextDue())
-	require.Empty(t, p.Plan(t0.Add(time.Second), 6, vms))
-	rs := p.Plan(t0.Add(2*time.Second), 6, vms)
+	require.Empty(t, p.Plan(t0.Add(time.Second), 6, vms, nil))
+	rs := p.Plan(t0.Add(2*time.Second), 6, vms, nil)
 	require.Len(t, rs, 2)
 	require.Equal(t, uint64(1), rs[0].VMID, "reports in VM-id order")
 	require.Equal(t, Report{VMID: 1, HostID: "h2", Status: types.VM_STATE_RUNNING, Reason: "migrated in, booted"}, rs[0])
 	require.Equal(t, types.VM_STATE_RUNNING, rs[1].Status)
 	// in flight: not sent again while the chain catches up
-	require.Empty(t, p.Plan(t0.Add(3*time.Second), 7, vms))
+	require.Empty(t, p.Plan(t0.Add(3*time.Second), 7, vms, nil))
 	require.True(t, p.NextDue().IsZero())
 	// the chain applied it
-	require.Empty(t, p.Plan(t0.Add(4*time.Second), 8, []types.VM{vm(1, "h2", types.VM_STATE_RUNNING, 7), vm(2, "h1", types.VM_STATE_RUNNING, 7)}))
+	require.Empty(t, p.Plan(t0.Add(4*time.Second), 8, []types.VM{vm(1, "h2", types.VM_STATE_RUNNING, 7), vm(2, "h1", types.VM_STATE_RUNNING, 7)}, nil))
 	for _, in := range p.Instances() {
 		require.Equal(t, PhaseRunning, in.Phase)
 	}
@@ -50,36 +50,36 @@ func TestPlanBootThenRunning(t *testing.T) {
 func TestPlanResendsStaleReport(t *testing.T) {
 	p := NewPlanner(Config{ResendAfterBlocks: 2})
 	vms := []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 5)}
-	require.Len(t, p.Plan(t0, 5, vms), 1)
-	require.Empty(t, p.Plan(t0, 6, vms))
-	require.Len(t, p.Plan(t0, 7, vms), 1, "not applied after 2 blocks: sent again")
+	require.Len(t, p.Plan(t0, 5, vms, nil), 1)
+	require.Empty(t, p.Plan(t0, 6, vms, nil))
+	require.Len(t, p.Plan(t0, 7, vms, nil), 1, "not applied after 2 blocks: sent again")
 	// a failed tx is forgotten and re-sent at once
 	p.Forget([]Report{{VMID: 1, Status: types.VM_STATE_RUNNING}})
-	require.Len(t, p.Plan(t0, 7, vms), 1)
+	require.Len(t, p.Plan(t0, 7, vms, nil), 1)
 }
 
 func TestPlanStop(t *testing.T) {
 	p := NewPlanner(Config{StopDelay: time.Second})
-	require.Empty(t, p.Plan(t0, 3, []types.VM{vm(1, "h1", types.VM_STATE_RUNNING, 2)}))
+	require.Empty(t, p.Plan(t0, 3, []types.VM{vm(1, "h1", types.VM_STATE_RUNNING, 2)}, nil))
 	stopping := []types.VM{vm(1, "h1", types.VM_STATE_STOPPING, 4)}
-	require.Empty(t, p.Plan(t0, 4, stopping))
-	rs := p.Plan(t0.Add(time.Second), 5, stopping)
+	require.Empty(t, p.Plan(t0, 4, stopping, nil))
+	rs := p.Plan(t0.Add(time.Second), 5, stopping, nil)
 	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_STOPPED}, statuses(rs))
-	require.Empty(t, p.Plan(t0.Add(2*time.Second), 5, stopping))
+	require.Empty(t, p.Plan(t0.Add(2*time.Second), 5, stopping, nil))
 	// stopped, then started again: boots anew
-	require.Empty(t, p.Plan(t0.Add(3*time.Second), 6, []types.VM{vm(1, "h1", types.VM_STATE_STOPPED, 6)}))
-	rs = p.Plan(t0.Add(4*time.Second), 7, []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 7)})
+	require.Empty(t, p.Plan(t0.Add(3*time.Second), 6, []types.VM{vm(1, "h1", types.VM_STATE_STOPPED, 6)}, nil))
+	rs = p.Plan(t0.Add(4*time.Second), 7, []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 7)}, nil)
 	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_RUNNING}, statuses(rs))
 }
 
 func TestPlanFailVMFailsFirstBootOnly(t *testing.T) {
 	p := NewPlanner(Config{FailVMs: map[uint64]bool{3: true}})
-	rs := p.Plan(t0, 5, []types.VM{vm(3, "h1", types.VM_STATE_SCHEDULED, 5), vm(4, "h1", types.VM_STATE_SCHEDULED, 5)})
+	rs := p.Plan(t0, 5, []types.VM{vm(3, "h1", types.VM_STATE_SCHEDULED, 5), vm(4, "h1", types.VM_STATE_SCHEDULED, 5)}, nil)
 	require.Equal(t, map[uint64]types.VMState{3: types.VM_STATE_FAILED, 4: types.VM_STATE_RUNNING}, statuses(rs))
 	require.Equal(t, "injected failure (--fail-vm)", rs[0].Reason)
-	require.Empty(t, p.Plan(t0, 6, []types.VM{vm(3, "h1", types.VM_STATE_FAILED, 6)}))
+	require.Empty(t, p.Plan(t0, 6, []types.VM{vm(3, "h1", types.VM_STATE_FAILED, 6)}, nil))
 	// restarted (FAILED → SCHEDULED at a new height): boots fine
-	rs = p.Plan(t0, 8, []types.VM{vm(3, "h1", types.VM_STATE_SCHEDULED, 8)})
+	rs = p.Plan(t0, 8, []types.VM{vm(3, "h1", types.VM_STATE_SCHEDULED, 8)}, nil)
 	require.Equal(t, map[uint64]types.VMState{3: types.VM_STATE_RUNNING}, statuses(rs))
 }
 
@@ -87,8 +87,8 @@ func TestPlanRestartMissedFailedState(t *testing.T) {
 	// The agent reported FAILED; before it saw FAILED on chain the VM was restarted: the new
 	// updated_height tells it that this is a new scheduling.
 	p := NewPlanner(Config{FailVMs: map[uint64]bool{1: true}})
-	require.Len(t, p.Plan(t0, 5, []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 5)}), 1)
-	rs := p.Plan(t0, 6, []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 6)})
+	require.Len(t, p.Plan(t0, 5, []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 5)}, nil), 1)
+	rs := p.Plan(t0, 6, []types.VM{vm(1, "h1", types.VM_STATE_SCHEDULED, 6)}, nil)
 	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_RUNNING}, statuses(rs))
 }
 
@@ -99,7 +99,7 @@ func TestPlanFailRateIsSeeded(t *testing.T) {
 		for i := uint64(1); i <= 40; i++ {
 			vms = append(vms, vm(i, "h1", types.VM_STATE_SCHEDULED, 5))
 		}
-		return statuses(p.Plan(t0, 5, vms))
+		return statuses(p.Plan(t0, 5, vms, nil))
 	}
 	a, b, c := run(7), run(7), run(8)
 	require.Equal(t, a, b, "same seed, same failures")
@@ -113,22 +113,33 @@ func TestPlanFailRateIsSeeded(t *testing.T) {
 	require.Greater(t, failed, 5)
 	require.Less(t, failed, 35)
 	p := NewPlanner(Config{FailRatePPM: 0})
-	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_RUNNING}, statuses(p.Plan(t0, 5, []types.VM{vm(1, "h", types.VM_STATE_SCHEDULED, 5)})))
+	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_RUNNING}, statuses(p.Plan(t0, 5, []types.VM{vm(1, "h", types.VM_STATE_SCHEDULED, 5)}, nil)))
 }
 
 func TestPlanMigrationBetweenOwnHostsAndAway(t *testing.T) {
 	p := NewPlanner(Config{BootDelay: time.Second})
-	require.Empty(t, p.Plan(t0, 5, []types.VM{vm(1, "h1", types.VM_STATE_RUNNING, 4)}))
+	require.Empty(t, p.Plan(t0, 5, []types.VM{vm(1, "h1", types.VM_STATE_RUNNING, 4)}, nil))
 	// drained to h2 (also ours): boots there
 	mig := []types.VM{vm(1, "h2", types.VM_STATE_MIGRATING, 6)}
-	require.Empty(t, p.Plan(t0, 6, mig))
+	require.Empty(t, p.Plan(t0, 6, mig, nil))
 	require.Equal(t, "h2", p.Instances()[0].HostID)
 	require.Equal(t, PhaseBooting, p.Instances()[0].Phase)
-	rs := p.Plan(t0.Add(time.Second), 7, mig)
+	rs := p.Plan(t0.Add(time.Second), 7, mig, nil)
 	require.Equal(t, []Report{{VMID: 1, HostID: "h2", Status: types.VM_STATE_RUNNING, Reason: "migrated in, booted"}}, rs)
 	// moved to another operator's host: dropped
-	require.Empty(t, p.Plan(t0.Add(2*time.Second), 9, nil))
+	require.Empty(t, p.Plan(t0.Add(2*time.Second), 9, nil, nil))
 	require.Empty(t, p.Instances())
+}
+
+func TestPlanStoppedVMMigratesWithoutBooting(t *testing.T) {
+	p := NewPlanner(Config{BootDelay: time.Hour})
+	mig := []types.VM{vm(1, "h2", types.VM_STATE_MIGRATING, 6), vm(2, "h2", types.VM_STATE_MIGRATING, 6)}
+	from := map[uint64]types.VMState{1: types.VM_STATE_STOPPED, 2: types.VM_STATE_RUNNING}
+	rs := p.Plan(t0, 6, mig, from)
+	require.Equal(t, []Report{{VMID: 1, HostID: "h2", Status: types.VM_STATE_STOPPED, Reason: "migrated in, kept stopped"}}, rs)
+	require.Empty(t, p.Plan(t0, 7, mig, from), "in flight")
+	rs = p.Plan(t0.Add(time.Hour), 7, mig, from)
+	require.Equal(t, map[uint64]types.VMState{2: types.VM_STATE_RUNNING}, statuses(rs))
 }
 
 func TestPlanIgnoresTerminalAndPending(t *testing.T) {
@@ -136,7 +147,7 @@ func TestPlanIgnoresTerminalAndPending(t *testing.T) {
 	require.Empty(t, p.Plan(t0, 5, []types.VM{
 		vm(1, "h1", types.VM_STATE_STOPPED, 2), vm(2, "h1", types.VM_STATE_FAILED, 2),
 		vm(3, "h1", types.VM_STATE_DELETED, 2), vm(4, "", types.VM_STATE_PENDING, 2),
-	}))
+	}, nil))
 	require.Len(t, p.Instances(), 2)
 }
 
@@ -149,6 +160,7 @@ type fakeChain struct {
 	txs     [][]Report
 	failTxs int // the next n Report calls fail
 	reject  map[uint64]bool
+	from    map[uint64]types.VMState
 }
 
 func (f *fakeChain) Height(context.Context) (int64, error) {
@@ -169,6 +181,10 @@ func (f *fakeChain) VMsOnHost(_ context.Context, h string) ([]types.VM, error) {
 		}
 	}
 	return out, nil
+}
+
+func (f *fakeChain) MigratedFrom(_ context.Context, id uint64) (types.VMState, error) {
+	return f.from[id], nil
 }
 
 func (f *fakeChain) Report(_ context.Context, rs []Report) error {

@@ -99,6 +99,27 @@ func (c *NodeChain) VMsOnHost(ctx context.Context, hostID string) ([]types.VM, e
 	}
 }
 
+// MigratedFrom walks the VM's audit log backwards to the entry that started its current
+// migration (a drain may re-target a migration: MIGRATING → MIGRATING entries are skipped).
+func (c *NodeChain) MigratedFrom(ctx context.Context, vmID uint64) (types.VMState, error) {
+	var key []byte
+	for {
+		res, err := c.q.AuditByVM(ctx, &types.QueryAuditByVMRequest{VmId: vmID, Pagination: &query.PageRequest{Key: key, Limit: 20, Reverse: true}})
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range res.Entries {
+			if e.NewState == types.VM_STATE_MIGRATING && e.PrevState != types.VM_STATE_MIGRATING {
+				return e.PrevState, nil
+			}
+		}
+		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
+			return types.VM_STATE_UNSPECIFIED, nil
+		}
+		key = res.Pagination.NextKey
+	}
+}
+
 // Msgs turns reports into MsgReportVMStatus messages signed by operator.
 func Msgs(operator string, reports []Report) []sdk.Msg {
 	msgs := make([]sdk.Msg, len(reports))

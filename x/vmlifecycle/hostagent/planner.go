@@ -139,7 +139,11 @@ func (p *Planner) NextDue() time.Time {
 // Plan takes the VMs currently on the agent's hosts (as of `height`), updates the simulated
 // hypervisor and returns the reports to send, in VM-id order. VMs the agent ran that are no
 // longer in `vms` (moved to another operator's host, deleted) are dropped from the hypervisor.
-func (p *Planner) Plan(now time.Time, height int64, vms []types.VM) []Report {
+//
+// migratedFrom gives, for MIGRATING VMs, the state they were in before the migration began
+// (from the audit log): a VM that was STOPPED moves without booting and is reported STOPPED on
+// its new host; any other VM boots there and is reported RUNNING.
+func (p *Planner) Plan(now time.Time, height int64, vms []types.VM, migratedFrom map[uint64]types.VMState) []Report {
 	sorted := append([]types.VM(nil), vms...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Id < sorted[j].Id })
 	seen := make(map[uint64]bool, len(sorted))
@@ -147,7 +151,7 @@ func (p *Planner) Plan(now time.Time, height int64, vms []types.VM) []Report {
 	for i := range sorted {
 		vm := &sorted[i]
 		seen[vm.Id] = true
-		if r, ok := p.planVM(now, height, vm); ok {
+		if r, ok := p.planVM(now, height, vm, migratedFrom[vm.Id]); ok {
 			out = append(out, r)
 		}
 	}
@@ -183,8 +187,20 @@ func (p *Planner) due(now time.Time, height int64, in *Instance, want types.VMSt
 	return true
 }
 
-func (p *Planner) planVM(now time.Time, height int64, vm *types.VM) (Report, bool) {
+func (p *Planner) planVM(now time.Time, height int64, vm *types.VM, migratedFrom types.VMState) (Report, bool) {
 	in := p.inst[vm.Id]
+	if vm.State == types.VM_STATE_MIGRATING && migratedFrom == types.VM_STATE_STOPPED {
+		// A stopped VM moved: its disk arrives, nothing boots.
+		if in == nil || in.HostID != vm.HostId || in.Epoch != vm.UpdatedHeight || in.Phase != PhaseStopped {
+			in = &Instance{VMID: vm.Id, HostID: vm.HostId, Phase: PhaseStopped, ReadyAt: now, Epoch: vm.UpdatedHeight}
+			p.inst[vm.Id] = in
+		}
+		if !p.due(now, height, in, types.VM_STATE_STOPPED) {
+			return Report{}, false
+		}
+		in.Sent, in.SentHeight = types.VM_STATE_STOPPED, height
+		return Report{VMID: vm.Id, HostID: vm.HostId, Status: types.VM_STATE_STOPPED, Reason: "migrated in, kept stopped"}, true
+	}
 	switch vm.State {
 	case types.VM_STATE_SCHEDULED, types.VM_STATE_MIGRATING:
 		// A new boot unless this very scheduling (same host, same chain epoch) is in progress.
