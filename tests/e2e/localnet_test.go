@@ -190,8 +190,12 @@ func TestLocalnet(t *testing.T) {
 	_, err := os.Stat(bin)
 	require.NoError(t, err, "build the binary first (make build)")
 	dir := t.TempDir()
+	portBase := os.Getenv("E2E_PORT_BASE") // to run beside another localnet
+	if portBase == "" {
+		portBase = "28000"
+	}
 	l := &localnet{t: t, root: root, bin: bin, env: append(os.Environ(),
-		"NOVACROND="+bin, "LOCALNET_DIR="+dir, "LOCALNET_PORT_BASE=28000", "HOME="+dir)}
+		"NOVACROND="+bin, "LOCALNET_DIR="+dir, "LOCALNET_PORT_BASE="+portBase, "HOME="+dir)}
 
 	out, err := l.script("start")
 	require.NoError(t, err, out)
@@ -361,6 +365,8 @@ func TestLocalnet(t *testing.T) {
 		require.Greater(t, rtt, int64(40_000))
 		require.Less(t, rtt, fibre, "LEO beats fibre New York-London")
 	})
+
+	t.Run("vmlifecycle: hosts, placements, host agent, drain", func(t *testing.T) { testVMLifecycle(t, l) })
 
 	t.Run("non-allowlisted validator is rejected and nothing changes", func(t *testing.T) {
 		l.mustCLI(1, "keys", "add", "rogue", "--keyring-backend", "test")
