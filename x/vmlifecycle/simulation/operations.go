@@ -155,7 +155,7 @@ func randomHost(r *rand.Rand, ctx sdk.Context, k keeper.Keeper) (types.Host, boo
 	return hosts[r.Intn(len(hosts))], true
 }
 
-// randomVM picks a VM accepted by keep (uniformly among the last 512 VMs).
+// randomVM picks a VM accepted by keep (uniformly among the last 128 accepted VMs, newest first).
 func randomVM(r *rand.Rand, ctx sdk.Context, k keeper.Keeper, keep func(types.VM) bool) (types.VM, bool) {
 	var vms []types.VM
 	it, err := k.VMs.Iterate(ctx, new(collections.Range[uint64]).Descending())
@@ -163,7 +163,7 @@ func randomVM(r *rand.Rand, ctx sdk.Context, k keeper.Keeper, keep func(types.VM
 		return types.VM{}, false
 	}
 	defer it.Close()
-	for ; it.Valid() && len(vms) < 512; it.Next() {
+	for ; it.Valid() && len(vms) < 128; it.Next() {
 		v, err := it.Value()
 		if err == nil && keep(v) {
 			vms = append(vms, v)
