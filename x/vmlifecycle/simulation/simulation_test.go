@@ -164,5 +164,6 @@ func TestDecodeStore(t *testing.T) {
 	require.Contains(t, out, "web")
 	out = dec(kv.Pair{Key: []byte{types.NextVMIDKey[0]}, Value: []byte{0, 0, 0, 0, 0, 0, 0, 9}}, kv.Pair{Key: []byte{types.NextVMIDKey[0]}, Value: []byte{0, 0, 0, 0, 0, 0, 0, 10}})
 	require.Equal(t, "9\n10", out)
-	require.Panics(t, func() { dec(kv.Pair{Key: []byte{0xEE}}, kv.Pair{Key: []byte{0xEE}}) })
+	require.Equal(t, "0102\n03", dec(kv.Pair{Key: []byte{0xEE}, Value: []byte{1, 2}}, kv.Pair{Key: []byte{0xEE}, Value: []byte{3}}))
+	require.Panics(t, func() { dec(kv.Pair{Key: []byte{1}}, kv.Pair{Key: []byte{2}}) }, "different collections")
 }
