@@ -35,6 +35,7 @@ const (
 	codeBadRequest  = "bad_request"
 	codeInternal    = "internal"
 	codeUnavailable = "unavailable"
+	codeDiskFull    = "disk_full"
 )
 
 type apiErrorBody struct {
@@ -223,6 +224,8 @@ func (h *apiHandler) fail(w http.ResponseWriter, err error) {
 		status = http.StatusBadRequest
 	case codeUnavailable:
 		status = http.StatusBadGateway
+	case codeDiskFull:
+		status = http.StatusInsufficientStorage
 	}
 	if status == http.StatusInternalServerError {
 		h.log.Error("artifacts: api request failed", "err", err)
@@ -242,6 +245,8 @@ func errCode(err error) string {
 		return codeNotPinned
 	case errors.Is(err, ErrUnavailable):
 		return codeUnavailable
+	case errors.Is(err, ErrDiskFull):
+		return codeDiskFull
 	default:
 		return codeInternal
 	}
@@ -259,6 +264,8 @@ func codeErr(code string) error {
 		return ErrNotPinned
 	case codeUnavailable:
 		return ErrUnavailable
+	case codeDiskFull:
+		return ErrDiskFull
 	default:
 		return nil
 	}

@@ -26,6 +26,9 @@ const (
 	DefaultAPIAddr      = "127.0.0.1:5101"
 	DefaultKuboAPI      = "http://127.0.0.1:5001"
 	DefaultFetchTimeout = 30 * time.Second
+	// DefaultChainPinsInterval is how often the node reconciles chain pins
+	// with the CIDs referenced by chain state.
+	DefaultChainPinsInterval = 30 * time.Second
 )
 
 // DefaultListenAddrs are the libp2p listen multiaddrs of a fresh node.
@@ -54,6 +57,11 @@ type Config struct {
 	// Sync fsyncs every block write (kubo's flatfs default); turning it off
 	// trades crash safety for import speed.
 	Sync bool `mapstructure:"sync"`
+	// ChainPinsInterval is the period of the chain-pin reconciler, which
+	// pins every CID referenced by chain state (VM images, quantum job
+	// result artifacts) and unpins chain pins no longer referenced; 0
+	// disables it. Embedded backend only.
+	ChainPinsInterval time.Duration `mapstructure:"chain-pins-interval"`
 }
 
 // DefaultConfig returns the configuration written to a new app.toml.
@@ -68,6 +76,8 @@ func DefaultConfig() Config {
 		FetchTimeout: DefaultFetchTimeout,
 		APIAddr:      DefaultAPIAddr,
 		Sync:         true,
+
+		ChainPinsInterval: DefaultChainPinsInterval,
 	}
 }
 
@@ -109,6 +119,12 @@ api-addr = "{{ .Artifacts.APIAddr }}"
 
 # fsync every block write (crash safety); false imports faster.
 sync = {{ .Artifacts.Sync }}
+
+# Every interval, pin (as kind "chain") the CIDs referenced by chain state
+# (x/vmlifecycle VM images, x/quantumjob result artifacts), read through the
+# node's own gRPC queries, and unpin chain pins nothing references any more.
+# User pins are never touched. "0" disables it. Embedded backend only.
+chain-pins-interval = "{{ .Artifacts.ChainPinsInterval }}"
 `
 
 // AppOptions is the subset of the SDK's servertypes.AppOptions used here.
@@ -167,6 +183,11 @@ func ReadConfig(opts AppOptions) (Config, error) {
 		set(e)
 		c.Sync = b
 	}
+	if v, ok := get("chain-pins-interval"); ok {
+		d, e := cast.ToDurationE(v)
+		set(e)
+		c.ChainPinsInterval = d
+	}
 	if err != nil {
 		return c, fmt.Errorf("artifacts config: %w", err)
 	}
@@ -201,6 +222,9 @@ func (c Config) Validate() error {
 	}
 	if c.FetchTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("fetch-timeout %s must be positive", c.FetchTimeout))
+	}
+	if c.ChainPinsInterval < 0 {
+		errs = append(errs, fmt.Errorf("chain-pins-interval %s must be 0 (off) or positive", c.ChainPinsInterval))
 	}
 	if c.APIAddr != "" {
 		if err := checkLoopback(c.APIAddr); err != nil {

@@ -24,6 +24,7 @@ func TestConfigTemplateRoundTrip(t *testing.T) {
 			Peers:        []string{"/ip4/127.0.0.1/tcp/4121/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA"},
 			KuboAPI:      "/ip4/127.0.0.1/tcp/5001",
 			FetchTimeout: 90 * time.Second, APIAddr: "127.0.0.1:5111", Sync: false,
+			ChainPinsInterval: 0, // disabled: renders "0s"
 		},
 	} {
 		var buf bytes.Buffer
@@ -57,6 +58,7 @@ func TestConfigValidate(t *testing.T) {
 	bad(func(c *artifacts.Config) { c.Peers = []string{"/ip4/10.0.0.1/tcp/4101"} }, "no /p2p/")
 	bad(func(c *artifacts.Config) { c.ListenAddrs = []string{"tcp://0.0.0.0:1"} }, "listen-addrs")
 	bad(func(c *artifacts.Config) { c.FetchTimeout = 0 }, "fetch-timeout")
+	bad(func(c *artifacts.Config) { c.ChainPinsInterval = -time.Second }, "chain-pins-interval")
 	bad(func(c *artifacts.Config) { c.Backend = artifacts.BackendKubo; c.KuboAPI = "ftp://x" }, "kubo-api")
 	// Disabled: nothing else is checked.
 	c := artifacts.DefaultConfig()

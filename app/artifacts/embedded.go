@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/ipfs/boxo/bitswap"
@@ -23,6 +24,8 @@ import (
 	pin "github.com/ipfs/boxo/pinning/pinner"
 	"github.com/ipfs/boxo/pinning/pinner/dspinner"
 	"github.com/ipfs/go-cid"
+	ds "github.com/ipfs/go-datastore"
+	dsq "github.com/ipfs/go-datastore/query"
 	flatfs "github.com/ipfs/go-ds-flatfs"
 	leveldb "github.com/ipfs/go-ds-leveldb"
 	ipld "github.com/ipfs/go-ipld-format"
@@ -43,11 +46,15 @@ type EmbeddedOptions struct {
 	// (tests, `add` in maintenance scripts).
 	Offline bool
 	Logger  Logger
+
+	// wrapBlocks, if set, wraps the block datastore (tests inject faults).
+	wrapBlocks func(ds.Batching) ds.Batching
 }
 
 // Embedded is the default backend: a flatfs block store (one file per
 // block, like kubo), a leveldb pin index, and bitswap over libp2p.
 type Embedded struct {
+	dataDir      string
 	log          Logger
 	fetchTimeout time.Duration
 
@@ -70,7 +77,16 @@ type Embedded struct {
 	closeErr  error
 }
 
-var _ Backend = (*Embedded)(nil)
+var (
+	_ Backend     = (*Embedded)(nil)
+	_ ChainPinner = (*Embedded)(nil)
+)
+
+// chainPinPrefix keys the chain pin set in the meta datastore (beside, and
+// independent of, dspinner's own keys).
+var chainPinPrefix = ds.NewKey("/novacron/chainpins")
+
+func chainPinKey(c cid.Cid) ds.Key { return chainPinPrefix.ChildString(c.String()) }
 
 // OpenEmbedded opens (creating on first use) the store under DataDir and,
 // unless Offline, starts the libp2p host, bitswap and peering.
@@ -88,7 +104,7 @@ func OpenEmbedded(ctx context.Context, o EmbeddedOptions) (_ *Embedded, err erro
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("artifacts data dir: %w", err)
 	}
-	e := &Embedded{log: o.Logger, fetchTimeout: o.FetchTimeout, peers: peers}
+	e := &Embedded{dataDir: o.DataDir, log: o.Logger, fetchTimeout: o.FetchTimeout, peers: peers}
 	defer func() {
 		if err != nil {
 			e.Close()
@@ -105,7 +121,11 @@ func OpenEmbedded(ctx context.Context, o EmbeddedOptions) (_ *Embedded, err erro
 	if err != nil {
 		return nil, fmt.Errorf("open pin index %s (is another novacrond using this home?): %w", filepath.Join(o.DataDir, "meta"), err)
 	}
-	raw := blockstore.NewBlockstore(e.blocksDS, blockstore.NoPrefix())
+	var blocks ds.Batching = discardFailedBatches{e.blocksDS}
+	if o.wrapBlocks != nil {
+		blocks = o.wrapBlocks(blocks)
+	}
+	raw := blockstore.NewBlockstore(blocks, blockstore.NoPrefix())
 	verified := &verifyingBlockstore{Blockstore: raw, onCorrupt: func(c cid.Cid) {
 		e.corrupt.Add(1)
 		e.log.Error("artifacts: corrupt block in store", "cid", c.String(), "dir", o.DataDir)
@@ -169,20 +189,23 @@ func (e *Embedded) Add(ctx context.Context, r io.Reader, opts AddOptions) (AddRe
 		// Wait for the batch's in-flight writes before giving up the pin
 		// lock, so the next GC sees (and removes) every orphaned block.
 		_ = batch.Commit()
-		return AddResult{}, fmt.Errorf("import failed after %d bytes: %w", cr.n, err)
+		return AddResult{}, e.diskFull(fmt.Errorf("import failed after %d bytes: %w", cr.n, err))
 	}
 	if err := batch.Commit(); err != nil {
-		return AddResult{}, fmt.Errorf("store blocks: %w", err)
+		return AddResult{}, e.diskFull(fmt.Errorf("store blocks: %w", err))
 	}
 	res := AddResult{CID: nd.Cid().String(), Size: cr.n}
 	if opts.Pin {
 		// Every block was just written under the pin lock, so the
 		// recursive pin can be recorded without re-walking the DAG.
 		if err := e.pinner.PinWithMode(ctx, nd.Cid(), pin.Recursive, ""); err != nil {
-			return res, fmt.Errorf("pin %s: %w", nd.Cid(), err)
+			return res, e.diskFull(fmt.Errorf("pin %s: %w", nd.Cid(), err))
 		}
 		if err := e.pinner.Flush(ctx); err != nil {
-			return res, fmt.Errorf("pin %s: %w", nd.Cid(), err)
+			// The pin may be in memory only; drop it so a restart and
+			// this process agree that nothing was pinned.
+			_ = e.pinner.Unpin(context.WithoutCancel(ctx), nd.Cid(), true)
+			return res, e.diskFull(fmt.Errorf("pin %s: %w", nd.Cid(), err))
 		}
 		res.Pinned = true
 	}
@@ -265,6 +288,9 @@ func (e *Embedded) Unpin(ctx context.Context, c cid.Cid) error {
 	}
 	if err := e.pinner.Unpin(ctx, c, true); err != nil {
 		if errors.Is(err, pin.ErrNotPinned) {
+			if ok, _ := e.metaDS.Has(ctx, chainPinKey(c)); ok {
+				return fmt.Errorf("%s: %w by a user; it is a chain pin (referenced by chain state) and is unpinned by the node once nothing on chain references it", c, ErrNotPinned)
+			}
 			return fmt.Errorf("%s: %w", c, ErrNotPinned)
 		}
 		return err
@@ -272,20 +298,84 @@ func (e *Embedded) Unpin(ctx context.Context, c cid.Cid) error {
 	return e.pinner.Flush(ctx)
 }
 
-// Pins lists recursive pins with their file sizes.
+// PinChain fetches the DAG of c and records it in the chain pin set. It
+// does not create or change a user pin.
+func (e *Embedded) PinChain(ctx context.Context, c cid.Cid) error {
+	if err := cidcalc.Check(c); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidCID, err)
+	}
+	unlock := e.bstore.PinLock(ctx)
+	defer unlock.Unlock(ctx)
+	if err := e.fetchAll(ctx, c); err != nil {
+		return err
+	}
+	if err := e.metaDS.Put(ctx, chainPinKey(c), nil); err != nil {
+		return fmt.Errorf("chain pin %s: %w", c, err)
+	}
+	return e.metaDS.Sync(ctx, chainPinPrefix)
+}
+
+// UnpinChain removes c from the chain pin set; a user pin of c stays.
+func (e *Embedded) UnpinChain(ctx context.Context, c cid.Cid) error {
+	if err := e.metaDS.Delete(ctx, chainPinKey(c)); err != nil {
+		return fmt.Errorf("chain unpin %s: %w", c, err)
+	}
+	return e.metaDS.Sync(ctx, chainPinPrefix)
+}
+
+// ChainPins lists the chain pin set.
+func (e *Embedded) ChainPins(ctx context.Context) ([]cid.Cid, error) {
+	res, err := e.metaDS.Query(ctx, dsq.Query{Prefix: chainPinPrefix.String(), KeysOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("list chain pins: %w", err)
+	}
+	defer res.Close()
+	var out []cid.Cid
+	for r := range res.Next() {
+		if r.Error != nil {
+			return nil, fmt.Errorf("list chain pins: %w", r.Error)
+		}
+		c, err := cid.Decode(ds.RawKey(r.Key).BaseNamespace())
+		if err != nil {
+			e.log.Error("artifacts: ignoring malformed chain pin key", "key", r.Key, "err", err)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Pins lists recursive user pins and chain pins with their file sizes and
+// kinds.
 func (e *Embedded) Pins(ctx context.Context) ([]PinInfo, error) {
 	var out []PinInfo
-	for sp := range e.pinner.RecursiveKeys(ctx, false) {
-		if sp.Err != nil {
-			return nil, sp.Err
+	idx := map[string]int{}
+	add := func(c cid.Cid, kind string) {
+		if i, ok := idx[c.String()]; ok {
+			out[i].Kind = PinKindBoth
+			return
 		}
-		info := PinInfo{CID: sp.Pin.Key.String(), Size: -1}
-		if nd, err := e.localDAG.Get(ctx, sp.Pin.Key); err == nil {
+		info := PinInfo{CID: c.String(), Size: -1, Kind: kind}
+		if nd, err := e.localDAG.Get(ctx, c); err == nil {
 			if st, err := e.statNode(ctx, nd, true); err == nil {
 				info.Size = st.Size
 			}
 		}
+		idx[info.CID] = len(out)
 		out = append(out, info)
+	}
+	for sp := range e.pinner.RecursiveKeys(ctx, false) {
+		if sp.Err != nil {
+			return nil, sp.Err
+		}
+		add(sp.Pin.Key, PinKindUser)
+	}
+	chain, err := e.ChainPins(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range chain {
+		add(c, PinKindChain)
 	}
 	return out, nil
 }
@@ -324,7 +414,10 @@ func (e *Embedded) statNode(ctx context.Context, nd ipld.Node, local bool) (Stat
 	default:
 		st.Type = "unknown"
 	}
-	_, st.Pinned, err = e.pinner.IsPinnedWithType(ctx, nd.Cid(), pin.Recursive)
+	if _, st.Pinned, err = e.pinner.IsPinnedWithType(ctx, nd.Cid(), pin.Recursive); err != nil {
+		return st, err
+	}
+	st.ChainPinned, err = e.metaDS.Has(ctx, chainPinKey(nd.Cid()))
 	return st, err
 }
 
@@ -341,7 +434,7 @@ func fsType(fs *ft.FSNode) string {
 	}
 }
 
-// GC deletes every block not reachable from a pin. It holds the GC lock,
+// GC deletes every block not reachable from a pin (user or chain). It holds the GC lock,
 // so adds and pins wait, and aborts without deleting anything if a pinned
 // DAG cannot be walked completely from the local store.
 func (e *Embedded) GC(ctx context.Context) (GCResult, error) {
@@ -378,6 +471,12 @@ func (e *Embedded) GC(ctx context.Context) (GCResult, error) {
 	if err != nil {
 		return GCResult{}, err
 	}
+	// Chain pins (CIDs referenced by chain state) are recursive too.
+	chain, err := e.ChainPins(ctx)
+	if err != nil {
+		return GCResult{}, fmt.Errorf("gc aborted, nothing deleted: %w", err)
+	}
+	roots = append(roots, chain...)
 	direct := dag.GetLinksDirect(e.localDAG)
 	getLinks := func(ctx context.Context, c cid.Cid) ([]*ipld.Link, error) {
 		if c.Type() == cid.Raw {
@@ -523,6 +622,42 @@ func (e *Embedded) getNode(ctx context.Context, ng ipld.NodeGetter, c cid.Cid) (
 		return nil, &NotFoundError{CID: c, Timeout: e.fetchTimeout}
 	}
 	return nil, err
+}
+
+// discardFailedBatches discards a batch whose Commit fails. boxo's
+// blockstore never does, and a failed flatfs batch (e.g. ENOSPC in one of
+// its writes) would otherwise leave all its files in blocks/.temp until
+// the next restart: space that gc cannot see, on a disk that is full.
+type discardFailedBatches struct{ ds.Batching }
+
+func (d discardFailedBatches) Batch(ctx context.Context) (ds.Batch, error) {
+	b, err := d.Batching.Batch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return discardOnFail{b}, nil
+}
+
+type discardOnFail struct{ ds.Batch }
+
+func (b discardOnFail) Commit(ctx context.Context) error {
+	err := b.Batch.Commit(ctx)
+	if err != nil {
+		if d, ok := b.Batch.(interface{ Discard(context.Context) error }); ok {
+			_ = d.Discard(context.WithoutCancel(ctx))
+		}
+	}
+	return err
+}
+
+// diskFull marks an error caused by ENOSPC with ErrDiskFull and says what
+// state the store is left in.
+func (e *Embedded) diskFull(err error) error {
+	if !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	return fmt.Errorf("%w: no space left on the file system of %s; nothing was pinned, and the blocks written so far are removed by the next gc (free space first): %w",
+		ErrDiskFull, e.dataDir, err)
 }
 
 type countingReader struct {

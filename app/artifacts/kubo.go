@@ -296,7 +296,7 @@ func (k *Kubo) Pins(ctx context.Context) ([]PinInfo, error) {
 	}
 	pins := make([]PinInfo, 0, len(out.Keys))
 	for key := range out.Keys {
-		info := PinInfo{CID: key, Size: -1}
+		info := PinInfo{CID: key, Size: -1, Kind: PinKindUser}
 		if c, err := cid.Decode(key); err == nil {
 			if st, err := k.fileStat(ctx, c); err == nil {
 				info.Size = st.Size

@@ -24,6 +24,9 @@ var (
 	ErrInvalidCID = cidcalc.ErrInvalidCID
 	// ErrUnavailable: the service (or its kubo daemon) cannot be reached.
 	ErrUnavailable = errors.New("artifact service unavailable")
+	// ErrDiskFull: the store's file system ran out of space (ENOSPC); an
+	// import that hits it leaves no pin, and gc removes its blocks.
+	ErrDiskFull = errors.New("disk full")
 )
 
 // NotFoundError says which CID was missing and how long we waited.
@@ -74,11 +77,25 @@ type AddResult struct {
 	Pinned bool   `json:"pinned"`
 }
 
+// Pin kinds shown by `artifacts ls`.
+const (
+	// PinKindUser: pinned by `add`/`pin` (the API or the CLI).
+	PinKindUser = "user"
+	// PinKindChain: pinned by the chain-pin reconciler because chain state
+	// references the CID; unpinned by it once nothing on chain does.
+	PinKindChain = "chain"
+	// PinKindBoth: both of the above; each kind is removed independently.
+	PinKindBoth = "user+chain"
+)
+
 // PinInfo is one recursively pinned artifact.
 type PinInfo struct {
 	CID string `json:"cid"`
 	// Size is the file size in bytes, -1 when the root is not local.
 	Size int64 `json:"size"`
+	// Kind is PinKindUser, PinKindChain or PinKindBoth ("" from an old
+	// server means user).
+	Kind string `json:"kind,omitempty"`
 }
 
 // Stat describes an artifact root.
@@ -88,8 +105,9 @@ type Stat struct {
 	Size           int64  `json:"size"` // file bytes
 	CumulativeSize uint64 `json:"cumulative_size"`
 	Links          int    `json:"links"`
-	Local          bool   `json:"local"` // root block was already stored
-	Pinned         bool   `json:"pinned"`
+	Local          bool   `json:"local"`  // root block was already stored
+	Pinned         bool   `json:"pinned"` // user pin (recursive)
+	ChainPinned    bool   `json:"chain_pinned,omitempty"`
 }
 
 // GCResult reports a garbage collection.
@@ -130,4 +148,18 @@ type Backend interface {
 	Peers(ctx context.Context) ([]PeerInfo, error)
 	ID(ctx context.Context) (NodeInfo, error)
 	Close() error
+}
+
+// ChainPinner is implemented by backends that keep a second, separate pin
+// set for CIDs referenced by chain state (the embedded backend). Chain pins
+// and user pins never affect each other: Unpin removes only a user pin,
+// UnpinChain only a chain pin, and GC keeps the DAGs of both.
+type ChainPinner interface {
+	// PinChain fetches the whole DAG (each block within the fetch timeout)
+	// and records c as chain-referenced.
+	PinChain(ctx context.Context, c cid.Cid) error
+	// UnpinChain drops the chain pin of c (a no-op if there is none).
+	UnpinChain(ctx context.Context, c cid.Cid) error
+	// ChainPins lists the chain-pinned roots.
+	ChainPins(ctx context.Context) ([]cid.Cid, error)
 }

@@ -306,8 +306,13 @@ func catCmd() *cobra.Command {
 func lsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "ls",
-		Short: "List pinned artifacts with their sizes",
-		Args:  cobra.NoArgs,
+		Short: "List pinned artifacts with their sizes and pin kinds",
+		Long: `List pinned artifacts with their sizes and pin kinds:
+  user        pinned by add/pin; removed only by unpin
+  chain       referenced by chain state (VM images, quantum results); pinned
+              and unpinned by the node's chain-pin reconciler
+  user+chain  both; each kind is removed independently`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, cancel := ctx(cmd)
 			defer cancel()
@@ -320,13 +325,17 @@ func lsCmd() *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "CID\tSIZE\t")
+			fmt.Fprintln(tw, "CID\tSIZE\tKIND\t")
 			for _, p := range pins {
 				size := "?"
 				if p.Size >= 0 {
 					size = fmt.Sprintf("%d (%s)", p.Size, humanBytes(p.Size))
 				}
-				fmt.Fprintf(tw, "%s\t%s\t\n", p.CID, size)
+				kind := p.Kind
+				if kind == "" {
+					kind = artifacts.PinKindUser
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t\n", p.CID, size, kind)
 			}
 			return tw.Flush()
 		},
@@ -433,6 +442,7 @@ func statCmd() *cobra.Command {
 			fmt.Fprintf(tw, "Links:\t%d\n", st.Links)
 			fmt.Fprintf(tw, "Local:\t%t\n", st.Local)
 			fmt.Fprintf(tw, "Pinned:\t%t\n", st.Pinned)
+			fmt.Fprintf(tw, "Chain pinned:\t%t\n", st.ChainPinned)
 			return tw.Flush()
 		},
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/novacron/novacron/app"
 	"github.com/novacron/novacron/app/artifacts"
+	"github.com/novacron/novacron/app/artifacts/chainpins"
 	quantumjobtypes "github.com/novacron/novacron/x/quantumjob/types"
 )
 
@@ -59,7 +60,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 
 // startArtifacts runs the artifact service (IPFS blocks, bitswap, local API) beside the node,
 // under the node's context: it stops when the node stops. Consensus never waits on it.
-func startArtifacts(svrCtx *server.Context, _ client.Context, ctx context.Context, g *errgroup.Group) error {
+func startArtifacts(svrCtx *server.Context, clientCtx client.Context, ctx context.Context, g *errgroup.Group) error {
 	cfg, err := artifacts.ReadConfig(svrCtx.Viper)
 	if err != nil {
 		return fmt.Errorf("app.toml [artifacts]: %w", err)
@@ -76,8 +77,30 @@ func startArtifacts(svrCtx *server.Context, _ client.Context, ctx context.Contex
 		g.Go(func() error { sink.run(b); return nil })
 		nodeApp.SetArtifactSink(sink)
 	}
+	// Chain pins: pin what chain state references (read through this node's own gRPC
+	// queries), unpin what it no longer does. Never returns an error to g: it must not stop
+	// the node.
+	chainPinsDone := make(chan struct{})
+	if cp, ok := svc.Backend().(artifacts.ChainPinner); ok && cfg.ChainPinsInterval > 0 {
+		rec := &chainpins.Reconciler{
+			Lister: chainpins.NewGRPCLister(clientCtx),
+			Store:  cp,
+			Log:    svrCtx.Logger.With("module", "artifacts-chainpins"),
+		}
+		g.Go(func() error {
+			defer close(chainPinsDone)
+			rec.Run(ctx, cfg.ChainPinsInterval)
+			return nil
+		})
+	} else {
+		if svc.Backend() != nil && cfg.ChainPinsInterval > 0 {
+			svrCtx.Logger.Info("artifacts: chain pins need the embedded backend; not reconciling", "backend", cfg.Backend)
+		}
+		close(chainPinsDone)
+	}
 	g.Go(func() error {
 		<-ctx.Done()
+		<-chainPinsDone // stop using the store before closing it
 		return svc.Close()
 	})
 	return nil
