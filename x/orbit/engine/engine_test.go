@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,42 +112,114 @@ func TestRouteAndCost(t *testing.T) {
 	}
 }
 
-// TestNoFusedMultiplyAdd disassembles the engine for arm64 and amd64 v3
-// and fails if any engine function contains an FMA instruction. Slow
-// (two cross builds), so opt in with ORBIT_FMA_CHECK=1.
+// TestNoFusedMultiplyAdd disassembles the engine and the shared
+// deterministic math package (x/internal/dmath) for arm64 and amd64 v3 and
+// fails if any of their functions contains an FMA instruction. Two builds per
+// architecture: the orbit CLI (the engine as linked, with dmath code inlined
+// into engine functions) and the dmath test binary, which references every
+// dmath function. Slow (four cross builds), so opt in with ORBIT_FMA_CHECK=1.
 func TestNoFusedMultiplyAdd(t *testing.T) {
 	if os.Getenv("ORBIT_FMA_CHECK") == "" {
 		t.Skip("set ORBIT_FMA_CHECK=1")
 	}
 	root := repoRoot(t)
 	dir := t.TempDir()
-	for _, c := range []struct{ env, pat string }{
-		{"GOARCH=arm64", "FMADDD|FMSUBD|FNMADDD|FNMSUBD"},
-		{"GOAMD64=v3", "VFMADD|VFMSUB|VFNMADD|VFNMSUB"},
+	builds := []struct{ pkg, syms string }{
+		{"./x/orbit/engine/cli/", `novacron/x/(orbit/engine|internal/dmath)[./]`},
+		{"./x/internal/dmath/", `novacron/x/internal/dmath[./]`},
+	}
+	for _, c := range []struct {
+		env, pat string
+		vexFMA   bool
+	}{
+		{"GOARCH=arm64", "FMADDD|FMSUBD|FNMADDD|FNMSUBD", false},
+		// go tool objdump does not decode the VEX-encoded FMA3 instructions
+		// (VFMADD231SD shows up as a bogus MOVL), so the amd64 build is
+		// also scanned byte-wise for them.
+		{"GOAMD64=v3", "VFMADD|VFMSUB|VFNMADD|VFNMSUB", true},
 	} {
-		bin := filepath.Join(dir, "orbit.bin")
-		cmd := exec.Command("go", "test", "-c", "-o", bin, "./x/orbit/engine/cli/")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), c.env, "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s build: %v\n%s", c.env, err, out)
-		}
-		out, err := exec.Command("go", "tool", "objdump", "-s", "novacron/x/orbit/engine", bin).Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn := ""
-		for _, l := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(l, "TEXT ") {
-				fn = l
-				continue
+		for i, b := range builds {
+			bin := filepath.Join(dir, fmt.Sprintf("fma%d.bin", i))
+			cmd := exec.Command("go", "test", "-c", "-o", bin, b.pkg)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), c.env, "CGO_ENABLED=0")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s build %s: %v\n%s", c.env, b.pkg, err, out)
 			}
-			for _, op := range strings.Split(c.pat, "|") {
-				if strings.Contains(l, "\t"+op) && !strings.Contains(fn, "_test.go") && !strings.Contains(fn, ".Test") {
-					t.Errorf("%s: fused multiply-add in %s", c.env, fn)
+			out, err := exec.Command("go", "tool", "objdump", "-s", b.syms, bin).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn, code, funcs := "", []byte(nil), 0
+			flush := func() {
+				if fn != "" && c.vexFMA && hasVEXFMA(code) {
+					t.Errorf("%s: fused multiply-add (VEX FMA3 encoding) in %s", c.env, fn)
+				}
+				code = code[:0]
+			}
+			for _, l := range strings.Split(string(out), "\n") {
+				if strings.HasPrefix(l, "TEXT ") {
+					flush()
+					fn = l
+					if strings.Contains(fn, "_test.go") || strings.Contains(fn, ".Test") {
+						fn = ""
+					} else {
+						funcs++
+					}
+					continue
+				}
+				if fn == "" {
+					continue
+				}
+				for _, op := range strings.Split(c.pat, "|") {
+					if strings.Contains(l, "\t"+op) {
+						t.Errorf("%s: fused multiply-add in %s", c.env, fn)
+					}
+				}
+				// "  file.go:12\t0xaddr\t\thexbytes\tMNEMONIC ..."
+				var fields []string
+				for _, f := range strings.Split(l, "\t") {
+					if f != "" {
+						fields = append(fields, f)
+					}
+				}
+				if len(fields) >= 3 && strings.HasPrefix(fields[1], "0x") {
+					if bs, err := hex.DecodeString(fields[2]); err == nil {
+						code = append(code, bs...)
+					}
 				}
 			}
+			flush()
+			if funcs < 20 {
+				t.Errorf("%s %s: only %d functions matched %q", c.env, b.pkg, funcs, b.syms)
+			}
 		}
+	}
+}
+
+// hasVEXFMA reports whether machine code contains a VEX3-encoded FMA3
+// instruction (c4, map 0F38, pp=66, opcode 96-9F, A6-AF or B6-BF).
+func hasVEXFMA(code []byte) bool {
+	for i := 0; i+3 < len(code); i++ {
+		if code[i] != 0xc4 || code[i+1]&0x1f != 0x02 || code[i+2]&0x03 != 0x01 {
+			continue
+		}
+		switch op := code[i+3]; {
+		case op >= 0x96 && op <= 0x9f, op >= 0xa6 && op <= 0xaf, op >= 0xb6 && op <= 0xbf:
+			return true
+		}
+	}
+	return false
+}
+
+func TestHasVEXFMA(t *testing.T) {
+	// VFMADD231SD X1, X0, X2 (c4 e2 f9 b9 d1) as emitted for x*y+z by GOAMD64=v3.
+	if !hasVEXFMA([]byte{0x90, 0xc4, 0xe2, 0xf9, 0xb9, 0xd1, 0xc3}) {
+		t.Fatal("VFMADD231SD not detected")
+	}
+	// VMULSD/ADDSD-style code and a VEX 0F map instruction are not FMAs.
+	if hasVEXFMA([]byte{0xf2, 0x0f, 0x59, 0xc1, 0xf2, 0x0f, 0x58, 0xc2, 0xc4, 0xe1, 0xf9, 0x6e, 0xc0}) {
+		t.Fatal("false positive")
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/novacron/novacron/x/orbit/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/orbit/engine/sgp4"
 )
 

@@ -7,7 +7,7 @@ package planets
 import (
 	"math"
 
-	"github.com/novacron/novacron/x/orbit/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 )
 
 // Elements: a (au), e, I (deg), L (deg), long. peri. (deg), long. node (deg),

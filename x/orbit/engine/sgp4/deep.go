@@ -3,7 +3,7 @@ package sgp4
 import (
 	"math"
 
-	"github.com/novacron/novacron/x/orbit/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 )
 
 // Lunar-solar constants of SDP4.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/novacron/novacron/x/orbit/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/orbit/engine/tle"
 )
 

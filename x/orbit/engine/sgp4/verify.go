@@ -6,7 +6,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/novacron/novacron/x/orbit/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/orbit/engine/tle"
 )
 

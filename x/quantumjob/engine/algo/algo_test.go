@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine"
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine/stabilizer"
 )
 

@@ -1,8 +1,8 @@
 package algo
 
 import (
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine"
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
 )
 
 // GroverIterations is floor(pi/4 * sqrt(2^n)).

@@ -3,8 +3,8 @@ package algo
 import (
 	"fmt"
 
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine"
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine/statevec"
 )
 

@@ -1,7 +1,7 @@
 package compile
 
 import (
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
 

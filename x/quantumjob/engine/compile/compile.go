@@ -6,7 +6,7 @@ package compile
 import (
 	"math"
 
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
 

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 )
 
 // Kind is the base (uncontrolled) gate of a gate operation. A controlled gate

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/novacron/novacron/x/quantumjob/engine/dmath"
+	"github.com/novacron/novacron/x/internal/dmath"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
 
@@ -800,6 +800,10 @@ func (p *parser) primary(params map[string]int, depth int) *expr {
 	return nil
 }
 
+// maxTrigArg bounds the argument of sin, cos and tan in expressions: larger
+// angles are an error ("expression is not a finite number").
+const maxTrigArg = 1 << 29
+
 func (p *parser) eval(e *expr, env []float64) float64 {
 	var v float64
 	switch e.op {
@@ -811,6 +815,11 @@ func (p *parser) eval(e *expr, env []float64) float64 {
 		return -p.eval(e.a, env)
 	case 'f':
 		a := p.eval(e.a, env)
+		if (e.fn == "sin" || e.fn == "cos" || e.fn == "tan") && (a >= maxTrigArg || a <= -maxTrigArg) {
+			// Angles this large are meaningless for gates; reject them
+			// rather than reduce them (dmath would).
+			a = math.NaN()
+		}
 		switch e.fn {
 		case "sin":
 			v = dmath.Sin(a)
@@ -821,7 +830,7 @@ func (p *parser) eval(e *expr, env []float64) float64 {
 		case "exp":
 			v = dmath.Exp(a)
 		case "ln":
-			v = dmath.Ln(a)
+			v = dmath.Log(a)
 		case "sqrt":
 			v = dmath.Sqrt(a)
 		}

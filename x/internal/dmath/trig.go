@@ -334,8 +334,11 @@ func Atan2(y, x float64) float64 {
 		return math.Copysign(HalfPi, y)
 	}
 	// Quotient exponent checks avoid spurious over/underflow as in fdlibm.
-	_, ey := math.Frexp(y)
-	_, ex := math.Frexp(x)
+	ey, ex := expOf(y), expOf(x)
+	if ey == 0 || ex == 0 { // subnormal: compare normalised exponents
+		_, ey = Frexp(y)
+		_, ex = Frexp(x)
+	}
 	k := ey - ex
 	var z float64
 	switch {
