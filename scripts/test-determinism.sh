@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-candidates=(./x/quantumjob/engine ./x/orbit/engine)
+candidates=(./x/internal/dmath ./x/quantumjob/engine ./x/orbit/engine)
 pkgs=()
 for d in "${candidates[@]}"; do
 	if [ -d "$d" ] && [ -n "$(find "$d" -name '*_test.go' -print -quit)" ]; then
