@@ -112,6 +112,10 @@ type Result struct {
 	Shots                  int
 	Counts                 []Entry // sorted by key
 	Cost                   uint64
+
+	// dist is the full quantised distribution (never truncated), encoded by
+	// ArtifactBytes; Probabilities is its listing when it fits MaxOutcomes.
+	dist *distribution
 }
 
 // Errors.
@@ -459,25 +463,3 @@ func EstimateSource(src string, backend Backend, shots int, lim Limits) (Estimat
 	}
 	return e, nil
 }
-
-// ArtifactBytes is the canonical encoding of the full outcome distribution
-// (the off-chain artifact whose hash the chain stores): a version byte, then
-// per entry in key order uvarint(len(key)), key, uint64 big-endian value; a
-// zero separator and the counts encoded the same way.
-func (r *Result) ArtifactBytes() []byte {
-	out := []byte{1}
-	put := func(es []Entry) {
-		for _, e := range es {
-			out = binary.AppendUvarint(out, uint64(len(e.Key)))
-			out = append(out, e.Key...)
-			out = binary.BigEndian.AppendUint64(out, e.Value)
-		}
-		out = binary.AppendUvarint(out, 0)
-	}
-	put(r.Probabilities)
-	put(r.Counts)
-	return out
-}
-
-// ArtifactHash is sha256(ArtifactBytes()).
-func (r *Result) ArtifactHash() [32]byte { return sha256.Sum256(r.ArtifactBytes()) }

@@ -199,7 +199,7 @@ func TestEstimateSourceAndArtifact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := r.ArtifactBytes(); len(b) < 20 || b[0] != 1 || r.ArtifactHash() != r.ArtifactHash() {
+	if b := r.ArtifactBytes(); len(b) < 20 || b[0] != ArtifactVersion || r.ArtifactHash() != r.ArtifactHash() {
 		t.Fatal("artifact")
 	}
 }

@@ -93,21 +93,12 @@ func runStabilizer(c *ir.Circuit, o Options, res *Result) error {
 	res.ProbabilitiesExact = true
 	kf := keyFormatter{regs: plan.regs}
 	r := len(aff.basis)
-	if r >= 63 || 1<<r > o.Limits.MaxOutcomes {
-		res.ProbabilitiesTruncated = true
-	} else {
-		p := (ProbScale + (uint64(1)<<r)/2) >> r
-		if p > 0 {
-			cur := slicesClone(aff.c0)
-			for g := 0; g < 1<<r; g++ {
-				if g > 0 { // Gray code: flip one basis vector per step
-					xorInto(cur, aff.basis[bits.TrailingZeros(uint(g))])
-				}
-				res.Probabilities = append(res.Probabilities, Entry{Key: kf.format(func(b int) bool { return getBit(cur, b) }), Value: p})
-			}
-			sortEntries(res.Probabilities)
-		}
+	var p uint64
+	if r < 64 {
+		p = (ProbScale + (uint64(1)<<r)/2) >> r
 	}
+	res.dist = &distribution{form: FormAffine, regs: plan.regs, nclbits: plan.nclbits, c0: aff.c0, basis: aff.basis, p: p}
+	res.Probabilities, res.ProbabilitiesTruncated = res.dist.list(o.Limits.MaxOutcomes)
 	if o.Shots > 0 {
 		counts := map[string]uint64{}
 		cur := make([]uint64, len(aff.c0))
@@ -242,6 +233,6 @@ func stabTrajectories(c *ir.Circuit, plan *measurePlan, o Options, res *Result, 
 		}
 		counts[kf.format(func(b int) bool { return getBit(cb, b) })]++
 	}
-	setEstimated(res, counts, shots, o.Shots > 0, o.Limits.MaxOutcomes)
+	setEstimated(res, counts, shots, o.Shots > 0, o.Limits.MaxOutcomes, plan)
 	return nil
 }

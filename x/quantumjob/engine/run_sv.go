@@ -403,54 +403,65 @@ func (r *svRunner) clbitValue(cb []uint64, v int) uint64 {
 }
 
 func (r *svRunner) listProbabilities(res *Result) {
-	if len(r.leaves) == 1 && r.plan.nclbits <= 64 {
-		// fast path: one final state, keys unique per outcome, numeric sort
+	res.dist = r.distribution()
+	res.Probabilities, res.ProbabilitiesTruncated = res.dist.list(r.lim.MaxOutcomes)
+}
+
+// distribution builds the full quantised distribution of the enumerated
+// leaves: dense (or sparse) over the read-out qubits for one final state,
+// sparse by clbit value when several leaves must be summed, keyed by string
+// beyond 64 clbits.
+func (r *svRunner) distribution() *distribution {
+	regs, ncl := r.plan.regs, r.plan.nclbits
+	if len(r.leaves) == 1 && ncl <= 64 {
 		l := &r.leaves[0]
-		ident := len(l.cb) == 0 || l.cb[0] == 0
-		for k, b := range r.plan.termC {
-			ident = ident && b == k
-		}
-		type kv struct{ x, p uint64 }
-		var out []kv
+		q := make([]uint64, len(l.marg))
 		for v, p := range l.marg {
-			q := Quantise(float64(l.w * p))
-			if q == 0 {
-				continue
-			}
-			if len(out) >= r.lim.MaxOutcomes {
-				res.ProbabilitiesTruncated = true
-				return
-			}
-			x := uint64(v)
-			if !ident {
-				x = r.clbitValue(l.cb, v)
-			}
-			out = append(out, kv{x, q})
+			q[v] = Quantise(float64(l.w * p))
 		}
-		slices.SortFunc(out, func(a, b kv) int { return cmp.Compare(a.x, b.x) })
-		res.Probabilities = make([]Entry, len(out))
-		for i, e := range out {
-			res.Probabilities[i] = Entry{Key: r.fmt.formatValue(e.x), Value: e.p}
+		return newDenseDist(regs, ncl, r.clbitValue(l.cb, 0), r.plan.termC, q)
+	}
+	if ncl <= 64 {
+		// every leaf's outcomes by clbit value; a stable sort keeps the leaf
+		// order within one value, so each sum runs in the same order as ever
+		type xp struct {
+			x uint64
+			p float64
 		}
-		return
+		var all []xp
+		for li := range r.leaves {
+			l := &r.leaves[li]
+			for v, p := range l.marg {
+				if c := float64(l.w * p); c >= 1e-15 {
+					all = append(all, xp{r.clbitValue(l.cb, v), c})
+				}
+			}
+		}
+		slices.SortStableFunc(all, func(a, b xp) int { return cmp.Compare(a.x, b.x) })
+		d := &distribution{form: FormSparse, regs: regs, nclbits: ncl}
+		for i := 0; i < len(all); {
+			j, s := i, 0.0
+			for ; j < len(all) && all[j].x == all[i].x; j++ {
+				s += all[j].p
+			}
+			if q := Quantise(s); q > 0 {
+				d.xs = append(d.xs, all[i].x)
+				d.vals = append(d.vals, q)
+			}
+			i = j
+		}
+		return d
 	}
 	agg := map[string]float64{}
 	for li := range r.leaves {
 		l := &r.leaves[li]
 		for v, p := range l.marg {
-			c := float64(l.w * p)
-			if c < 1e-15 {
-				continue
+			if c := float64(l.w * p); c >= 1e-15 {
+				agg[r.key(l.cb, v)] += c
 			}
-			k := r.key(l.cb, v)
-			if _, ok := agg[k]; !ok && len(agg) >= r.lim.MaxOutcomes {
-				res.ProbabilitiesTruncated = true
-				return
-			}
-			agg[k] += c
 		}
 	}
-	res.Probabilities = entriesFromFloat(agg)
+	return &distribution{form: FormKeyed, regs: regs, nclbits: ncl, keyed: entriesFromFloat(agg)}
 }
 
 func entriesFromFloat(agg map[string]float64) []Entry {
@@ -534,24 +545,24 @@ func (r *svRunner) trajectories(o Options, res *Result, rng *rand.Rand) error {
 		}
 		counts[r.tkey]++
 	}
-	setEstimated(res, counts, shots, o.Shots > 0, r.lim.MaxOutcomes)
+	setEstimated(res, counts, shots, o.Shots > 0, r.lim.MaxOutcomes, r.plan)
 	return nil
 }
 
-func setEstimated(res *Result, counts map[string]uint64, shots int, report bool, maxOut int) {
+func setEstimated(res *Result, counts map[string]uint64, shots int, report bool, maxOut int, plan *measurePlan) {
 	res.ProbabilitiesExact = false
-	if len(counts) > maxOut {
-		res.ProbabilitiesTruncated = true
-	} else {
-		for _, e := range entriesFromCounts(counts) {
-			// exact integer division: count/shots in ProbScale units, rounded
-			hi, lo := bits.Mul64(e.Value, ProbScale)
-			lo, c := bits.Add64(lo, uint64(shots)/2, 0)
-			q, _ := bits.Div64(hi+c, lo, uint64(shots))
-			res.Probabilities = append(res.Probabilities, Entry{Key: e.Key, Value: q})
-		}
+	es := entriesFromCounts(counts)
+	d := &distribution{form: FormKeyed, regs: plan.regs, nclbits: plan.nclbits, keyed: make([]Entry, 0, len(es))}
+	for _, e := range es {
+		// exact integer division: count/shots in ProbScale units, rounded
+		hi, lo := bits.Mul64(e.Value, ProbScale)
+		lo, c := bits.Add64(lo, uint64(shots)/2, 0)
+		q, _ := bits.Div64(hi+c, lo, uint64(shots))
+		d.keyed = append(d.keyed, Entry{Key: e.Key, Value: q})
 	}
+	res.dist = d
+	res.Probabilities, res.ProbabilitiesTruncated = d.list(maxOut)
 	if report {
-		res.Counts = entriesFromCounts(counts)
+		res.Counts = es
 	}
 }
