@@ -1,11 +1,17 @@
 // Package cli provides the off-chain `quantum` command of novacrond:
 //
 //	novacrond quantum run FILE.qasm [--shots N] [--seed S] [--backend auto|statevector|stabilizer] --output json
+//
+// The on-chain seed of a job is engine.DeriveSeed(chain id, height, job id);
+// --chain-id/--height/--job-id (or --seed-hex with Result.seed) reproduce it,
+// and --chain-limits the chain's engine limits, so the counts match the chain's.
 package cli
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,6 +46,7 @@ type Output struct {
 	FusedOps               int                    `json:"fused_ops"`
 	Shots                  int                    `json:"shots"`
 	Seed                   uint64                 `json:"seed"`
+	SeedHex                string                 `json:"seed_hex,omitempty"` // the 32-byte seed, with --seed-hex or --chain-id/--height/--job-id
 	Cost                   uint64                 `json:"cost"`
 	ProbabilitiesExact     bool                   `json:"probabilities_exact"`
 	ProbabilitiesTruncated bool                   `json:"probabilities_truncated,omitempty"`
@@ -65,6 +72,11 @@ func newRunCmd() *cobra.Command {
 		threads    int
 		noOptimize bool
 		maxQubits  int
+		seedHex    string
+		chainID    string
+		height     int64
+		jobID      uint64
+		chainLim   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE.qasm",
@@ -75,7 +87,13 @@ Probabilities are exact (quantised to 1e-12) and keyed like Qiskit's get_counts:
 classical registers in reverse declaration order separated by spaces, each with
 its highest bit leftmost. Without measurements every qubit is read (highest
 qubit leftmost). Shots are sampled with ChaCha8 seeded from --seed, so the same
-file and seed always print the same bytes.`,
+file and seed always print the same bytes.
+
+To reproduce an on-chain job's counts, seed it the way the chain does:
+--chain-id, --height (the block the job ran in) and --job-id together derive
+engine.DeriveSeed, or --seed-hex takes the 64 hex digits of Result.seed; add
+--chain-limits to run under the chain's default engine limits (branch bound,
+listing bound). --seed, --seed-hex and the chain flags are mutually exclusive.`,
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -90,16 +108,26 @@ file and seed always print the same bytes.`,
 			if output != "json" && output != "text" {
 				return fmt.Errorf("unknown --output %q (want json or text)", output)
 			}
+			seedBytes, derived, err := resolveSeed(cmd, seed, seedHex, chainID, height, jobID)
+			if err != nil {
+				return err
+			}
 			lim := engine.DefaultLimits()
+			if chainLim {
+				lim = engine.ChainLimits()
+			}
 			if maxQubits > 0 {
 				lim.MaxQubitsStateVector = maxQubits
 			}
-			res, err := engine.Run(src, engine.Options{Shots: shots, Seed: engine.SeedFromUint64(seed), Backend: be,
+			res, err := engine.Run(src, engine.Options{Shots: shots, Seed: seedBytes, Backend: be,
 				Limits: lim, Threads: threads, NoOptimize: noOptimize})
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			out := toOutput(res, seed)
+			if derived {
+				out.SeedHex = hex.EncodeToString(seedBytes[:])
+			}
 			w := cmd.OutOrStdout()
 			if output == "json" {
 				var buf bytes.Buffer
@@ -117,12 +145,58 @@ file and seed always print the same bytes.`,
 	f := cmd.Flags()
 	f.IntVar(&shots, "shots", 0, "number of shots to sample (0: probabilities only)")
 	f.Uint64Var(&seed, "seed", 0, "seed for shot sampling")
+	f.StringVar(&seedHex, "seed-hex", "", "32-byte shot seed as 64 hex digits (an on-chain Result.seed)")
+	f.StringVar(&chainID, "chain-id", "", "with --height and --job-id: use the on-chain seed DeriveSeed(chain-id, height, job-id)")
+	f.Int64Var(&height, "height", 0, "block height the job ran at (with --chain-id and --job-id)")
+	f.Uint64Var(&jobID, "job-id", 0, "on-chain job id (with --chain-id and --height)")
+	f.BoolVar(&chainLim, "chain-limits", false, "use the chain's default engine limits (as validators run jobs) instead of the off-chain ones")
 	f.StringVar(&backend, "backend", "auto", "simulator: auto, statevector or stabilizer")
 	f.StringVarP(&output, "output", "o", "text", "output format: json or text")
 	f.IntVar(&threads, "threads", runtime.GOMAXPROCS(0), "state-vector worker threads (results are bit-identical for any value)")
 	f.BoolVar(&noOptimize, "no-optimize", false, "skip the optimisation passes")
 	f.IntVar(&maxQubits, "max-qubits", 0, "override the state-vector qubit limit")
 	return cmd
+}
+
+// resolveSeed picks the shot seed from exactly one of --seed (the default, 0),
+// --seed-hex, or --chain-id/--height/--job-id; derived reports a 32-byte seed
+// given directly or derived the chain's way.
+func resolveSeed(cmd *cobra.Command, seed uint64, seedHex, chainID string, height int64, jobID uint64) (s [32]byte, derived bool, err error) {
+	f := cmd.Flags()
+	chain := 0
+	for _, n := range []string{"chain-id", "height", "job-id"} {
+		if f.Changed(n) {
+			chain++
+		}
+	}
+	sources := 0
+	for _, set := range []bool{f.Changed("seed"), f.Changed("seed-hex"), chain > 0} {
+		if set {
+			sources++
+		}
+	}
+	switch {
+	case sources > 1:
+		return s, false, errors.New("--seed, --seed-hex and --chain-id/--height/--job-id are mutually exclusive: give one")
+	case chain > 0 && chain < 3:
+		return s, false, errors.New("--chain-id, --height and --job-id must be given together")
+	case chain == 3:
+		if chainID == "" {
+			return s, false, errors.New("--chain-id must not be empty")
+		}
+		if height <= 0 {
+			return s, false, fmt.Errorf("--height %d: must be positive", height)
+		}
+		return engine.DeriveSeed(chainID, height, jobID), true, nil
+	case f.Changed("seed-hex"):
+		b, err := hex.DecodeString(seedHex)
+		if err != nil || len(b) != len(s) {
+			return s, false, fmt.Errorf("--seed-hex %q: want 64 hex digits (32 bytes)", seedHex)
+		}
+		copy(s[:], b)
+		return s, true, nil
+	}
+	return engine.SeedFromUint64(seed), false, nil
 }
 
 func toOutput(r *engine.Result, seed uint64) *Output {

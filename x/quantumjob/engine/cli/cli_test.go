@@ -101,3 +101,45 @@ func TestCompileCommand(t *testing.T) {
 		t.Fatalf("%v %s", err, out)
 	}
 }
+
+func TestRunSeedFlags(t *testing.T) {
+	f := writeFile(t, "bell.qasm", bell)
+	base := []string{"run", f, "--shots", "500", "--output", "json"}
+	chain := []string{"--chain-id", "novacron-1", "--height", "12", "--job-id", "3"}
+	// the derived seed, given as hex, is the same run
+	a, err := execute(t, append(base, chain...)...)
+	if err != nil || !strings.Contains(a, `"seed":0,"seed_hex":"`) {
+		t.Fatalf("%v %s", err, a)
+	}
+	var doc struct {
+		SeedHex string `json:"seed_hex"`
+	}
+	if err := json.Unmarshal([]byte(a), &doc); err != nil || len(doc.SeedHex) != 64 {
+		t.Fatalf("%v %q", err, doc.SeedHex)
+	}
+	if b, err := execute(t, append(base, "--seed-hex", doc.SeedHex)...); err != nil || b != a {
+		t.Fatalf("--seed-hex: %v\n%s\n%s", err, b, a)
+	}
+	// --seed output is unchanged: no seed_hex field
+	if s, err := execute(t, append(base, "--seed", "42")...); err != nil || strings.Contains(s, "seed_hex") || !strings.Contains(s, `"seed":42,`) {
+		t.Fatalf("%v %s", err, s)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--seed", "1", "--seed-hex", doc.SeedHex}, "mutually exclusive"},
+		{append([]string{"--seed", "1"}, chain...), "mutually exclusive"},
+		{append([]string{"--seed-hex", doc.SeedHex}, chain...), "mutually exclusive"},
+		{[]string{"--chain-id", "novacron-1", "--height", "12"}, "must be given together"},
+		{[]string{"--job-id", "3"}, "must be given together"},
+		{[]string{"--chain-id", "", "--height", "12", "--job-id", "3"}, "must not be empty"},
+		{[]string{"--chain-id", "x", "--height", "0", "--job-id", "3"}, "must be positive"},
+		{[]string{"--seed-hex", "abcd"}, "64 hex digits"},
+		{[]string{"--seed-hex", strings.Repeat("zz", 32)}, "64 hex digits"},
+	} {
+		if _, err := execute(t, append(base, c.args...)...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: got %v, want %q", c.args, err, c.want)
+		}
+	}
+}
