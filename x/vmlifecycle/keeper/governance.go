@@ -185,7 +185,7 @@ func pastDeadline(ctx context.Context, o types.Operation) bool {
 // The caller stores o.
 func (k Keeper) runOp(ctx context.Context, o *types.Operation) {
 	err := inCache(ctx, func(cc sdk.Context) error {
-		_, err := k.execOp(cc, o.Owner, o.Op)
+		_, err := k.execOp(withOrigin(cc, fmt.Sprintf("operation %d", o.Id)), o.Owner, o.Op)
 		return err
 	})
 	o.FinishedHeight = sdk.UnwrapSDKContext(ctx).BlockHeight()

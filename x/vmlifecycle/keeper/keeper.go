@@ -367,9 +367,21 @@ func (k Keeper) transition(ctx context.Context, vm *types.VM, to types.VMState, 
 	return k.record(ctx, vm, to, actor, reason, prevHost)
 }
 
+// originKey marks a context in which a deferred path (a rule firing, an approved or due operation)
+// runs an operation; record appends the origin to the audit reason, so that such a transition can be
+// told apart from the owner's own Msg (the actor is the owner in every case).
+type originKey struct{}
+
+func withOrigin(ctx sdk.Context, origin string) sdk.Context {
+	return ctx.WithValue(originKey{}, origin)
+}
+
 // record stores vm in state `to` and audits the change without consulting the table (creation, resize).
 func (k Keeper) record(ctx context.Context, vm *types.VM, to types.VMState, actor, reason, prevHost string) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if origin, ok := ctx.Value(originKey{}).(string); ok && origin != "" {
+		reason += " (" + origin + ")"
+	}
 	from := vm.State
 	vm.State = to
 	vm.UpdatedHeight = sdkCtx.BlockHeight()

@@ -328,7 +328,7 @@ func (k Keeper) fire(ctx context.Context, ruleID uint64, cause string) error {
 			if err != nil || opID != 0 {
 				return err
 			}
-			_, err = k.execOp(cc, r.Owner, op)
+			_, err = k.execOp(withOrigin(cc, fmt.Sprintf("rule %d: %s", r.Id, cause)), r.Owner, op)
 			return err
 		})
 		if err != nil {

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -246,5 +247,45 @@ func TestRuleFiringsBoundedPerBlock(t *testing.T) {
 	require.Equal(t, 5, fired(), "the event resumes after its cursor; no rule fires twice")
 	f.nextBlock()
 	require.Equal(t, 5, fired())
+	f.invariants()
+}
+
+// Regression: a transition made by a rule, an approved proposal or a due time-locked operation was
+// audited exactly like the owner's own Msg (actor owner, reason "start"/"stop"/…); the audit reason
+// now names the rule or the operation.
+func TestAuditNamesRuleAndOperationOrigin(t *testing.T) {
+	f := newFixture(t)
+	f.registerHost(1, "h1", "eu-west", res(8000, 16384, 100, 0))
+	id := f.createVM(5, "web", res(1000, 1024, 1, 0), 1, types.Constraints{}).VmIds[0]
+	ruleID, err := f.createRule(5, types.Trigger{Kind: types.TRIGGER_KIND_VM_STATE, VmId: id, State: types.VM_STATE_FAILED},
+		types.RuleAction{Kind: types.OP_KIND_START}, id)
+	require.NoError(t, err)
+	require.NoError(t, f.report(1, id, types.VM_STATE_FAILED))
+	f.nextBlock()
+	require.Equal(t, types.VM_STATE_SCHEDULED, f.vm(id).State)
+	last := func() types.AuditEntry {
+		a, err := f.query.AuditByVM(f.ctx, &types.QueryAuditByVMRequest{VmId: id})
+		require.NoError(t, err)
+		return a.Entries[len(a.Entries)-1]
+	}
+	e := last()
+	require.Equal(t, addr(5), e.Actor)
+	require.Equal(t, types.VM_STATE_SCHEDULED, e.NewState)
+	require.Contains(t, e.Reason, fmt.Sprintf("rule %d", ruleID))
+
+	require.NoError(t, f.report(1, id, types.VM_STATE_RUNNING))
+	resp, err := f.msg.StopVM(f.ctx, &types.MsgStopVM{Owner: addr(5), VmId: id, AtHeight: f.ctx.BlockHeight() + 1})
+	require.NoError(t, err)
+	f.nextBlock()
+	f.nextBlock() // EndBlock of the due height runs it
+	e = last()
+	require.Equal(t, types.VM_STATE_STOPPING, e.NewState)
+	require.Equal(t, fmt.Sprintf("stop (operation %d)", resp.OperationId), e.Reason)
+
+	// the owner's own Msg keeps the plain reason
+	require.NoError(t, f.report(1, id, types.VM_STATE_STOPPED))
+	_, err = f.msg.StartVM(f.ctx, &types.MsgStartVM{Owner: addr(5), VmId: id})
+	require.NoError(t, err)
+	require.Equal(t, "start", last().Reason)
 	f.invariants()
 }
