@@ -49,7 +49,8 @@ func NewExplainCmd() *cobra.Command {
 				return err
 			}
 			if asJSON, _ := cmd.Flags().GetBool(flagJSON); asJSON {
-				return clientCtx.PrintProto(res)
+				// --json means JSON whatever --output says (its default, text, would print YAML).
+				return clientCtx.WithOutputFormat(flags.OutputFormatJSON).PrintProto(res)
 			}
 			_, err = fmt.Fprint(cmd.OutOrStdout(), RenderExplanation(res.Explanation))
 			return err
