@@ -29,6 +29,14 @@ const (
 	OpWeightMsgDeleteVM       = "op_weight_msg_vmlifecycle_delete_vm"
 	OpWeightMsgReportVMStatus = "op_weight_msg_vmlifecycle_report_vm_status"
 
+	OpWeightMsgSetApprovalPolicy   = "op_weight_msg_vmlifecycle_set_approval_policy"
+	OpWeightMsgClearApprovalPolicy = "op_weight_msg_vmlifecycle_clear_approval_policy"
+	OpWeightMsgApproveOperation    = "op_weight_msg_vmlifecycle_approve_operation"
+	OpWeightMsgCancelOperation     = "op_weight_msg_vmlifecycle_cancel_operation"
+	OpWeightMsgCreateRule          = "op_weight_msg_vmlifecycle_create_rule"
+	OpWeightMsgDeleteRule          = "op_weight_msg_vmlifecycle_delete_rule"
+	OpWeightMsgTimeLockedVMOp      = "op_weight_msg_vmlifecycle_time_locked_vm_op"
+
 	DefaultWeightMsgRegisterHost   = 20
 	DefaultWeightMsgDrainHost      = 3
 	DefaultWeightMsgDeregisterHost = 5
@@ -39,6 +47,14 @@ const (
 	DefaultWeightMsgMigrateVM      = 10
 	DefaultWeightMsgDeleteVM       = 8
 	DefaultWeightMsgReportVMStatus = 50
+
+	DefaultWeightMsgSetApprovalPolicy   = 6
+	DefaultWeightMsgClearApprovalPolicy = 2
+	DefaultWeightMsgApproveOperation    = 15
+	DefaultWeightMsgCancelOperation     = 4
+	DefaultWeightMsgCreateRule          = 6
+	DefaultWeightMsgDeleteRule          = 2
+	DefaultWeightMsgTimeLockedVMOp      = 12
 )
 
 // ImageCID is the image of every simulated VM.
@@ -66,6 +82,13 @@ func WeightedOperations(appParams simtypes.AppParams, k keeper.Keeper) simulatio
 		simulation.NewWeightedOperation(w(OpWeightMsgMigrateVM, DefaultWeightMsgMigrateVM), SimulateMsgMigrateVM(k)),
 		simulation.NewWeightedOperation(w(OpWeightMsgDeleteVM, DefaultWeightMsgDeleteVM), SimulateMsgDeleteVM(k)),
 		simulation.NewWeightedOperation(w(OpWeightMsgReportVMStatus, DefaultWeightMsgReportVMStatus), SimulateMsgReportVMStatus(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgSetApprovalPolicy, DefaultWeightMsgSetApprovalPolicy), SimulateMsgSetApprovalPolicy(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgClearApprovalPolicy, DefaultWeightMsgClearApprovalPolicy), SimulateMsgClearApprovalPolicy(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgApproveOperation, DefaultWeightMsgApproveOperation), SimulateMsgApproveOperation(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgCancelOperation, DefaultWeightMsgCancelOperation), SimulateMsgCancelScheduledOperation(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgCreateRule, DefaultWeightMsgCreateRule), SimulateMsgCreateRule(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgDeleteRule, DefaultWeightMsgDeleteRule), SimulateMsgDeleteRule(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgTimeLockedVMOp, DefaultWeightMsgTimeLockedVMOp), SimulateTimeLockedVMOp(k)),
 	}
 }
 
@@ -106,6 +129,18 @@ func callMsgServer(ctx context.Context, s types.MsgServer, msg sdk.Msg) (err err
 		_, err = s.DeleteVM(ctx, m)
 	case *types.MsgReportVMStatus:
 		_, err = s.ReportVMStatus(ctx, m)
+	case *types.MsgSetApprovalPolicy:
+		_, err = s.SetApprovalPolicy(ctx, m)
+	case *types.MsgClearApprovalPolicy:
+		_, err = s.ClearApprovalPolicy(ctx, m)
+	case *types.MsgApproveOperation:
+		_, err = s.ApproveOperation(ctx, m)
+	case *types.MsgCancelScheduledOperation:
+		_, err = s.CancelScheduledOperation(ctx, m)
+	case *types.MsgCreateRule:
+		_, err = s.CreateRule(ctx, m)
+	case *types.MsgDeleteRule:
+		_, err = s.DeleteRule(ctx, m)
 	default:
 		err = fmt.Errorf("simulation: unexpected msg %T", msg)
 	}

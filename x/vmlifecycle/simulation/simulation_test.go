@@ -84,7 +84,7 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 		e.am.InitGenesis(e.ctx, e.cdc, ss.GenState[types.ModuleName])
 
 		ops := e.am.WeightedOperations(*ss)
-		require.Len(t, ops, 10)
+		require.Len(t, ops, 17)
 		total := 0
 		for _, op := range ops {
 			require.Positive(t, op.Weight())
@@ -126,6 +126,42 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 			}
 			require.True(t, found, "seed %d: no successful %s", seed, name)
 		}
+		for _, name := range []string{"MsgSetApprovalPolicy", "MsgClearApprovalPolicy", "MsgApproveOperation",
+			"MsgCancelScheduledOperation", "MsgCreateRule", "MsgDeleteRule"} {
+			require.Positive(t, okByType["/novacron.vmlifecycle.v1."+name], "seed %d: no successful %s (%v)", seed, name, okByType)
+		}
+		// The governance paths were exercised: time-locked operations ran in EndBlock, proposals were
+		// approved into execution, expired and were cancelled, and rules fired.
+		byStatus := map[types.OperationStatus]int{}
+		var timeLockedRan, approvedRan, fromRule int
+		require.NoError(t, e.k.Ops.Walk(e.ctx, nil, func(_ uint64, o types.Operation) (bool, error) {
+			byStatus[o.Status]++
+			done := o.Status == types.OPERATION_STATUS_EXECUTED || o.Status == types.OPERATION_STATUS_FAILED
+			if done && (o.AtHeight != 0 || o.NotBefore != 0) {
+				timeLockedRan++
+			}
+			if done && o.Threshold > 0 {
+				approvedRan++
+			}
+			if o.RuleId != 0 {
+				fromRule++
+			}
+			return false, nil
+		}))
+		var fired int
+		require.NoError(t, e.k.Rules.Walk(e.ctx, nil, func(_ uint64, ru types.Rule) (bool, error) {
+			if ru.FireCount > 0 {
+				fired++
+			}
+			return false, nil
+		}))
+		t.Logf("seed %d: operations by status %v, %d time-locked ran, %d approved ran, %d proposed by rules, %d rules fired",
+			seed, byStatus, timeLockedRan, approvedRan, fromRule, fired)
+		require.Positive(t, timeLockedRan)
+		require.Positive(t, approvedRan)
+		require.Positive(t, byStatus[types.OPERATION_STATUS_EXPIRED])
+		require.Positive(t, byStatus[types.OPERATION_STATUS_CANCELLED])
+		require.Positive(t, fired)
 
 		gs, err := e.k.ExportGenesis(e.ctx)
 		require.NoError(t, err)
