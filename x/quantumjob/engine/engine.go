@@ -172,37 +172,69 @@ func satAdd(a, b uint64) uint64 {
 	return s
 }
 
-// EstimateCost is the gas model charged before simulation, in abstract units:
+// EstimateCost is the gas model charged before simulation, in abstract units
+// (about one amplitude update, or one tableau row operation, each):
 //
-//	statevector: (ops+1) * 2^n * B + shots*(n+1), B = min(2^k, MaxBranches)
-//	             for k non-terminal measurements/resets (branch enumeration)
-//	stabilizer:  (ops+1) * n^2 + shots*(n+1)
+//	statevector: (ops+1+S) * 2^n * B + shots*(n+1)
+//	stabilizer:  (ops+1) * n^2 * T + shots*(n+1)
 //
-// where ops counts gates, measurements and resets of the parsed circuit.
+// ops counts gates, measurements and resets of the parsed circuit, except
+// that on the state vector terminal measurements (read from the final state,
+// not simulated) are left out: reading the final state is the one pass the
+// +1 stands for, whatever is measured. S is 1 when shots > 0 (the sampling
+// table: one more pass over the read-out distribution). B = min(2^k,
+// MaxBranches) for k non-terminal measurements/resets (exact branch
+// enumeration); when the enumeration can exceed its bounds (2^k >
+// MaxBranches or 2^k * 2^n > MaxBranchAmplitudes) the engine re-simulates
+// one trajectory per shot (1024 when shots is 0), so B is at least that
+// many. T is that trajectory count for stabilizer circuits with `if` (run
+// shot by shot), else 1.
 func EstimateCost(c *ir.Circuit, backend Backend, shots int, lim Limits) uint64 {
-	ops, k := uint64(1), 0
+	term, k := terminalMeasures(c)
+	sv := backend != BackendStabilizer
+	ops, hasCond := uint64(1), false
 	for i := range c.Ops {
-		switch c.Ops[i].Type {
-		case ir.OpGate, ir.OpOpaque, ir.OpMeasure, ir.OpReset:
+		o := &c.Ops[i]
+		if o.Cond != nil {
+			hasCond = true
+		}
+		switch o.Type {
+		case ir.OpGate, ir.OpOpaque, ir.OpReset:
 			ops++
+		case ir.OpMeasure:
+			if !sv || !term[i] {
+				ops++
+			}
 		}
 	}
-	_, nonTerm := terminalMeasures(c)
-	k = nonTerm
+	traj := uint64(estimateShots)
+	if shots > 0 {
+		traj = uint64(shots)
+	}
 	n := uint64(c.NumQubits)
 	var u uint64
-	if backend == BackendStabilizer {
+	if !sv {
 		u = satMul(ops, satMul(n, n))
+		if hasCond {
+			u = satMul(u, traj)
+		}
 	} else {
 		var amp uint64 = ^uint64(0)
 		if n < 63 {
 			amp = 1 << n
 		}
-		b := uint64(lim.MaxBranches)
+		if shots > 0 {
+			ops++
+		}
+		mb := uint64(max(lim.MaxBranches, 1))
+		b := mb
 		if k < 32 && uint64(1)<<k < b {
 			b = 1 << k
 		}
-		u = satMul(satMul(ops, amp), max(b, 1))
+		if k >= 32 || uint64(1)<<k > mb || satMul(uint64(1)<<min(k, 62), amp) > uint64(max(lim.MaxBranchAmplitudes, 0)) {
+			b = max(b, traj) // the bound can be hit: one trajectory per shot
+		}
+		u = satMul(satMul(ops, amp), b)
 	}
 	return satAdd(u, satMul(uint64(max(shots, 0)), n+1))
 }

@@ -181,7 +181,7 @@ func TestQASMBenchSmall(t *testing.T) {
 func TestEstimateSourceAndArtifact(t *testing.T) {
 	lim := ChainLimits()
 	e, err := EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[10]; creg c[10]; h q; t q[0]; measure q -> c;`, BackendAuto, 100, lim)
-	if err != nil || e.Backend != BackendStateVector || e.Gates != 11 || e.Cost != (11+10+1)*1024+100*11 {
+	if err != nil || e.Backend != BackendStateVector || e.Gates != 11 || e.Cost != (11+1+1)*1024+100*11 {
 		t.Fatalf("%+v %v", e, err)
 	}
 	e, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[3000]; h q[0]; cx q[0],q[1];`, BackendAuto, 0, lim)

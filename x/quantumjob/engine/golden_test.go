@@ -88,11 +88,11 @@ func TestGoldenCircuits(t *testing.T) {
 		backend         engine.Backend
 	}{
 		{"bell-auto", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "759218b8f0f1426cde5b55b50e95525c0ffdbfb2eda486facc40e7497895d483", engine.BackendAuto},
-		{"bell-sv", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "0429e914ec6c3871004f4e1e96a3ec452465ad952ba949268e59614ece80aefc", engine.BackendStateVector},
+		{"bell-sv", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "284c61ed57a8e5b93573f603504528776538cb5518a27a3e65009207d66174f0", engine.BackendStateVector},
 		{"rotations", `OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg a[2]; creg b[1];
-u3(1.1,0.2,0.3) q[0]; ry(2*pi/3) q[1]; cx q[0],q[2]; crx(0.9) q[1],q[2]; measure q[0] -> a[1]; measure q[1] -> a[0]; measure q[2] -> b[0];`, "95ce604438154a1d1098a7a68d28f79c4b49ba20b6d52000ba029a9de853a45e", engine.BackendAuto},
+u3(1.1,0.2,0.3) q[0]; ry(2*pi/3) q[1]; cx q[0],q[2]; crx(0.9) q[1],q[2]; measure q[0] -> a[1]; measure q[1] -> a[0]; measure q[2] -> b[0];`, "8b36729465671828f7fc52e692e2dca8c4c7ebfb3d66dd520997ba4174c98a2a", engine.BackendAuto},
 		{"midcircuit", `OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg c[3];
-h q[0]; rx(0.7) q[1]; measure q[0] -> c[0]; if(c==1) ry(0.4) q[1]; reset q[0]; cx q[1],q[0]; measure q -> c;`, "907f734201bf0de962b40c19bde018d2908ff1948f92379db9ae88f356f8f1ee", engine.BackendAuto},
+h q[0]; rx(0.7) q[1]; measure q[0] -> c[0]; if(c==1) ry(0.4) q[1]; reset q[0]; cx q[1],q[0]; measure q -> c;`, "23acdaba50aa5640e0dd1930a909ccd4b9304f023b9897c196908f8d08619904", engine.BackendAuto},
 	}
 	for _, c := range cases {
 		r, err := engine.Run(c.src, engine.Options{Shots: 2000, Seed: engine.DeriveSeed("novacron-1", 42, 7), Backend: c.backend, Limits: engine.ChainLimits()})
@@ -109,9 +109,9 @@ func TestGoldenQASMBench(t *testing.T) {
 		dir, _ = filepath.Abs(filepath.Join("..", "..", "..", "..", "shared"))
 	}
 	want := map[string]string{
-		"qft_n4.qasm": "e07bdf13045ddc6c6405f9058a8913ececb21109edc3e791f1b63c4b45deb23d", "ipea_n2.qasm": "0b3a4876f59708335b50bd93f1f5099350100e7b223b57f9d05d7faaad2f68f2", "qaoa_n6.qasm": "869680d775d87737a0fc7a090880890eb0cef44bb8ac626cd14a15d18d6e0f4e",
-		"vqe_n4.qasm": "cb160e09db934cddba2002e68cdfe47bceb509a4d801901dacc0d6ee08c94b18", "dnn_n8.qasm": "97855a68f46decf3929c3c6520f9b1df66eb21f24c1dedc9202f463278f55198", "teleportation_n3.qasm": "bdcd75468f8ad4b1ce229d66c6814197e2c54fa8ec7b83a38f8ee4a360a2b4c3",
-		"error_correctiond3_n5.qasm": "3508924d6b53ebb575689b11022561ccdb419080cf55797fe4650b4150048fc3", "qec_sm_n5.qasm": "b5929f2c462551b2ca5a057ca53a8c17df87504e43d109d8d1cd7a82756ade3e", "hhl_n7.qasm": "a8fede10376e04fdfd17fb023e004d40b76c1ef0ab11e05df2bf4e69ae923cfe",
+		"qft_n4.qasm": "0e02aa1f998598c7446ed84df53f4bbd3013270e237901193bf86f5ab1403131", "ipea_n2.qasm": "0b3a4876f59708335b50bd93f1f5099350100e7b223b57f9d05d7faaad2f68f2", "qaoa_n6.qasm": "49e526fc2ca6bfd21b766d6a604e598470aae04da1d3d8860ffad9fec3ec1c57",
+		"vqe_n4.qasm": "f29aa9e34649ebb443a3e098e4ee6bb4217a5992b55b0d66c9a515f38f7b4bdc", "dnn_n8.qasm": "a61fb54f320e125cedc24cddaa23f22da54373fbcaf55ab7ea98c3de3bf140ae", "teleportation_n3.qasm": "d8d335e15ce2ae3d780e38e0381aa462491ead97ccf8e3e373a154700704fbd9",
+		"error_correctiond3_n5.qasm": "3508924d6b53ebb575689b11022561ccdb419080cf55797fe4650b4150048fc3", "qec_sm_n5.qasm": "49c18941671b15ed1af9fd01466a453c754b9f6dbea5db119c1d5b1fb5b4f8e0", "hhl_n7.qasm": "ad654a849d15578c81b7620356e592e54124b9cebcbf955fba71817ea6163e2b",
 	}
 	for _, name := range []string{"qft_n4.qasm", "ipea_n2.qasm", "qaoa_n6.qasm", "vqe_n4.qasm", "dnn_n8.qasm",
 		"teleportation_n3.qasm", "error_correctiond3_n5.qasm", "qec_sm_n5.qasm", "hhl_n7.qasm"} {

@@ -328,6 +328,9 @@ func TestParamsValidate(t *testing.T) {
 func TestGasTable(t *testing.T) {
 	qft, err := qasm.Export(algo.QFTCircuit(20, 0x5a5a5).C)
 	require.NoError(t, err)
+	// Terminal measurements are read from the final state (no extra passes): measured, with
+	// 1024 shots, QFT-20 costs one sampling pass more and fits the default block budget.
+	measured := strings.Replace(qft, "qreg q[20];", "qreg q[20];\ncreg c[20];", 1) + "measure q -> c;\n"
 	for _, tc := range []struct {
 		name    string
 		src     string
@@ -339,6 +342,7 @@ func TestGasTable(t *testing.T) {
 		{"Bell", qjtestutil.Bell, 1024, 3_092, 26_271, "stabilizer"},
 		{"GHZ-3", qjtestutil.GHZ3, 1024, 4_159, 32_662, "stabilizer"},
 		{"QFT-20", qft, 0, 242_221_056, 7_187_671, "statevector"},
+		{"QFT-20 measured", measured, 1024, 243_291_136, 11_438_012, "statevector"},
 	} {
 		f := qjtestutil.NewFixture(t, nil)
 		ctx := f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})
@@ -348,10 +352,12 @@ func TestGasTable(t *testing.T) {
 		require.Equal(t, tc.gas, ctx.GasMeter().GasConsumed(), tc.name)
 		require.Equal(t, tc.backend, f.Job(t, 1).Backend, tc.name)
 	}
+	require.Len(t, measured, 7_630)
 
-	// Measured, with shots, QFT-20 is over the default block budget.
-	measured := strings.Replace(qft, "qreg q[20];", "qreg q[20];\ncreg c[20];", 1) + "measure q -> c;\n"
-	_, err = keeper.PlanJob(types.DefaultParams(), measured, 1024, "")
+	// QFT-21 is over the default block budget.
+	qft21, err := qasm.Export(algo.QFTCircuit(21, 0x5a5a5).C)
+	require.NoError(t, err)
+	_, err = keeper.PlanJob(types.DefaultParams(), qft21, 0, "")
 	require.ErrorIs(t, err, types.ErrTooLarge)
-	require.Contains(t, err.Error(), "cost 263214080 > 250000000")
+	require.Contains(t, err.Error(), "> 250000000")
 }
