@@ -29,9 +29,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: "novacron.orbit.v1.Msg",
+			Service:              "novacron.orbit.v1.Msg",
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "RegisterConstellation", Use: "register-constellation [constellation-json]", Short: "Register a Walker shell (governance proposal)", PositionalArgs: pos("constellation"), GovProposal: true},
+				{RpcMethod: "RegisterConstellation", Use: "register-constellation [constellation-json]", Short: "Register a Walker shell or a TLE set (JSON Constellation; governance proposal). For a TLE file see register-tle-constellation", PositionalArgs: pos("constellation"), GovProposal: true},
 				{RpcMethod: "RemoveConstellation", Use: "remove-constellation [name]", Short: "Remove a constellation (governance proposal)", PositionalArgs: pos("name"), GovProposal: true},
 				{RpcMethod: "RegisterRegion", Use: "register-region [region-json]", Short: "Register a region (governance proposal)", PositionalArgs: pos("region"), GovProposal: true},
 				{RpcMethod: "RemoveRegion", Use: "remove-region [code]", Short: "Remove a region (governance proposal)", PositionalArgs: pos("code"), GovProposal: true},

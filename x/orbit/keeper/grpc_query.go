@@ -173,10 +173,10 @@ func (q queryServer) SatellitePosition(ctx context.Context, req *types.QuerySate
 	if err != nil {
 		return nil, grpcErr(err)
 	}
-	if req.Index >= c.Planes*c.SatsPerPlane {
-		return nil, status.Errorf(codes.InvalidArgument, "satellite %d: %s has %d", req.Index, c.Name, c.Planes*c.SatsPerPlane)
+	if int64(req.Index) >= int64(c.NumSatellites()) {
+		return nil, status.Errorf(codes.InvalidArgument, "satellite %d: %s has %d", req.Index, c.Name, c.NumSatellites())
 	}
-	q.charge(ctx, p, uint64(c.Planes*c.SatsPerPlane)*engine.CostPerPropagation, "orbit network")
+	q.charge(ctx, p, uint64(c.NumSatellites())*engine.CostPerPropagation, "orbit network")
 	n, err := q.k.network(c, nil)
 	if err != nil {
 		return nil, grpcErr(err)
@@ -215,7 +215,7 @@ func (q queryServer) NextHandoff(ctx context.Context, req *types.QueryNextHandof
 	}
 	// The scan evaluates both ends of the window: steps+1 instants.
 	steps := uint64(horizon*1000/step) + 1
-	sats := uint64(c.Planes * c.SatsPerPlane)
+	sats := uint64(c.NumSatellites())
 	q.charge(ctx, p, steps*sats*(engine.CostPerPropagation+engine.CostPerLinkCheck), "orbit handoff")
 	n, err := q.k.network(c, regions)
 	if err != nil {

@@ -97,7 +97,17 @@ func (k Keeper) network(c types.Constellation, regions []types.Region) (*netgrap
 	for i, r := range regions {
 		stations[i] = r.ToStation(i)
 	}
-	n, err := engine.NewShellNetwork(c.ToShell(), stations)
+	var n *netgraph.Network
+	var err error
+	if c.IsTLESet() {
+		var tn types.TLENetwork
+		if tn, err = c.ToTLENetwork(); err != nil {
+			return nil, err
+		}
+		n, err = netgraph.NewNetworkFromTLEs(tn.TLEs, tn.ISLs, tn.MaxGSLKm, tn.MaxISLKm, stations, tn.EpochUnixNano)
+	} else {
+		n, err = engine.NewShellNetwork(c.ToShell(), stations)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,16 +118,15 @@ func (k Keeper) network(c types.Constellation, regions []types.Region) (*netgrap
 	return n, nil
 }
 
-// snapshotCost prices an all-pairs snapshot (+Grid: two ISLs per satellite).
+// snapshotCost prices an all-pairs snapshot from the satellite and ISL counts (+Grid: two
+// ISLs per satellite; a TLE set without a plane layout has none).
 func snapshotCost(c types.Constellation, regions int) uint64 {
-	sats := int(c.Planes * c.SatsPerPlane)
-	return engine.EstimateSnapshotCost(sats, regions, 2*sats)
+	return engine.EstimateSnapshotCost(c.NumSatellites(), regions, c.NumISLs())
 }
 
 // routeCost prices one pair route.
 func routeCost(c types.Constellation, regions int) uint64 {
-	sats := int(c.Planes * c.SatsPerPlane)
-	return engine.EstimateRouteCost(sats, regions, 2*sats)
+	return engine.EstimateRouteCost(c.NumSatellites(), regions, c.NumISLs())
 }
 
 // MaybeSnapshot recomputes the latency matrix every snapshot_interval_blocks. Engine failures

@@ -15,6 +15,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 
+	"github.com/novacron/novacron/x/orbit/engine/shell"
 	"github.com/novacron/novacron/x/orbit/keeper"
 	"github.com/novacron/novacron/x/orbit/types"
 )
@@ -68,4 +69,19 @@ func NewFixture(t testing.TB, gs *types.GenesisState) *Fixture {
 // AtHeight returns the fixture's context at another height with a fresh event manager.
 func (f *Fixture) AtHeight(h int64) sdk.Context {
 	return f.Ctx.WithBlockHeight(h).WithEventManager(sdk.NewEventManager())
+}
+
+// TLESetFromShell is a preset shell registered as a TLE set under another name: the shell's
+// generated TLEs as tle_lines, its plane layout for +Grid ISLs and its altitude, elevation
+// and cone for the link limits. Its network equals the shell's bit for bit.
+func TLESetFromShell(t testing.TB, name string, sh shell.Shell) types.Constellation {
+	t.Helper()
+	tles, err := sh.TLEs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := types.ConstellationFromShell(sh)
+	return types.Constellation{Name: name, Planes: c.Planes, SatsPerPlane: c.SatsPerPlane,
+		AltitudeM: c.AltitudeM, MinElevationMicrodeg: c.MinElevationMicrodeg, ConeRadiusM: c.ConeRadiusM,
+		TleLines: types.TLELinesFromTLEs(tles)}
 }

@@ -20,7 +20,8 @@ func fromMicro(v int64) float64 { return float64(v) / micro }
 // toMicro is used only to build default genesis from the engine's float presets.
 func toMicro(v float64) int64 { return int64(math.Round(v * micro)) }
 
-// ToShell converts a stored constellation into the engine's shell.
+// ToShell converts a stored constellation into the engine's shell (shells only; a TLE set
+// goes through ToTLENetwork).
 func (c Constellation) ToShell() shell.Shell {
 	return shell.Shell{
 		Name: c.Name, Planes: int(c.Planes), SatsPerPlane: int(c.SatsPerPlane),
@@ -44,12 +45,22 @@ func ConstellationFromShell(s shell.Shell) Constellation {
 
 var nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
-// Validate checks a constellation's ranges and lets the engine validate the shell.
+// Validate checks a constellation's ranges and lets the engine validate the shell, or
+// parses and checks the TLE set (see ToTLENetwork); a constellation is one or the other.
 func (c Constellation) Validate() error {
 	if !nameRe.MatchString(c.Name) {
 		return ErrInvalidConstellation.Wrapf("name %q: lowercase letters, digits and '-', at most 64", c.Name)
 	}
-	if c.Planes == 0 || c.SatsPerPlane == 0 || uint64(c.Planes)*uint64(c.SatsPerPlane) > 20000 {
+	if size := c.Size(); size > MaxConstellationBytes {
+		return ErrInvalidConstellation.Wrapf("%s: %d bytes encoded > %d", c.Name, size, MaxConstellationBytes)
+	}
+	if c.IsTLESet() {
+		return c.validateTLESet()
+	}
+	if c.MaxIslLengthM != 0 {
+		return ErrInvalidConstellation.Wrapf("%s: max_isl_length_m applies to TLE sets only (a shell's ISL limit follows its altitude)", c.Name)
+	}
+	if c.Planes == 0 || c.SatsPerPlane == 0 || uint64(c.Planes)*uint64(c.SatsPerPlane) > MaxSatellites {
 		return ErrInvalidConstellation.Wrapf("%s: %d x %d satellites (1..20000)", c.Name, c.Planes, c.SatsPerPlane)
 	}
 	if err := c.ToShell().Validate(); err != nil {
