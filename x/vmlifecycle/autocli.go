@@ -38,7 +38,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "ApprovalPolicies", Use: "approval-policies [owner]", Short: "List an owner's approval policies", PositionalArgs: pos("owner")},
 				{RpcMethod: "Operation", Use: "operation [operation-id]", Short: "Show a proposal or time-locked operation (status, approvals, deadline, error)", PositionalArgs: pos("operation_id")},
 				{RpcMethod: "OperationsByVM", Use: "vm-operations [vm-id]", Short: "List a VM's operations (--status OPERATION_STATUS_AWAITING_APPROVAL for the pending ones)", PositionalArgs: pos("vm_id")},
-				{RpcMethod: "Operations", Use: "operations", Short: "List operations (--status OPERATION_STATUS_QUEUED for the scheduled ones)"},
+				{RpcMethod: "Operations", Use: "operations", Short: "List operations (--status queued for the scheduled ones, awaiting-approval for open proposals)"},
 				{RpcMethod: "Rule", Use: "rule [rule-id]", Short: "Show a rule", PositionalArgs: pos("rule_id")},
 				{RpcMethod: "RulesByOwner", Use: "rules [owner]", Short: "List an owner's rules", PositionalArgs: pos("owner")},
 			},
@@ -74,7 +74,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: pos("params"), GovProposal: true,
 				},
 				{
-					RpcMethod: "SetApprovalPolicy", Use: "set-approval-policy [vm-id] [threshold] [approver,...]",
+					RpcMethod: "SetApprovalPolicy", Use: "set-approval-policy [vm-id] [threshold] [approver] [approver...]",
 					Short:          "Guard delete/migrate/resize of a VM (vm-id 0: all your VMs) with K-of-N approvals; --ttl-blocks N or --ttl-seconds S",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "vm_id"}, {ProtoField: "threshold"}, {ProtoField: "approvers", Varargs: true}},
 				},
@@ -82,7 +82,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "ApproveOperation", Use: "approve-operation [operation-id]", Short: "Approve a pending operation; it executes when the threshold is reached", PositionalArgs: pos("operation_id")},
 				{RpcMethod: "CancelScheduledOperation", Use: "cancel-operation [operation-id]", Short: "Cancel your time-locked operation before it is due, or your proposal awaiting approvals", PositionalArgs: pos("operation_id")},
 				{
-					RpcMethod: "CreateRule", Use: "create-rule [trigger-json] [action-json] [vm-id,...]",
+					RpcMethod: "CreateRule", Use: "create-rule [trigger-json] [action-json] [vm-id] [vm-id...]",
 					Short:          `Create a rule, e.g. create-rule '{"kind":"TRIGGER_KIND_VM_STATE","vm_id":"7","state":"VM_STATE_FAILED"}' '{"kind":"OP_KIND_START"}' 7`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "trigger"}, {ProtoField: "action"}, {ProtoField: "vm_ids", Varargs: true}},
 				},
