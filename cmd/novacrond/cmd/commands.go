@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
@@ -114,20 +115,30 @@ type quantumArtifact struct {
 	data []byte
 }
 
+// maxQueuedArtifactBytes bounds the memory held by artifacts waiting to be stored: a 24-qubit
+// dense distribution is 128 MiB, so a count bound alone would allow gigabytes.
+const maxQueuedArtifactBytes = 512 << 20
+
 // quantumArtifactSink stores finished quantum jobs' artifacts (whose CIDv1 is on chain) in the
 // artifact service. Put is called from EndBlock: it only enqueues, and drops with a log line
 // when the queue is full; storing happens on the run goroutine, outside consensus.
 type quantumArtifactSink struct {
-	ctx context.Context
-	ch  chan quantumArtifact
-	log log.Logger
+	ctx    context.Context
+	ch     chan quantumArtifact
+	log    log.Logger
+	queued atomic.Int64 // bytes enqueued and not yet stored
 }
 
 var _ quantumjobtypes.ArtifactSink = (*quantumArtifactSink)(nil)
 
 func (s *quantumArtifactSink) Put(cid string, data []byte) {
+	if s.queued.Load()+int64(len(data)) > maxQueuedArtifactBytes {
+		s.log.Error("queue full (bytes); quantum artifact not stored locally", "cid", cid, "size", len(data))
+		return
+	}
 	select {
 	case s.ch <- quantumArtifact{cid: cid, data: data}:
+		s.queued.Add(int64(len(data)))
 	case <-s.ctx.Done():
 	default:
 		s.log.Error("queue full; quantum artifact not stored locally", "cid", cid)
@@ -142,6 +153,7 @@ func (s *quantumArtifactSink) run(b artifacts.Backend) {
 			return
 		case a := <-s.ch:
 			s.store(b, a)
+			s.queued.Add(-int64(len(a.data)))
 		}
 	}
 }
