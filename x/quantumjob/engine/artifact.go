@@ -108,7 +108,13 @@ func (d *distribution) list(limit int) (es []Entry, truncated bool) {
 	switch d.form {
 	case FormDense:
 		type kv struct{ x, v uint64 }
-		var out []kv
+		nz := 0
+		for _, p := range d.dense {
+			if p != 0 {
+				nz++
+			}
+		}
+		out := make([]kv, 0, min(nz, limit))
 		ident := identityPos(d.base, d.pos)
 		for v, p := range d.dense {
 			if p == 0 {
@@ -127,8 +133,9 @@ func (d *distribution) list(limit int) (es []Entry, truncated bool) {
 			slices.SortFunc(out, func(a, b kv) int { return cmp.Compare(a.x, b.x) })
 		}
 		es = make([]Entry, len(out))
+		keys := kf.formatValues(len(out), func(i int) uint64 { return out[i].x })
 		for i, e := range out {
-			es[i] = Entry{Key: kf.formatValue(e.x), Value: e.v}
+			es[i] = Entry{Key: keys[i], Value: e.v}
 		}
 		return es, false
 	case FormSparse:
@@ -136,8 +143,9 @@ func (d *distribution) list(limit int) (es []Entry, truncated bool) {
 			return nil, true
 		}
 		es = make([]Entry, len(d.xs))
-		for i, x := range d.xs {
-			es[i] = Entry{Key: kf.formatValue(x), Value: d.vals[i]}
+		keys := kf.formatValues(len(d.xs), func(i int) uint64 { return d.xs[i] })
+		for i := range d.xs {
+			es[i] = Entry{Key: keys[i], Value: d.vals[i]}
 		}
 		return es, false
 	case FormKeyed:

@@ -399,6 +399,66 @@ func (f *keyFormatter) formatValue(x uint64) string {
 	return string(f.buf)
 }
 
+// bitChars[v] is v as 8 binary digits, highest bit first.
+var bitChars = func() (t [256][8]byte) {
+	for v := range t {
+		for k := 0; k < 8; k++ {
+			t[v][k] = '0' + byte(v>>(7-k)&1)
+		}
+	}
+	return t
+}()
+
+// formatValues returns formatValue(x(i)) for i in [0, n). Every key has the
+// same length, so they are written into one buffer, copied into one string
+// and sliced: two allocations instead of one per key, same bytes.
+func (f *keyFormatter) formatValues(n int, x func(i int) uint64) []string {
+	klen := len(f.regs) - 1
+	for _, r := range f.regs {
+		klen += r.Size
+	}
+	keys := make([]string, n)
+	if n == 0 || klen <= 0 {
+		for i := range keys {
+			keys[i] = f.formatValue(x(i))
+		}
+		return keys
+	}
+	// segments of clbits printed highest first, separated by one space
+	type seg struct{ hi, lo int }
+	segs := make([]seg, 0, len(f.regs))
+	for ri := len(f.regs) - 1; ri >= 0; ri-- {
+		r := f.regs[ri]
+		segs = append(segs, seg{r.Offset + r.Size - 1, r.Offset})
+	}
+	buf := make([]byte, n*klen)
+	for i := 0; i < n; i++ {
+		v := x(i)
+		k := buf[i*klen : (i+1)*klen]
+		j := 0
+		for si, sg := range segs {
+			if si > 0 {
+				k[j] = ' '
+				j++
+			}
+			b := sg.hi
+			for ; b-7 >= sg.lo; b -= 8 {
+				copy(k[j:j+8], bitChars[v>>uint(b-7)&255][:])
+				j += 8
+			}
+			for ; b >= sg.lo; b-- {
+				k[j] = '0' + byte(v>>uint(b)&1)
+				j++
+			}
+		}
+	}
+	all := string(buf)
+	for i := range keys {
+		keys[i] = all[i*klen : (i+1)*klen]
+	}
+	return keys
+}
+
 // Quantise converts a probability to ProbScale units (round half up).
 func Quantise(p float64) uint64 {
 	if !(p > 0) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
 
 func opts(shots int) Options {
@@ -201,5 +203,26 @@ func TestEstimateSourceAndArtifact(t *testing.T) {
 	}
 	if b := r.ArtifactBytes(); len(b) < 20 || b[0] != ArtifactVersion || r.ArtifactHash() != r.ArtifactHash() {
 		t.Fatal("artifact")
+	}
+}
+
+// formatValues (one shared buffer) must print the same keys as formatValue.
+func TestFormatValuesMatchesFormatValue(t *testing.T) {
+	layouts := [][]ir.Register{
+		{{Name: "c", Offset: 0, Size: 20}},
+		{{Name: "a", Offset: 0, Size: 3}, {Name: "b", Offset: 3, Size: 9}, {Name: "c", Offset: 12, Size: 1}},
+		{{Name: "a", Offset: 0, Size: 17}, {Name: "b", Offset: 17, Size: 8}},
+		{{Name: "e", Offset: 0, Size: 0}, {Name: "c", Offset: 0, Size: 5}},
+		nil,
+	}
+	for li, regs := range layouts {
+		kf := keyFormatter{regs: regs}
+		xs := []uint64{0, 1, 0x5a5a5, 0xfffffff, 0x123456789, 1 << 24}
+		got := kf.formatValues(len(xs), func(i int) uint64 { return xs[i] })
+		for i, x := range xs {
+			if want := kf.formatValue(x); got[i] != want {
+				t.Fatalf("layout %d x=%#x: %q != %q", li, x, got[i], want)
+			}
+		}
 	}
 }

@@ -36,7 +36,9 @@ const (
 	kSwap
 	kTwo
 	kPerm
-	kOther // measure/reset
+	kDiagRun // consecutive unconditional diagonal gates, applied blockwise
+	kXMask   // consecutive unconditional X gates on distinct qubits
+	kOther   // measure/reset
 )
 
 type execOp struct {
@@ -46,6 +48,110 @@ type execOp struct {
 	m2   []complex128
 	ph   complex128
 	ctrl []int
+	diag []statevec.DiagTerm // kDiagRun
+	mask int                 // kXMask
+}
+
+// diagTerms returns the diagonal terms that reproduce e (the same factors on
+// the same amplitudes as its single-gate kernel), or ok=false when e is not
+// an unconditional diagonal gate.
+func (e *execOp) diagTerms() (ts []statevec.DiagTerm, ok bool) {
+	o := e.op
+	if o.Type != ir.OpGate || o.Cond != nil {
+		return nil, false
+	}
+	term := func(mask, val int, f complex128) statevec.DiagTerm {
+		return statevec.DiagTerm{Mask: mask, Val: val, Re: real(f), Im: imag(f)}
+	}
+	switch e.k {
+	case kDiag: // ApplyDiag1
+		q := 1 << o.Targets()[0]
+		if e.m[0] != 1 {
+			ts = append(ts, term(q, 0, e.m[0]))
+		}
+		if e.m[3] != 1 {
+			ts = append(ts, term(q, q, e.m[3]))
+		}
+		return ts, true
+	case kPhase: // ApplyPhase
+		m := 0
+		for _, q := range o.Qubits {
+			m |= 1 << q
+		}
+		return append(ts, term(m, m, e.ph)), true
+	case kCtrl1: // ApplyC1, diagonal path
+		if e.m[1] != 0 || e.m[2] != 0 || len(e.ctrl) == 0 {
+			return nil, false
+		}
+		cm := 0
+		for _, q := range e.ctrl {
+			cm |= 1 << q
+		}
+		st := 1 << o.Targets()[0]
+		ts = append(ts, term(cm|st, cm|st, e.m[3]))
+		if e.m[0] != 1 {
+			ts = append(ts, term(cm|st, cm, e.m[0]))
+		}
+		return ts, true
+	}
+	return nil, false
+}
+
+// fuseDiagRuns replaces every run of two or more consecutive unconditional
+// diagonal gates by one kDiagRun op. Each amplitude still receives the same
+// factors in the same order, so the state is bit-identical.
+func fuseDiagRuns(ops []execOp) []execOp {
+	out := ops[:0:0]
+	var run []execOp
+	var terms []statevec.DiagTerm
+	flush := func() {
+		if len(run) == 1 {
+			out = append(out, run[0])
+		} else if len(run) > 1 {
+			out = append(out, execOp{op: run[0].op, k: kDiagRun, diag: terms})
+		}
+		run, terms = nil, nil
+	}
+	for i := range ops {
+		if ts, ok := ops[i].diagTerms(); ok {
+			run = append(run, ops[i])
+			terms = append(terms, ts...)
+			continue
+		}
+		flush()
+		out = append(out, ops[i])
+	}
+	flush()
+	return fuseFlipRuns(out)
+}
+
+// fuseFlipRuns replaces every run of two or more consecutive unconditional X
+// gates on distinct qubits by one kXMask op (one pass of pure moves instead
+// of one per gate; same bits).
+func fuseFlipRuns(ops []execOp) []execOp {
+	out := ops[:0:0]
+	for i := 0; i < len(ops); {
+		j, mask := i, 0
+		for ; j < len(ops); j++ {
+			e := &ops[j]
+			if e.k != kFlip || e.op.Cond != nil || e.op.Type != ir.OpGate {
+				break
+			}
+			q := 1 << e.op.Targets()[0]
+			if mask&q != 0 {
+				break
+			}
+			mask |= q
+		}
+		if j-i >= 2 {
+			out = append(out, execOp{op: ops[i].op, k: kXMask, mask: mask})
+			i = j
+			continue
+		}
+		out = append(out, ops[i])
+		i++
+	}
+	return out
 }
 
 func prepare(o *ir.Op) (execOp, error) {
@@ -114,6 +220,10 @@ func (e *execOp) apply(st *statevec.State) {
 		st.Apply2(e.ctrl, t[0], t[1], e.m2)
 	case kPerm:
 		st.ApplyPerm(e.ctrl, t, o.Perm)
+	case kDiagRun:
+		st.ApplyDiagTerms(e.diag)
+	case kXMask:
+		st.ApplyXMask(e.mask)
 	}
 }
 
@@ -228,6 +338,7 @@ func runStateVector(c *ir.Circuit, o Options, res *Result) error {
 			return err
 		}
 	}
+	r.ops = fuseDiagRuns(r.ops)
 	res.FusedOps = len(fused)
 	res.Measured = !plan.virtual
 	rng := rand.New(rand.NewChaCha8(o.Seed))

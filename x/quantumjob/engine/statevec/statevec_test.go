@@ -2,6 +2,7 @@ package statevec
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -141,4 +142,59 @@ func BenchmarkStreamFloor(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(s.Amp)), "ns/amp")
+}
+
+// TestDiagTermsBitIdentical: a run of diagonal terms applied blockwise gives
+// the same bits as the single-gate kernels one after another, on masks that
+// straddle the block boundary, single- and multi-threaded.
+func TestDiagTermsBitIdentical(t *testing.T) {
+	const n = 16
+	ph := func(k int) complex128 { return complex(0.6+float64(k)/97, 0.8-float64(k)/89) }
+	for _, threads := range []int{1, 2} {
+		ref := randomState(n, 5)
+		got := ref.Clone()
+		got.Threads = threads
+		var ts []DiagTerm
+		k := 0
+		for _, qs := range [][]int{{0, 15}, {3, 14}, {12, 13}, {0, 1}, {7}, {15}, {2, 9, 14}, {5, 6}} {
+			ref.ApplyPhase(qs, ph(k))
+			m := maskOf(qs)
+			ts = append(ts, DiagTerm{Mask: m, Val: m, Re: real(ph(k)), Im: imag(ph(k))})
+			k++
+		}
+		for _, q := range []int{0, 4, 13, 15} {
+			d0, d1 := ph(k), ph(k+1)
+			ref.ApplyDiag1(q, d0, d1)
+			ts = append(ts, DiagTerm{Mask: 1 << q, Val: 0, Re: real(d0), Im: imag(d0)},
+				DiagTerm{Mask: 1 << q, Val: 1 << q, Re: real(d1), Im: imag(d1)})
+			k += 2
+		}
+		ref.ApplyC1([]int{14}, 1, [4]complex128{ph(k), 0, 0, ph(k + 1)})
+		ts = append(ts, DiagTerm{Mask: 1<<14 | 2, Val: 1<<14 | 2, Re: real(ph(k + 1)), Im: imag(ph(k + 1))},
+			DiagTerm{Mask: 1<<14 | 2, Val: 1 << 14, Re: real(ph(k)), Im: imag(ph(k))})
+		got.ApplyDiagTerms(ts)
+		for i := range ref.Amp {
+			if math.Float64bits(real(ref.Amp[i])) != math.Float64bits(real(got.Amp[i])) ||
+				math.Float64bits(imag(ref.Amp[i])) != math.Float64bits(imag(got.Amp[i])) {
+				t.Fatalf("threads=%d amp %d: %v != %v", threads, i, got.Amp[i], ref.Amp[i])
+			}
+		}
+	}
+}
+
+func TestXMaskEqualsX(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		ref := randomState(17, 9)
+		got := ref.Clone()
+		got.Threads = threads
+		for _, q := range []int{0, 3, 16, 8} {
+			ref.ApplyX(q)
+		}
+		got.ApplyXMask(1 | 1<<3 | 1<<16 | 1<<8)
+		for i := range ref.Amp {
+			if ref.Amp[i] != got.Amp[i] {
+				t.Fatalf("threads=%d amp %d", threads, i)
+			}
+		}
+	}
 }
