@@ -622,7 +622,7 @@ func (e *Embedded) Close() error {
 // first want (see "Known issues" in the README); the second one has been
 // answered.
 func (e *Embedded) getNode(ctx context.Context, ng ipld.NodeGetter, c cid.Cid) (ipld.Node, error) {
-	deadline := time.Now().Add(e.fetchTimeout)
+	deadline := time.Now().Add(e.fetchTimeout) // determinism-ok: node-side fetch timeout, outside consensus
 	var (
 		nd  ipld.Node
 		err error

@@ -58,7 +58,7 @@ type Reconciler struct {
 // counted, not returned: the next round retries them. The error is the
 // listing's or the store's.
 func (r *Reconciler) Reconcile(ctx context.Context) (Report, error) {
-	start := time.Now()
+	start := time.Now() // determinism-ok: node-side reconciler, outside consensus
 	log := r.Log
 	if log == nil {
 		log = artifacts.NopLogger{}
