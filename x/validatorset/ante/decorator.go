@@ -8,16 +8,12 @@ import (
 	"cosmossdk.io/core/address"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
-	"github.com/cosmos/cosmos-sdk/x/authz"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/novacron/novacron/x/internal/msgwalk"
 	"github.com/novacron/novacron/x/validatorset/types"
 )
-
-// maxExecDepth bounds recursion into nested authz MsgExec.
-const maxExecDepth = 6
 
 // Allowlist is the part of the keeper the decorator needs.
 type Allowlist interface {
@@ -37,48 +33,32 @@ func NewAllowlistDecorator(a Allowlist, valCodec address.Codec) AllowlistDecorat
 }
 
 func (d AllowlistDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
-	if err := d.checkMsgs(ctx, tx.GetMsgs(), 0); err != nil {
+	if err := msgwalk.Walk(tx.GetMsgs(), func(m sdk.Msg) error { return d.checkMsg(ctx, m) }); err != nil {
 		return ctx, err
 	}
 	return next(ctx, tx, simulate)
 }
 
-func (d AllowlistDecorator) checkMsgs(ctx sdk.Context, msgs []sdk.Msg, depth int) error {
-	if depth > maxExecDepth {
-		return sdkerrors.ErrInvalidRequest.Wrapf("authz MsgExec nested deeper than %d", maxExecDepth)
+// checkMsg checks one message; msgwalk.Walk hands it the messages inside MsgExec too.
+func (d AllowlistDecorator) checkMsg(ctx sdk.Context, msg sdk.Msg) error {
+	var target string
+	switch m := msg.(type) {
+	case *stakingtypes.MsgCreateValidator:
+		target = m.ValidatorAddress
+	case *stakingtypes.MsgDelegate:
+		target = m.ValidatorAddress
+	case *stakingtypes.MsgBeginRedelegate:
+		target = m.ValidatorDstAddress
+	case *stakingtypes.MsgCancelUnbondingDelegation:
+		target = m.ValidatorAddress
+	case *slashingtypes.MsgUnjail:
+		target = m.ValidatorAddr
+	default:
+		return nil
 	}
-	for _, msg := range msgs {
-		var target string
-		switch m := msg.(type) {
-		case *stakingtypes.MsgCreateValidator:
-			target = m.ValidatorAddress
-		case *stakingtypes.MsgDelegate:
-			target = m.ValidatorAddress
-		case *stakingtypes.MsgBeginRedelegate:
-			target = m.ValidatorDstAddress
-		case *stakingtypes.MsgCancelUnbondingDelegation:
-			target = m.ValidatorAddress
-		case *slashingtypes.MsgUnjail:
-			target = m.ValidatorAddr
-		case *authz.MsgExec:
-			inner, err := m.GetMessages()
-			if err != nil {
-				return err
-			}
-			if err := d.checkMsgs(ctx, inner, depth+1); err != nil {
-				return err
-			}
-			continue
-		default:
-			continue
-		}
-		op, err := d.valCodec.StringToBytes(target)
-		if err != nil {
-			return types.ErrInvalidOperator.Wrapf("%q: %v", target, err)
-		}
-		if err := d.allowlist.RequireAllowed(ctx, op); err != nil {
-			return err
-		}
+	op, err := d.valCodec.StringToBytes(target)
+	if err != nil {
+		return types.ErrInvalidOperator.Wrapf("%q: %v", target, err)
 	}
-	return nil
+	return d.allowlist.RequireAllowed(ctx, op)
 }
