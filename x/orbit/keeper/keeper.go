@@ -30,7 +30,7 @@ type Keeper struct {
 	Params         collections.Item[types.Params]
 	Constellations collections.Map[string, types.Constellation]
 	Regions        collections.Map[string, types.Region]
-	Snapshot       collections.Item[types.LatencySnapshot]
+	Snapshot       SnapshotStore
 
 	networks *networkCache
 }
@@ -51,7 +51,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, aut
 		Params:         collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Constellations: collections.NewMap(sb, types.ConstellationsKey, "constellations", collections.StringKey, codec.CollValue[types.Constellation](cdc)),
 		Regions:        collections.NewMap(sb, types.RegionsKey, "regions", collections.StringKey, codec.CollValue[types.Region](cdc)),
-		Snapshot:       collections.NewItem(sb, types.SnapshotKey, "snapshot", codec.CollValue[types.LatencySnapshot](cdc)),
+		Snapshot:       newSnapshotStore(sb, cdc),
 		networks:       &networkCache{nets: map[[32]byte]*netgraph.Network{}},
 	}
 	schema, err := sb.Build()
@@ -192,16 +192,8 @@ func (k Keeper) computeSnapshot(ctx context.Context, p types.Params) (snap types
 // RTTUs is the round trip between two regions from the latest snapshot (false when either
 // region is not in it, or they are unreachable).
 func (k Keeper) RTTUs(ctx context.Context, from, to string) (int64, bool) {
-	snap, err := k.Snapshot.Get(ctx)
-	if err != nil {
-		return 0, false
-	}
-	i, j := indexOf(snap.RegionCodes, from), indexOf(snap.RegionCodes, to)
-	if i < 0 || j < 0 {
-		return 0, false
-	}
-	v := snap.RttUs[i*len(snap.RegionCodes)+j]
-	return v, v >= 0
+	v, ok := k.Snapshot.pair(ctx, from, to)
+	return v, ok && v >= 0
 }
 
 // LatencyUs is the one-way latency (half the round trip) between two regions; it is the

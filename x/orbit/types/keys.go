@@ -12,4 +12,5 @@ var (
 	ConstellationsKey = collections.NewPrefix(1)
 	RegionsKey        = collections.NewPrefix(2)
 	SnapshotKey       = collections.NewPrefix(3)
+	SnapshotRowsKey   = collections.NewPrefix(4)
 )
