@@ -5,6 +5,8 @@
 #   2. GODEBUG=cpu.fma=off
 #   3. GOAMD64=v3 (the compiler may emit FMA for unrounded x*y+z)
 #   4. GOARCH=arm64 under qemu-user-static (FMA fusion is always on there)
+#   5. -tags purego (amd64 without the assembly kernels: the Go loops they
+#      must match bit for bit)
 # Installs qemu-user-static with apt-get when it is missing (CI runs as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +49,7 @@ run() {
 
 run default
 run "GODEBUG=cpu.fma=off" GODEBUG=cpu.fma=off
+run "-tags purego" GOFLAGS=-tags=purego
 
 if [ "$(go env GOHOSTARCH)" = amd64 ]; then
 	if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && grep -qw bmi2 /proc/cpuinfo; then

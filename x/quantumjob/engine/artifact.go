@@ -107,46 +107,53 @@ func (d *distribution) list(limit int) (es []Entry, truncated bool) {
 	kf := keyFormatter{regs: d.regs}
 	switch d.form {
 	case FormDense:
-		type kv struct{ x, v uint64 }
 		nz := 0
 		for _, p := range d.dense {
 			if p != 0 {
 				nz++
 			}
 		}
-		out := make([]kv, 0, min(nz, limit))
+		if nz > limit {
+			return nil, true
+		}
+		es = make([]Entry, 0, nz)
+		xs := make([]uint64, 0, nz)
 		ident := identityPos(d.base, d.pos)
 		for v, p := range d.dense {
 			if p == 0 {
 				continue
 			}
-			if len(out) >= limit {
-				return nil, true
+			es = append(es, Entry{Value: p})
+			if ident {
+				xs = append(xs, d.base|uint64(v))
+			} else {
+				xs = append(xs, spread(d.base, d.pos, uint64(v)))
 			}
-			x := d.base | uint64(v)
-			if !ident {
-				x = spread(d.base, d.pos, uint64(v))
-			}
-			out = append(out, kv{x, p})
 		}
 		if !ident {
-			slices.SortFunc(out, func(a, b kv) int { return cmp.Compare(a.x, b.x) })
+			// key order is clbit-value order: sort the values with their keys
+			idx := make([]int, len(xs))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(xs[a], xs[b]) })
+			es2, xs2 := make([]Entry, len(es)), make([]uint64, len(xs))
+			for i, j := range idx {
+				es2[i], xs2[i] = es[j], xs[j]
+			}
+			es, xs = es2, xs2
 		}
-		es = make([]Entry, len(out))
-		keys := kf.formatValues(len(out), func(i int) uint64 { return out[i].x })
-		for i, e := range out {
-			es[i] = Entry{Key: keys[i], Value: e.v}
-		}
+		kf.setKeys(es, xs)
 		return es, false
 	case FormSparse:
 		if len(d.xs) > limit {
 			return nil, true
 		}
 		es = make([]Entry, len(d.xs))
-		keys := kf.formatValues(len(d.xs), func(i int) uint64 { return d.xs[i] })
 		for i := range d.xs {
-			es[i] = Entry{Key: keys[i], Value: d.vals[i]}
+			es[i].Value = d.vals[i]
 		}
+		kf.setKeys(es, d.xs)
 		return es, false
 	case FormKeyed:
 		if len(d.keyed) > limit {

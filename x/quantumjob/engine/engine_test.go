@@ -206,8 +206,8 @@ func TestEstimateSourceAndArtifact(t *testing.T) {
 	}
 }
 
-// formatValues (one shared buffer) must print the same keys as formatValue.
-func TestFormatValuesMatchesFormatValue(t *testing.T) {
+// setKeys (one shared buffer) must print the same keys as formatValue.
+func TestSetKeysMatchesFormatValue(t *testing.T) {
 	layouts := [][]ir.Register{
 		{{Name: "c", Offset: 0, Size: 20}},
 		{{Name: "a", Offset: 0, Size: 3}, {Name: "b", Offset: 3, Size: 9}, {Name: "c", Offset: 12, Size: 1}},
@@ -218,10 +218,11 @@ func TestFormatValuesMatchesFormatValue(t *testing.T) {
 	for li, regs := range layouts {
 		kf := keyFormatter{regs: regs}
 		xs := []uint64{0, 1, 0x5a5a5, 0xfffffff, 0x123456789, 1 << 24}
-		got := kf.formatValues(len(xs), func(i int) uint64 { return xs[i] })
+		got := make([]Entry, len(xs))
+		kf.setKeys(got, xs)
 		for i, x := range xs {
-			if want := kf.formatValue(x); got[i] != want {
-				t.Fatalf("layout %d x=%#x: %q != %q", li, x, got[i], want)
+			if want := kf.formatValue(x); got[i].Key != want {
+				t.Fatalf("layout %d x=%#x: %q != %q", li, x, got[i].Key, want)
 			}
 		}
 	}

@@ -42,14 +42,15 @@ const (
 )
 
 type execOp struct {
-	op   *ir.Op
-	k    kernel
-	m    [4]complex128
-	m2   []complex128
-	ph   complex128
-	ctrl []int
-	diag []statevec.DiagTerm // kDiagRun
-	mask int                 // kXMask
+	op    *ir.Op
+	k     kernel
+	m     [4]complex128
+	m2    []complex128
+	ph    complex128
+	ctrl  []int
+	diag  []statevec.DiagTerm // kDiagRun
+	table bool                // kDiagRun: apply as one table (ApplyDiagTable)
+	mask  int                 // kXMask
 }
 
 // diagTerms returns the diagonal terms that reproduce e (the same factors on
@@ -97,61 +98,107 @@ func (e *execOp) diagTerms() (ts []statevec.DiagTerm, ok bool) {
 	return nil, false
 }
 
-// fuseDiagRuns replaces every run of two or more consecutive unconditional
-// diagonal gates by one kDiagRun op. Each amplitude still receives the same
-// factors in the same order, so the state is bit-identical.
-func fuseDiagRuns(ops []execOp) []execOp {
-	out := ops[:0:0]
+// relabelSwaps drops the unconditional, uncontrolled SWAPs after the last
+// mid-circuit measurement or reset by exchanging the two qubits' labels
+// instead of moving amplitudes: later ops are rewritten onto the physical
+// qubits, and perm[q] is where logical qubit q ends up (the read-out goes
+// through it). Pure relabelling, so every amplitude is bit-identical; only
+// measurement sums depend on index order, and none follow.
+func relabelSwaps(ops []ir.Op, n int) ([]ir.Op, []int) {
+	perm := make([]int, n)
+	for q := range perm {
+		perm[q] = q
+	}
+	from := 0
+	for i := range ops {
+		if ops[i].Type == ir.OpMeasure || ops[i].Type == ir.OpReset {
+			from = i + 1
+		}
+	}
+	out := append(make([]ir.Op, 0, len(ops)), ops[:from]...)
+	for _, o := range ops[from:] {
+		if o.Type == ir.OpGate && o.Cond == nil && o.Kind == ir.KSwap && o.NCtrl == 0 {
+			a, b := o.Qubits[0], o.Qubits[1]
+			perm[a], perm[b] = perm[b], perm[a]
+			continue
+		}
+		qs := make([]int, len(o.Qubits))
+		for i, q := range o.Qubits {
+			qs[i] = perm[q]
+		}
+		o.Qubits = qs
+		out = append(out, o)
+	}
+	return out, perm
+}
+
+// xFlushOp carries the synthetic X-frame flushes: an unconditional gate.
+var xFlushOp = &ir.Op{Type: ir.OpGate}
+
+// fuseRuns makes two rewrites, each bit-identical to running the ops one by
+// one (every amplitude receives the same factors in the same order; moves
+// are pure):
+//   - Unconditional X gates are not applied but kept in a pending mask (a
+//     Pauli-X frame). A later diagonal gate is conjugated through it (its
+//     terms' values flipped on the pending bits), ops on other qubits
+//     commute, and an op touching a pending qubit first flushes the whole
+//     mask as one kXMask pass; so does any measurement or reset, whose
+//     probability sum runs in index order. The mask left at the end is
+//     returned: the read-out applies it to the indices.
+//   - Runs of consecutive unconditional diagonal gates become one kDiagRun
+//     (applied blockwise, one memory pass per run).
+//
+// With tables, a run whose terms touch at least two amplitudes per
+// amplitude is applied as one diagonal table (statevec.ApplyDiagTable):
+// far fewer multiplies, but the factors are grouped differently, so that
+// one rewrite is deterministic without being bit-identical to gate by gate.
+func fuseRuns(ops []execOp, n int, tables bool) (out []execOp, xmask int) {
+	out = ops[:0:0]
 	var run []execOp
 	var terms []statevec.DiagTerm
+	conj := false
 	flush := func() {
-		if len(run) == 1 {
+		if len(run) == 1 && !conj {
 			out = append(out, run[0])
-		} else if len(run) > 1 {
-			out = append(out, execOp{op: run[0].op, k: kDiagRun, diag: terms})
+		} else if len(run) > 0 {
+			out = append(out, execOp{op: run[0].op, k: kDiagRun, diag: terms,
+				table: tables && statevec.DiagTableWorthIt(n, terms)})
 		}
-		run, terms = nil, nil
+		run, terms, conj = nil, nil, false
 	}
 	for i := range ops {
-		if ts, ok := ops[i].diagTerms(); ok {
-			run = append(run, ops[i])
+		e := &ops[i]
+		o := e.op
+		if e.k == kFlip && o.Cond == nil && o.Type == ir.OpGate {
+			xmask ^= 1 << o.Targets()[0]
+			continue
+		}
+		if ts, ok := e.diagTerms(); ok {
+			for k := range ts {
+				if f := xmask & ts[k].Mask; f != 0 {
+					ts[k].Val ^= f
+					conj = true
+				}
+			}
+			run = append(run, *e)
 			terms = append(terms, ts...)
 			continue
 		}
 		flush()
-		out = append(out, ops[i])
+		if o.Type == ir.OpGate || o.Type == ir.OpMeasure || o.Type == ir.OpReset {
+			touched := 0
+			for _, q := range o.Qubits {
+				touched |= 1 << q
+			}
+			if xmask&touched != 0 || (xmask != 0 && o.Type != ir.OpGate) {
+				out = append(out, execOp{op: xFlushOp, k: kXMask, mask: xmask})
+				xmask = 0
+			}
+		}
+		out = append(out, *e)
 	}
 	flush()
-	return fuseFlipRuns(out)
-}
-
-// fuseFlipRuns replaces every run of two or more consecutive unconditional X
-// gates on distinct qubits by one kXMask op (one pass of pure moves instead
-// of one per gate; same bits).
-func fuseFlipRuns(ops []execOp) []execOp {
-	out := ops[:0:0]
-	for i := 0; i < len(ops); {
-		j, mask := i, 0
-		for ; j < len(ops); j++ {
-			e := &ops[j]
-			if e.k != kFlip || e.op.Cond != nil || e.op.Type != ir.OpGate {
-				break
-			}
-			q := 1 << e.op.Targets()[0]
-			if mask&q != 0 {
-				break
-			}
-			mask |= q
-		}
-		if j-i >= 2 {
-			out = append(out, execOp{op: ops[i].op, k: kXMask, mask: mask})
-			i = j
-			continue
-		}
-		out = append(out, ops[i])
-		i++
-	}
-	return out
+	return out, xmask
 }
 
 func prepare(o *ir.Op) (execOp, error) {
@@ -221,7 +268,11 @@ func (e *execOp) apply(st *statevec.State) {
 	case kPerm:
 		st.ApplyPerm(e.ctrl, t, o.Perm)
 	case kDiagRun:
-		st.ApplyDiagTerms(e.diag)
+		if e.table {
+			st.ApplyDiagTable(e.diag)
+		} else {
+			st.ApplyDiagTerms(e.diag)
+		}
 	case kXMask:
 		st.ApplyXMask(e.mask)
 	}
@@ -311,35 +362,30 @@ type svLeaf struct {
 }
 
 type svRunner struct {
-	n       int
-	plan    *measurePlan
-	ops     []execOp
-	lim     Limits
-	threads int
-	leaves  []svLeaf
-	rng     *rand.Rand // trajectory mode when non-nil
-	tkey    string     // trajectory result
-	fmt     keyFormatter
+	n        int
+	plan     *measurePlan
+	ops      []execOp
+	lim      Limits
+	threads  int
+	leaves   []svLeaf
+	rng      *rand.Rand // trajectory mode when non-nil
+	tkey     string     // trajectory result
+	fmt      keyFormatter
+	fusedOps int
+	perm     []int // logical qubit -> physical bit after relabelled swaps (nil: identity)
+	xout     int   // X frame still pending at the end: stored index = true index ^ xout
 }
 
 func runStateVector(c *ir.Circuit, o Options, res *Result) error {
 	if c.NumQubits > statevec.MaxQubits {
 		return fmt.Errorf("%w: %d qubits", ErrTooLarge, c.NumQubits)
 	}
-	plan := newPlan(c, true)
-	fused, err := compile.Fuse(plan.exec, c.NumQubits)
+	r, err := newSVRunner(c, o, rewriteAll)
 	if err != nil {
 		return err
 	}
-	r := &svRunner{n: c.NumQubits, plan: plan, lim: o.Limits, threads: o.Threads, fmt: keyFormatter{regs: plan.regs}}
-	r.ops = make([]execOp, len(fused))
-	for i := range fused {
-		if r.ops[i], err = prepare(&fused[i]); err != nil {
-			return err
-		}
-	}
-	r.ops = fuseDiagRuns(r.ops)
-	res.FusedOps = len(fused)
+	plan := r.plan
+	res.FusedOps = r.fusedOps
 	res.Measured = !plan.virtual
 	rng := rand.New(rand.NewChaCha8(o.Seed))
 	st := statevec.New(r.n)
@@ -357,6 +403,39 @@ func runStateVector(c *ir.Circuit, o Options, res *Result) error {
 		r.sample(o.Shots, rng, res)
 	}
 	return nil
+}
+
+// rewriteLevel selects the runner's rewrites of the fused ops.
+type rewriteLevel int
+
+const (
+	rewriteNone  rewriteLevel = iota // op by op (reference for tests)
+	rewriteExact                     // swap relabelling, X frame, diagonal runs: bit-identical
+	rewriteAll                       // plus diagonal tables (what runs)
+)
+
+// newSVRunner compiles the ops to kernels with the given rewrites.
+func newSVRunner(c *ir.Circuit, o Options, rewrite rewriteLevel) (*svRunner, error) {
+	plan := newPlan(c, true)
+	fused, err := compile.Fuse(plan.exec, c.NumQubits)
+	if err != nil {
+		return nil, err
+	}
+	r := &svRunner{n: c.NumQubits, plan: plan, lim: o.Limits, threads: o.Threads,
+		fmt: keyFormatter{regs: plan.regs}, fusedOps: len(fused)}
+	if rewrite > rewriteNone {
+		fused, r.perm = relabelSwaps(fused, c.NumQubits)
+	}
+	r.ops = make([]execOp, len(fused))
+	for i := range fused {
+		if r.ops[i], err = prepare(&fused[i]); err != nil {
+			return nil, err
+		}
+	}
+	if rewrite > rewriteNone {
+		r.ops, r.xout = fuseRuns(r.ops, c.NumQubits, rewrite == rewriteAll)
+	}
+	return r, nil
 }
 
 func (r *svRunner) exec(i int, st *statevec.State, cb []uint64, w float64) error {
@@ -408,7 +487,7 @@ func (r *svRunner) exec(i int, st *statevec.State, cb []uint64, w float64) error
 		}
 		r.outcome(o, st, cb, out, p)
 	}
-	marg := marginal(st, r.plan.termQ)
+	marg := marginal(st, r.plan.termQ, r.perm, r.xout)
 	if r.rng != nil {
 		r.tkey = r.key(cb, sampleFloat(marg, r.rng))
 		return nil
@@ -451,40 +530,99 @@ func sampleFloat(p []float64, rng *rand.Rand) int {
 	return last
 }
 
-// marginal sums |a_i|^2 over the qubits not in qs; result index bit k is qubit qs[k].
-func marginal(st *statevec.State, qs []int) []float64 {
+// bitTables maps an index byte by byte: for qubit k at position pos[k], the
+// result's bit k is the index's bit pos[k] (or the reverse direction with
+// inverse=true: result bit pos[k] = index bit k).
+func bitTables(n int, pos []int, inverse bool) [][256]int {
+	tab := make([][256]int, (n+7)/8)
+	for k, p := range pos {
+		from, to := p, k
+		if inverse {
+			from, to = k, p
+		}
+		for v := 0; v < 256; v++ {
+			if v>>(from%8)&1 == 1 {
+				tab[from/8][v] |= 1 << to
+			}
+		}
+	}
+	return tab
+}
+
+func lookup(tab [][256]int, i int) int {
+	x := 0
+	for b := range tab {
+		x |= tab[b][(i>>(8*b))&255]
+	}
+	return x
+}
+
+// marginal sums |a|^2 over the qubits not read out; result index bit k is
+// logical qubit qs[k]. Logical qubit q lives on physical bit perm[q] (nil:
+// identity) and the amplitude of physical index P is stored at P^xm. Sums
+// run in logical index order, as they would with the swaps and X gates
+// applied, so the result is bit-identical to that.
+func marginal(st *statevec.State, qs, perm []int, xm int) []float64 {
 	n := st.N
-	ident := len(qs) == n
+	ident := len(qs) == n && xm == 0
 	for k, q := range qs {
-		if q != k {
+		if q != k || (perm != nil && perm[q] != q) {
 			ident = false
 		}
 	}
 	if ident {
 		return st.Probabilities()
 	}
-	nb := (n + 7) / 8
-	tab := make([][256]int, nb)
+	out := make([]float64, 1<<len(qs))
+	phys := make([]int, len(qs))
 	for k, q := range qs {
-		b, s := q/8, q%8
-		for v := 0; v < 256; v++ {
-			if v>>s&1 == 1 {
-				tab[b][v] |= 1 << k
-			}
+		phys[k] = q
+		if perm != nil {
+			phys[k] = perm[q]
 		}
 	}
-	out := make([]float64, 1<<len(qs))
-	for i, a := range st.Amp {
+	if len(qs) == n {
+		// a permutation: every outcome is one amplitude, so the order is free
+		tab := bitTables(n, phys, false)
+		if n < 8 {
+			for i, a := range st.Amp {
+				re, im := real(a), imag(a)
+				if p := float64(re*re) + float64(im*im); p != 0 {
+					out[lookup(tab, i^xm)] = p
+				}
+			}
+			return out
+		}
+		// 256 amplitudes share every index byte but the lowest
+		low := &tab[0]
+		for i0 := 0; i0 < len(st.Amp); i0 += 256 {
+			hi := lookup(tab[1:], (i0^xm)>>8)
+			for l, a := range st.Amp[i0 : i0+256] {
+				re, im := real(a), imag(a)
+				if p := float64(re*re) + float64(im*im); p != 0 {
+					out[hi|low[(l^xm)&255]] = p
+				}
+			}
+		}
+		return out
+	}
+	tab := bitTables(n, qs, false)
+	var toPhys [][256]int
+	if perm != nil {
+		toPhys = bitTables(n, perm, true)
+	}
+	for l := range st.Amp {
+		i := l
+		if perm != nil {
+			i = lookup(toPhys, l)
+		}
+		a := st.Amp[i^xm]
 		re, im := real(a), imag(a)
 		p := float64(re*re) + float64(im*im)
 		if p == 0 {
 			continue
 		}
-		idx := 0
-		for b := 0; b < nb; b++ {
-			idx |= tab[b][(i>>(8*b))&255]
-		}
-		out[idx] += p
+		out[lookup(tab, l)] += p
 	}
 	return out
 }

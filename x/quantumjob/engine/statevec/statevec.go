@@ -39,14 +39,19 @@ func (s *State) Clone() *State {
 
 // run splits [0,total) into contiguous chunks processed by fn; chunks touch
 // disjoint amplitudes so the result is independent of the split.
-func (s *State) run(total int, fn func(lo, hi int)) {
+func (s *State) run(total int, fn func(lo, hi int)) { s.runAligned(total, 1, fn) }
+
+// runAligned is run with every chunk boundary a multiple of align (a power
+// of two dividing total).
+func (s *State) runAligned(total, align int, fn func(lo, hi int)) {
 	t := s.Threads
 	if t <= 1 || len(s.Amp) < parallelMin {
 		fn(0, total)
 		return
 	}
 	var wg sync.WaitGroup
-	chunk := (total + t - 1) / t
+	units := total / align
+	chunk := (units + t - 1) / t * align
 	for lo := 0; lo < total; lo += chunk {
 		hi := min(lo+chunk, total)
 		wg.Add(1)
@@ -65,124 +70,69 @@ func split(m [4]complex128) mat {
 	return mat{real(m[0]), imag(m[0]), real(m[1]), imag(m[1]), real(m[2]), imag(m[2]), real(m[3]), imag(m[3])}
 }
 
-func kern(x, y []complex128, m mat) {
-	y = y[:len(x)]
-	for i := range x {
-		xr, xi := real(x[i]), imag(x[i])
-		yr, yi := real(y[i]), imag(y[i])
-		x[i] = complex(float64(m.ar*xr)-float64(m.ai*xi)+float64(m.br*yr)-float64(m.bi*yi),
-			float64(m.ar*xi)+float64(m.ai*xr)+float64(m.br*yi)+float64(m.bi*yr))
-		y[i] = complex(float64(m.cr*xr)-float64(m.ci*xi)+float64(m.dr*yr)-float64(m.di*yi),
-			float64(m.cr*xi)+float64(m.ci*xr)+float64(m.dr*yi)+float64(m.di*yr))
-	}
-}
-
-func pairKern(a []complex128, m mat) {
-	for i := 0; i+1 < len(a); i += 2 {
-		xr, xi := real(a[i]), imag(a[i])
-		yr, yi := real(a[i+1]), imag(a[i+1])
-		a[i] = complex(float64(m.ar*xr)-float64(m.ai*xi)+float64(m.br*yr)-float64(m.bi*yi),
-			float64(m.ar*xi)+float64(m.ai*xr)+float64(m.br*yi)+float64(m.bi*yr))
-		a[i+1] = complex(float64(m.cr*xr)-float64(m.ci*xi)+float64(m.dr*yr)-float64(m.di*yi),
-			float64(m.cr*xi)+float64(m.ci*xr)+float64(m.dr*yi)+float64(m.di*yr))
-	}
-}
-
-func scale(x []complex128, r, i float64) {
-	for k := range x {
-		xr, xi := real(x[k]), imag(x[k])
-		x[k] = complex(float64(r*xr)-float64(i*xi), float64(r*xi)+float64(i*xr))
-	}
-}
-
-// forPairs calls fn on aligned runs (x, y) of the amplitude pairs differing
-// in bit q, for pair indices [lo, hi).
-func (s *State) forPairs(q int, lo, hi int, fn func(x, y []complex128)) {
+// forPairs calls fn on aligned runs of the amplitude pairs differing in bit
+// q, for pair indices [lo, hi): x = Amp[base:base+n], y = x shifted by 1<<q.
+func (s *State) forPairs(q int, lo, hi int, fn func(base, n int)) {
 	stride := 1 << q
 	k := lo
 	for k < hi {
 		off := k & (stride - 1)
 		base := (k>>q)<<(q+1) | off
 		n := min(stride-off, hi-k)
-		fn(s.Amp[base:base+n], s.Amp[base+stride:base+stride+n])
+		fn(base, n)
 		k += n
 	}
 }
 
-// shortRun is the stride below which pairs are indexed directly instead of
-// in contiguous runs (avoids per-run call overhead on low qubits).
+// shortRun is the stride below which pairs are processed as one strided
+// call per thread instead of one call per contiguous run.
 const shortRun = 64
 
-// realKern is the kernel for real matrices (H, RY, fused real products):
-// half the multiplications of the complex kernel.
-func realKern(x, y []complex128, m mat) {
-	y = y[:len(x)]
-	for i := range x {
-		xr, xi := real(x[i]), imag(x[i])
-		yr, yi := real(y[i]), imag(y[i])
-		x[i] = complex(float64(m.ar*xr)+float64(m.br*yr), float64(m.ar*xi)+float64(m.br*yi))
-		y[i] = complex(float64(m.cr*xr)+float64(m.dr*yr), float64(m.cr*xi)+float64(m.dr*yi))
+// runPairs calls fn(off, n, step, blocks) over the pairs differing in bit q:
+// blocks of n pairs (x at off + b*step, y 1<<q further), split over threads.
+func (s *State) runPairs(q int, fn func(off, n, step, blocks int)) {
+	st := 1 << q
+	if st < shortRun {
+		s.runAligned(len(s.Amp)/2, st, func(lo, hi int) { fn(2*lo, st, 2*st, (hi-lo)/st) })
+		return
 	}
+	s.run(len(s.Amp)/2, func(lo, hi int) {
+		s.forPairs(q, lo, hi, func(base, n int) { fn(base, n, 0, 1) })
+	})
 }
 
 // Apply1 applies a 2x2 matrix to qubit q (uncontrolled).
 func (s *State) Apply1(q int, m [4]complex128) {
 	mm := split(m)
+	k := kernRuns
+	// the real kernel skips the zero imaginary products; on q = 0 the
+	// complex kernel is kept (it fixes the signs of zero differently)
 	if mm.ai == 0 && mm.bi == 0 && mm.ci == 0 && mm.di == 0 && q > 0 {
-		if 1<<q < shortRun {
-			s.run(len(s.Amp)/2, func(lo, hi int) { shortKern(s.Amp, q, lo, hi, mm) })
-			return
-		}
-		s.run(len(s.Amp)/2, func(lo, hi int) {
-			s.forPairs(q, lo, hi, func(x, y []complex128) { realKern(x, y, mm) })
-		})
-		return
+		k = realKernRuns
 	}
-	switch {
-	case q == 0:
-		s.run(len(s.Amp)/2, func(lo, hi int) { pairKern(s.Amp[2*lo:2*hi], mm) })
-	case 1<<q < shortRun:
-		s.run(len(s.Amp)/2, func(lo, hi int) { shortKern(s.Amp, q, lo, hi, mm) })
-	default:
-		s.run(len(s.Amp)/2, func(lo, hi int) {
-			s.forPairs(q, lo, hi, func(x, y []complex128) { kern(x, y, mm) })
-		})
-	}
-}
-
-func shortKern(a []complex128, q, lo, hi int, m mat) {
 	st := 1 << q
-	for k := lo; k < hi; k++ {
-		i := (k>>q)<<(q+1) | k&(st-1)
-		x, y := &a[i], &a[i+st]
-		xr, xi := real(*x), imag(*x)
-		yr, yi := real(*y), imag(*y)
-		*x = complex(float64(m.ar*xr)-float64(m.ai*xi)+float64(m.br*yr)-float64(m.bi*yi),
-			float64(m.ar*xi)+float64(m.ai*xr)+float64(m.br*yi)+float64(m.bi*yr))
-		*y = complex(float64(m.cr*xr)-float64(m.ci*xi)+float64(m.dr*yr)-float64(m.di*yi),
-			float64(m.cr*xi)+float64(m.ci*xr)+float64(m.dr*yi)+float64(m.di*yr))
-	}
+	s.runPairs(q, func(off, n, step, blocks int) { k(s.Amp, off, st, n, step, blocks, &mm) })
 }
 
 // ApplyDiag1 multiplies amplitudes with bit q clear by d0 and set by d1.
 func (s *State) ApplyDiag1(q int, d0, d1 complex128) {
-	s.run(len(s.Amp)/2, func(lo, hi int) {
-		s.forPairs(q, lo, hi, func(x, y []complex128) {
-			if d0 != 1 {
-				scale(x, real(d0), imag(d0))
-			}
-			if d1 != 1 {
-				scale(y, real(d1), imag(d1))
-			}
-		})
+	st := 1 << q
+	s.runPairs(q, func(off, n, step, blocks int) {
+		if d0 != 1 {
+			scaleRuns(s.Amp, off, n, step, blocks, real(d0), imag(d0))
+		}
+		if d1 != 1 {
+			scaleRuns(s.Amp, off+st, n, step, blocks, real(d1), imag(d1))
+		}
 	})
 }
 
 // ApplyX flips qubit q.
 func (s *State) ApplyX(q int) {
+	st := 1 << q
 	s.run(len(s.Amp)/2, func(lo, hi int) {
-		s.forPairs(q, lo, hi, func(x, y []complex128) {
-			y = y[:len(x)]
+		s.forPairs(q, lo, hi, func(base, n int) {
+			x, y := s.Amp[base:base+n], s.Amp[base+st:base+st+n]
 			for i := range x {
 				x[i], y[i] = y[i], x[i]
 			}
@@ -285,24 +235,18 @@ func (s *State) ApplyPhase(qs []int, ph complex128) {
 	cm := maskOf(qs)
 	pr, pi := real(ph), imag(ph)
 	if len(fixed) == 2 && fixed[0] < 4 {
-		// CP/CZ on a low qubit: nested loops instead of many short runs
+		// CP/CZ on a low qubit: one strided call per block of the high qubit
+		// instead of many short runs
 		qa, qb := fixed[0], fixed[1]
 		sa, sb := 1<<qa, 1<<qb
 		s.run(len(s.Amp)/(2*sb), func(lo, hi int) {
 			for blk := lo*2*sb + sb; blk < hi*2*sb; blk += 2 * sb {
-				seg := s.Amp[blk : blk+sb]
-				for off := sa; off < sb; off += 2 * sa {
-					x := seg[off : off+sa]
-					for k := range x {
-						xr, xi := real(x[k]), imag(x[k])
-						x[k] = complex(float64(pr*xr)-float64(pi*xi), float64(pr*xi)+float64(pi*xr))
-					}
-				}
+				scaleRuns(s.Amp, blk+sa, sa, 2*sa, sb/(2*sa), pr, pi)
 			}
 		})
 		return
 	}
-	s.forRuns(fixed, cm, func(i0, n int) { scale(s.Amp[i0:i0+n], pr, pi) })
+	s.forRuns(fixed, cm, func(i0, n int) { scaleRuns(s.Amp, i0, n, 0, 1, pr, pi) })
 }
 
 // ApplySwap exchanges qubits a and b when all controls are 1.
@@ -454,23 +398,22 @@ func (s *State) ApplyDiagTerms(ts []DiagTerm) {
 	})
 }
 
-// diagBlock scales the amplitudes of a whose index i has i&lm == lv.
+// diagBlock scales the amplitudes of a whose index i has i&lm == lv: runs
+// of n = 2^(lowest fixed bit) amplitudes, one strided call per segment
+// between the two lowest fixed bits.
 func diagBlock(a []complex128, lm, lv int, r, im float64) {
 	if lm == 0 {
-		scale(a, r, im)
+		scaleRuns(a, 0, len(a), 0, 1, r, im)
 		return
 	}
-	n := lm & -lm // run length: the free bits below the lowest fixed bit
-	if n == 1 {
-		for x := 0; x < len(a); x = ((x | lm) + 1) &^ lm {
-			p := &a[x|lv]
-			xr, xi := real(*p), imag(*p)
-			*p = complex(float64(r*xr)-float64(im*xi), float64(r*xi)+float64(im*xr))
-		}
-		return
+	n := lm & -lm
+	rest := lm &^ n
+	seg := len(a)
+	if rest != 0 {
+		seg = rest & -rest
 	}
-	for x := 0; x < len(a); x = ((x | lm | (n - 1)) + 1) &^ lm {
-		scale(a[x|lv:(x|lv)+n], r, im)
+	for x := 0; x < len(a); x = ((x | rest | (seg - 1)) + 1) &^ rest {
+		scaleRuns(a, x|lv&rest|lv&n, n, 2*n, seg/(2*n), r, im)
 	}
 }
 

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/novacron/novacron/x/quantumjob/engine/compile"
+	"github.com/novacron/novacron/x/quantumjob/engine/statevec"
+)
+
+// rewriteBank leans on what the runner rewrites: X, SWAP and diagonal gates,
+// mixed with gates that break runs and flush the X frame.
+var rewriteBank = []string{"x", "x", "x", "swap", "swap", "cu1(%a)", "cp(%a)", "cz", "rz(%a)", "t", "s", "z",
+	"u1(%a)", "crz(%a)", "h", "ry(%a)", "cx", "ccx", "cswap", "u3(%a,%a,%a)", "rzz(%a)"}
+
+// randomDynamicCircuit adds mid-circuit measurements, resets and
+// conditionals to a random circuit over rewriteBank.
+func randomDynamicCircuit(r *rand.Rand, n, gates int) string {
+	body := randomCircuit(r, n, gates, rewriteBank)
+	lines := strings.Split(body, "\n")
+	var b strings.Builder
+	b.WriteString(strings.Join(lines[:3], "\n") + "\n")
+	fmt.Fprintf(&b, "creg m[2];\ncreg c[%d];\n", n)
+	for _, l := range lines[3:] {
+		if l == "" {
+			continue
+		}
+		switch r.IntN(40) {
+		case 0:
+			fmt.Fprintf(&b, "measure q[%d] -> m[%d];\n", r.IntN(n), r.IntN(2))
+		case 1:
+			fmt.Fprintf(&b, "reset q[%d];\n", r.IntN(n))
+		case 2, 3:
+			l = fmt.Sprintf("if(m==%d) %s", r.IntN(4), l)
+		}
+		b.WriteString(l + "\n")
+	}
+	if r.IntN(2) == 0 {
+		b.WriteString("measure q -> c;\n")
+	} else {
+		fmt.Fprintf(&b, "measure q[%d] -> c[0];\nmeasure q[%d] -> c[1];\n", r.IntN(n), r.IntN(n))
+	}
+	return b.String()
+}
+
+// TestRewritesBitIdentical: swap relabelling, the X frame and diagonal runs
+// leave every branch's weight, classical bits and read-out probabilities
+// bit-identical to running the fused ops one by one, single- and
+// multi-threaded, on random circuits with mid-circuit measurement, reset and
+// conditionals; diagonal tables on top agree to rounding.
+func TestRewritesBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 11))
+	tables := 0
+	defer func() {
+		if tables == 0 {
+			t.Error("no diagonal table was exercised")
+		}
+	}()
+	for it := 0; it < 300; it++ {
+		n := 2 + rng.IntN(8)
+		src := randomDynamicCircuit(rng, n, 10+rng.IntN(60))
+		if it%3 == 0 { // no measurement: the virtual read-out of every qubit
+			src = randomCircuit(rng, n, 10+rng.IntN(60), rewriteBank)
+		}
+		c, err := Parse(src, DefaultLimits())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, src)
+		}
+		c = compile.Compile(c, it%2 == 0).Circuit
+		o := Options{Limits: DefaultLimits(), Threads: 1 + it%2}
+		leaves := func(rewrite rewriteLevel) []svLeaf {
+			r, err := newSVRunner(c, o, rewrite)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range r.ops {
+				if e.table {
+					tables++
+				}
+			}
+			st := statevec.New(r.n)
+			st.Threads = r.threads
+			if err := r.exec(0, st, make([]uint64, (r.plan.nclbits+63)/64), 1); err != nil {
+				t.Fatalf("%v\n%s", err, src)
+			}
+			return r.leaves
+		}
+		want, got, all := leaves(rewriteNone), leaves(rewriteExact), leaves(rewriteAll)
+		if len(want) != len(got) || len(want) != len(all) {
+			t.Fatalf("it %d: %d/%d leaves, want %d\n%s", it, len(got), len(all), len(want), src)
+		}
+		for li := range want {
+			w, g, a := want[li], got[li], all[li]
+			if math.Float64bits(w.w) != math.Float64bits(g.w) || fmt.Sprint(w.cb) != fmt.Sprint(g.cb) || len(w.marg) != len(g.marg) {
+				t.Fatalf("it %d leaf %d: %v %v vs %v %v\n%s", it, li, g.w, g.cb, w.w, w.cb, src)
+			}
+			// diagonal tables regroup the factors: equal to rounding, and the
+			// same branches (a branch's existence is a threshold on its weight)
+			if math.Abs(w.w-a.w) > 1e-12 || fmt.Sprint(w.cb) != fmt.Sprint(a.cb) {
+				t.Fatalf("it %d leaf %d (tables): %v %v vs %v %v\n%s", it, li, a.w, a.cb, w.w, w.cb, src)
+			}
+			for k := range w.marg {
+				if math.Float64bits(w.marg[k]) != math.Float64bits(g.marg[k]) {
+					t.Fatalf("it %d leaf %d outcome %d: %v vs %v\n%s", it, li, k, g.marg[k], w.marg[k], src)
+				}
+				if math.Abs(w.marg[k]-a.marg[k]) > 1e-12 {
+					t.Fatalf("it %d leaf %d outcome %d (tables): %v vs %v\n%s", it, li, k, a.marg[k], w.marg[k], src)
+				}
+			}
+		}
+	}
+}

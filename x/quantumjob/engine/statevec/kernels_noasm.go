@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package statevec
+
+var useAVX = false
+
+func kernAVX(x, y *complex128, n, step, blocks int, m *mat)     { panic("no assembly kernels") }
+func realKernAVX(x, y *complex128, n, step, blocks int, m *mat) { panic("no assembly kernels") }
+func scaleAVX(x *complex128, n, step, blocks int, r, i float64) { panic("no assembly kernels") }
+func mulAVX(a, t *complex128, n int)                            { panic("no assembly kernels") }
