@@ -116,34 +116,38 @@ func (d *distribution) list(limit int) (es []Entry, truncated bool) {
 		if nz > limit {
 			return nil, true
 		}
-		es = make([]Entry, 0, nz)
-		xs := make([]uint64, 0, nz)
 		ident := identityPos(d.base, d.pos)
-		for v, p := range d.dense {
-			if p == 0 {
-				continue
-			}
-			es = append(es, Entry{Value: p})
-			if ident {
-				xs = append(xs, d.base|uint64(v))
-			} else {
-				xs = append(xs, spread(d.base, d.pos, uint64(v)))
-			}
-		}
 		if !ident {
 			// key order is clbit-value order: sort the values with their keys
-			idx := make([]int, len(xs))
-			for i := range idx {
-				idx[i] = i
+			type kv struct{ x, v uint64 }
+			out := make([]kv, 0, nz)
+			for v, p := range d.dense {
+				if p != 0 {
+					out = append(out, kv{spread(d.base, d.pos, uint64(v)), p})
+				}
 			}
-			slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(xs[a], xs[b]) })
-			es2, xs2 := make([]Entry, len(es)), make([]uint64, len(xs))
-			for i, j := range idx {
-				es2[i], xs2[i] = es[j], xs[j]
+			slices.SortFunc(out, func(a, b kv) int { return cmp.Compare(a.x, b.x) })
+			es = make([]Entry, len(out))
+			xs := make([]uint64, len(out))
+			for i, e := range out {
+				es[i].Value, xs[i] = e.v, e.x
 			}
-			es, xs = es2, xs2
+			kf.setKeys(es, xs)
+			return es, false
 		}
-		kf.setKeys(es, xs)
+		// identity layout: value order is key order; write the keys, then
+		// fill each entry once
+		w := kf.newKeyWriter(nz)
+		w.putNonZero(d.base, d.dense)
+		all := w.keys()
+		es = make([]Entry, nz)
+		i := 0
+		for _, p := range d.dense {
+			if p != 0 {
+				es[i] = Entry{Key: all[i*w.klen : (i+1)*w.klen], Value: p}
+				i++
+			}
+		}
 		return es, false
 	case FormSparse:
 		if len(d.xs) > limit {

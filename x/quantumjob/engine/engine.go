@@ -15,7 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"unsafe"
+	"strings"
 
 	"github.com/novacron/novacron/x/quantumjob/engine/compile"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
@@ -411,53 +411,155 @@ var bitWords = func() (t [256]uint64) {
 	return t
 }()
 
-// setKeys sets es[i].Key = formatValue(xs[i]) for every i. Every key has the
-// same length, so all are written into one buffer that the keys slice: one
-// allocation instead of one per key, same bytes.
-func (f *keyFormatter) setKeys(es []Entry, xs []uint64) {
-	klen := len(f.regs) - 1
+// keyWriter appends fixed-length keys (formatValue of clbit values) to one
+// strings.Builder, whose buffer the keys then slice: one allocation, not
+// zeroed first and not copied into the string, instead of one per key.
+// Keys are assembled in a small chunk and appended a chunk at a time.
+type keyWriter struct {
+	ops   []keyOp
+	klen  int
+	sb    strings.Builder
+	chunk [keyChunk + 8]byte // 8 bytes of slack for the last 8-byte store
+	used  int
+	f     *keyFormatter
+}
+
+// keyOp writes one space (space) or up to 8 digits: the byte
+// (v>>sh)<<pre&255 as binary digits, 8 bytes stored at off of which the
+// first 8-pre are kept (later ops overwrite the rest).
+type keyOp struct {
+	off     int
+	sh, pre uint8
+	space   bool
+}
+
+// keyChunk is the chunk size; longer keys go through formatValue.
+const keyChunk = 4096
+
+// newKeyWriter prepares n keys in f's layout.
+func (f *keyFormatter) newKeyWriter(n int) *keyWriter {
+	w := &keyWriter{klen: len(f.regs) - 1, f: f}
 	for _, r := range f.regs {
-		klen += r.Size
+		w.klen += r.Size
 	}
-	if len(es) == 0 || klen <= 0 {
-		for i := range es {
-			es[i].Key = f.formatValue(xs[i])
+	w.klen = max(w.klen, 0)
+	w.sb.Grow(n * w.klen)
+	off := 0
+	for ri := len(f.regs) - 1; ri >= 0; ri-- {
+		r := f.regs[ri]
+		if ri != len(f.regs)-1 {
+			w.ops = append(w.ops, keyOp{off: off, space: true})
+			off++
+		}
+		b := r.Offset + r.Size - 1 // highest clbit, printed first
+		for ; b-7 >= r.Offset; b -= 8 {
+			w.ops = append(w.ops, keyOp{off: off, sh: uint8(b - 7)})
+			off += 8
+		}
+		if d := b - r.Offset + 1; d > 0 { // the lowest 1-7 digits
+			w.ops = append(w.ops, keyOp{off: off, sh: uint8(r.Offset), pre: uint8(8 - d)})
+			off += d
+		}
+	}
+	return w
+}
+
+// put appends the key of clbit value v (keys are put in order).
+func (w *keyWriter) put(v uint64) {
+	if w.klen > keyChunk {
+		w.sb.WriteString(w.f.formatValue(v))
+		return
+	}
+	if w.used+w.klen > keyChunk {
+		w.flush()
+	}
+	w.write(w.chunk[w.used:w.used+w.klen+8], v)
+	w.used += w.klen
+}
+
+// putNonZero puts the key of base|v for every v whose dense[v] is not zero,
+// in one loop (no call per key: QFT-20 lists 2^20 keys).
+func (w *keyWriter) putNonZero(base uint64, dense []uint64) {
+	if w.klen > keyChunk {
+		for v, p := range dense {
+			if p != 0 {
+				w.put(base | uint64(v))
+			}
 		}
 		return
 	}
-	// segments of clbits printed highest first, separated by one space
-	type seg struct{ hi, lo int }
-	segs := make([]seg, 0, len(f.regs))
-	for ri := len(f.regs) - 1; ri >= 0; ri-- {
-		r := f.regs[ri]
-		segs = append(segs, seg{r.Offset + r.Size - 1, r.Offset})
-	}
-	// 8 bytes of slack so the last key's 8-digit stores stay in bounds
-	buf := make([]byte, len(es)*klen+8)
-	for i, v := range xs[:len(es)] {
-		j := i * klen
-		for si, sg := range segs {
-			if si > 0 {
-				buf[j] = ' '
-				j++
+	if len(w.f.regs) != 1 || w.klen < 8 {
+		for v, p := range dense {
+			if p == 0 {
+				continue
 			}
-			b := sg.hi
-			for ; b-7 >= sg.lo; b -= 8 {
-				binary.LittleEndian.PutUint64(buf[j:], bitWords[v>>uint(b-7)&255])
-				j += 8
+			if w.used+w.klen > keyChunk {
+				w.flush()
 			}
-			if b >= sg.lo { // the last 1-7 digits: the top of one 8-digit word
-				w := b - sg.lo + 1
-				binary.LittleEndian.PutUint64(buf[j:], bitWords[v<<uint(8-w)>>uint(sg.lo)&255])
-				j += w
-			}
+			w.write(w.chunk[w.used:w.used+w.klen+8], base|uint64(v))
+			w.used += w.klen
 		}
+		return
 	}
-	// buf is never written again, so it can back the strings without the
-	// copy string(buf) would make (20 MiB for QFT-20's 2^20 keys).
-	all := unsafe.String(unsafe.SliceData(buf), len(buf))
+	// One register: the 256 values sharing their bits above the lowest 8
+	// digits share the key up to its last 8 characters, so the prefix is
+	// built once per 256 and copied a word at a time.
+	off := uint(w.f.regs[0].Offset)
+	pre := w.klen - 8
+	var tmpl [keyChunk + 8]byte
+	last := ^uint64(0)
+	for v, p := range dense {
+		if p == 0 {
+			continue
+		}
+		x := base | uint64(v)
+		if hi := x >> (off + 8); hi != last {
+			w.write(tmpl[:w.klen+8], x)
+			last = hi
+		}
+		if w.used+w.klen > keyChunk {
+			w.flush()
+		}
+		k := w.chunk[w.used : w.used+w.klen+8]
+		for i := 0; i < pre; i += 8 {
+			binary.LittleEndian.PutUint64(k[i:], binary.LittleEndian.Uint64(tmpl[i:]))
+		}
+		binary.LittleEndian.PutUint64(k[pre:], bitWords[x>>(off&63)&255])
+		w.used += w.klen
+	}
+}
+
+// write stores the key of v at the start of k (len(k) = klen + 8 slack).
+func (w *keyWriter) write(k []byte, v uint64) {
+	for _, op := range w.ops {
+		if op.space {
+			k[op.off] = ' '
+			continue
+		}
+		binary.LittleEndian.PutUint64(k[op.off:], bitWords[(v>>(op.sh&63))<<(op.pre&7)&255])
+	}
+}
+
+func (w *keyWriter) flush() {
+	w.sb.Write(w.chunk[:w.used])
+	w.used = 0
+}
+
+// keys returns all keys as one string; key i is [i*klen, (i+1)*klen).
+func (w *keyWriter) keys() string {
+	w.flush()
+	return w.sb.String()
+}
+
+// setKeys sets es[i].Key = formatValue(xs[i]) for every i.
+func (f *keyFormatter) setKeys(es []Entry, xs []uint64) {
+	w := f.newKeyWriter(len(es))
 	for i := range es {
-		es[i].Key = all[i*klen : (i+1)*klen]
+		w.put(xs[i])
+	}
+	all := w.keys()
+	for i := range es {
+		es[i].Key = all[i*w.klen : (i+1)*w.klen]
 	}
 }
 

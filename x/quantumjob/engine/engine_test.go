@@ -213,11 +213,13 @@ func TestSetKeysMatchesFormatValue(t *testing.T) {
 		{{Name: "a", Offset: 0, Size: 3}, {Name: "b", Offset: 3, Size: 9}, {Name: "c", Offset: 12, Size: 1}},
 		{{Name: "a", Offset: 0, Size: 17}, {Name: "b", Offset: 17, Size: 8}},
 		{{Name: "e", Offset: 0, Size: 0}, {Name: "c", Offset: 0, Size: 5}},
+		{{Name: "a", Offset: 0, Size: 60}, {Name: "b", Offset: 60, Size: 4}},
+		{{Name: "a", Offset: 0, Size: 3}, {Name: "b", Offset: 3, Size: 61}},
 		nil,
 	}
 	for li, regs := range layouts {
 		kf := keyFormatter{regs: regs}
-		xs := []uint64{0, 1, 0x5a5a5, 0xfffffff, 0x123456789, 1 << 24}
+		xs := []uint64{0, 1, 0x5a5a5, 0xfffffff, 0x123456789, 1 << 24, 0xf000000000000000, 0xa5a5a5a5a5a5a5a5, ^uint64(0)}
 		got := make([]Entry, len(xs))
 		kf.setKeys(got, xs)
 		for i, x := range xs {

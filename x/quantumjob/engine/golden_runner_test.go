@@ -51,12 +51,7 @@ func TestGoldenRunnerBits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tables := 0
-			for _, e := range r.ops {
-				if e.table {
-					tables++
-				}
-			}
+			tables := countTables(r.ops)
 			if tables == 0 {
 				t.Fatalf("%s: no diagonal table", tc.name)
 			}

@@ -50,17 +50,21 @@ func randomDynamicCircuit(r *rand.Rand, n, gates int) string {
 // leave every branch's weight, classical bits and read-out probabilities
 // bit-identical to running the fused ops one by one, single- and
 // multi-threaded, on random circuits with mid-circuit measurement, reset and
-// conditionals; diagonal tables on top agree to rounding.
+// conditionals, within one block and beyond (segments); diagonal tables on
+// top agree to rounding.
 func TestRewritesBitIdentical(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 11))
-	tables := 0
+	tables, segments := 0, 0
 	defer func() {
-		if tables == 0 {
-			t.Error("no diagonal table was exercised")
+		if tables == 0 || segments == 0 {
+			t.Errorf("not exercised: %d diagonal tables, %d segments", tables, segments)
 		}
 	}()
 	for it := 0; it < 300; it++ {
 		n := 2 + rng.IntN(8)
+		if it%15 == 0 { // beyond one block: cache-blocked segments
+			n = statevec.BlockBits + 1 + rng.IntN(2)
+		}
 		src := randomDynamicCircuit(rng, n, 10+rng.IntN(60))
 		if it%3 == 0 { // no measurement: the virtual read-out of every qubit
 			src = randomCircuit(rng, n, 10+rng.IntN(60), rewriteBank)
@@ -76,9 +80,10 @@ func TestRewritesBitIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			tables += countTables(r.ops)
 			for _, e := range r.ops {
-				if e.table {
-					tables++
+				if e.k == kSegment {
+					segments++
 				}
 			}
 			st := statevec.New(r.n)
@@ -112,4 +117,16 @@ func TestRewritesBitIdentical(t *testing.T) {
 			}
 		}
 	}
+}
+
+// countTables counts the diagonal-table runs, inside segments too.
+func countTables(ops []execOp) int {
+	n := 0
+	for _, e := range ops {
+		if e.table {
+			n++
+		}
+		n += countTables(e.seg)
+	}
+	return n
 }

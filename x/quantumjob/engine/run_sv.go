@@ -38,6 +38,7 @@ const (
 	kPerm
 	kDiagRun // consecutive unconditional diagonal gates, applied blockwise
 	kXMask   // consecutive unconditional X gates on distinct qubits
+	kSegment // consecutive block-local ops, applied block by block
 	kOther   // measure/reset
 )
 
@@ -51,6 +52,7 @@ type execOp struct {
 	diag  []statevec.DiagTerm // kDiagRun
 	table bool                // kDiagRun: apply as one table (ApplyDiagTable)
 	mask  int                 // kXMask
+	seg   []execOp            // kSegment
 }
 
 // diagTerms returns the diagonal terms that reproduce e (the same factors on
@@ -275,7 +277,73 @@ func (e *execOp) apply(st *statevec.State) {
 		}
 	case kXMask:
 		st.ApplyXMask(e.mask)
+	case kSegment:
+		st.ForBlocks(func(b *statevec.Block) {
+			for i := range e.seg {
+				e.seg[i].applyBlock(b)
+			}
+		})
 	}
+}
+
+// blockLocal reports whether e can be applied block by block
+// (statevec.Block): an unconditional gate on qubits inside a block, or a
+// diagonal run (its terms test the bits above the block against the block).
+func (e *execOp) blockLocal() bool {
+	o := e.op
+	if o.Cond != nil || o.Type != ir.OpGate {
+		return false
+	}
+	switch e.k {
+	case kDiagRun:
+		return true
+	case kXMask:
+		return e.mask < 1<<statevec.BlockBits
+	case kOther, kSegment:
+		return false
+	}
+	for _, q := range o.Qubits {
+		if q >= statevec.BlockBits {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *execOp) applyBlock(b *statevec.Block) {
+	switch {
+	case e.k == kDiagRun && e.table:
+		b.ApplyDiagTable(e.diag)
+	case e.k == kDiagRun:
+		b.ApplyDiagTerms(e.diag)
+	default:
+		e.apply(&b.State)
+	}
+}
+
+// fuseSegments replaces every run of two or more consecutive block-local ops
+// by one kSegment op: one pass over memory per segment instead of one per
+// op, with the same bits (see statevec.Block). States of one block or less
+// gain nothing.
+func fuseSegments(ops []execOp, n int) []execOp {
+	if n <= statevec.BlockBits {
+		return ops
+	}
+	out := ops[:0:0]
+	for i := 0; i < len(ops); {
+		j := i
+		for j < len(ops) && ops[j].blockLocal() {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, execOp{op: xFlushOp, k: kSegment, seg: ops[i:j]})
+			i = j
+			continue
+		}
+		out = append(out, ops[i])
+		i++
+	}
+	return out
 }
 
 // classical bit helpers
@@ -410,7 +478,7 @@ type rewriteLevel int
 
 const (
 	rewriteNone  rewriteLevel = iota // op by op (reference for tests)
-	rewriteExact                     // swap relabelling, X frame, diagonal runs: bit-identical
+	rewriteExact                     // swap relabelling, X frame, diagonal runs, segments: bit-identical
 	rewriteAll                       // plus diagonal tables (what runs)
 )
 
@@ -434,6 +502,7 @@ func newSVRunner(c *ir.Circuit, o Options, rewrite rewriteLevel) (*svRunner, err
 	}
 	if rewrite > rewriteNone {
 		r.ops, r.xout = fuseRuns(r.ops, c.NumQubits, rewrite == rewriteAll)
+		r.ops = fuseSegments(r.ops, c.NumQubits)
 	}
 	return r, nil
 }

@@ -9,7 +9,7 @@ import (
 
 // refDiagTable is ApplyDiagTable's definition written out per amplitude.
 func refDiagTable(s *State, ts []DiagTerm) {
-	bs := 1 << min(s.N, tableBlockBits)
+	bs := 1 << min(s.N, BlockBits)
 	times := func(x complex128, r, i float64) complex128 { // the scale kernel
 		return complex(float64(r*real(x))-float64(i*imag(x)), float64(r*imag(x))+float64(i*real(x)))
 	}

@@ -369,33 +369,13 @@ type DiagTerm struct {
 	Re, Im    float64
 }
 
-// diagBlockBits is the log2 of the block (in amplitudes) a run of diagonal
-// terms is applied to before moving on: 2^13 amplitudes = 128 KiB, resident
-// in L2 while every term of the run passes over it.
-const diagBlockBits = 13
-
 // ApplyDiagTerms applies the terms in order, block by block: each amplitude
 // is multiplied by exactly the factors, in exactly the order and with the same
 // rounded arithmetic (scale), as applying the gates one at a time, so the bits
 // are identical; only the memory traffic drops from one pass per gate to one
 // pass per run.
 func (s *State) ApplyDiagTerms(ts []DiagTerm) {
-	bb := min(s.N, diagBlockBits)
-	bs := 1 << bb
-	s.run(len(s.Amp)>>bb, func(lo, hi int) {
-		for blk := lo; blk < hi; blk++ {
-			base := blk << bb
-			a := s.Amp[base : base+bs]
-			for ti := range ts {
-				t := &ts[ti]
-				hm := t.Mask &^ (bs - 1)
-				if base&hm != t.Val&hm {
-					continue
-				}
-				diagBlock(a, t.Mask&(bs-1), t.Val&(bs-1), t.Re, t.Im)
-			}
-		}
-	})
+	s.ForBlocks(func(b *Block) { b.ApplyDiagTerms(ts) })
 }
 
 // diagBlock scales the amplitudes of a whose index i has i&lm == lv: runs
