@@ -71,4 +71,4 @@ if [ $failed -ne 0 ]; then
 	echo "test-determinism: FAILED" >&2
 	exit 1
 fi
-echo "test-determinism: all four configurations agree"
+echo "test-determinism: all five configurations agree"

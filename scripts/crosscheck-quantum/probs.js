@@ -14,6 +14,7 @@ function strip(src) {
 
 function run(file) {
   return new Promise((resolve, reject) => {
+    const start = Date.now();
     const circuit = new QuantumCircuit();
     circuit.importQASM(strip(fs.readFileSync(file, "utf8")), (errors) => {
       if (errors && errors.length) {
@@ -24,7 +25,8 @@ function run(file) {
       circuit.run();
       const ms = Date.now() - t0;
       const probs = circuit.stateAsArray(false).map((s) => s.amplitude.re * s.amplitude.re + s.amplitude.im * s.amplitude.im);
-      resolve({ num_qubits: circuit.numQubits, run_ms: ms, probabilities: probs });
+      // total_ms: import + run + per-state probabilities (the engine's end to end)
+      resolve({ num_qubits: circuit.numQubits, run_ms: ms, total_ms: Date.now() - start, probabilities: probs });
     });
   });
 }

@@ -53,8 +53,8 @@ if [ $update = 1 ]; then
 fi
 if [ $bench = 1 ]; then
 	"$here/qft.sh" 20 >"$out.qasm"
-	echo "== QFT-20 in quantum-circuit (run only, see run_ms):"
-	(cd "$here" && node --no-warnings probs.js "$out.qasm" | grep run_ms)
+	echo "== QFT-20 in quantum-circuit (run_ms: run() only; total_ms: import + run + probabilities):"
+	(cd "$here" && node --no-warnings probs.js "$out.qasm" | grep -o '"\(run\|total\)_ms": *[0-9]*')
 	echo "== QFT-20 in the engine:"
-	go test -run XXX -bench 'QFT20$' -benchtime 3x ./x/quantumjob/engine/ | grep Benchmark
+	go test -run XXX -bench 'QFT20$|QFT20Simulate' -count 5 ./x/quantumjob/engine/ | grep Benchmark
 fi

@@ -20,23 +20,9 @@ import (
 // Circuits are large enough (14 qubits) for tables built over 2^13-amplitude
 // blocks with constant terms above them, and the assembly kernels' widths.
 func TestGoldenRunnerBits(t *testing.T) {
-	var qft strings.Builder
-	qft.WriteString("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[14];\n")
-	for q := 0; q < 14; q += 3 {
-		fmt.Fprintf(&qft, "x q[%d];\n", q)
-	}
-	for j := 13; j >= 0; j-- {
-		fmt.Fprintf(&qft, "h q[%d];\n", j)
-		for k := j - 1; k >= 0; k-- {
-			fmt.Fprintf(&qft, "cu1(pi/%d) q[%d],q[%d];\n", 1<<(j-k), k, j)
-		}
-	}
-	for i := 0; i < 7; i++ {
-		fmt.Fprintf(&qft, "swap q[%d],q[%d];\n", i, 13-i)
-	}
 	rng := rand.New(rand.NewPCG(21, 22))
 	cases := []struct{ name, src, want string }{
-		{"qft14", qft.String(), "8727a6a5c665c09c5f3671bfe0565a285ba26b63ae01cfe250052ffa322b41c0"},
+		{"qft14", qftQASM(14, 0b01001001001001), "8727a6a5c665c09c5f3671bfe0565a285ba26b63ae01cfe250052ffa322b41c0"},
 		{"random14", randomCircuit(rng, 14, 400, rewriteBank), "42f27fa0d017dc13c0437d9ed45de35daba0e1c2555517036d6f5021cf85fc62"},
 		{"dynamic9", randomDynamicCircuit(rng, 9, 200), "5e1275c3c6e514a0942019f8818e70154b3a479194a46a319bea50463fb2a24f"},
 	}
@@ -79,4 +65,26 @@ func check(t *testing.T, name, got, want string) {
 	if got != want {
 		t.Errorf("%s: digest %s, want %s", name, got, want)
 	}
+}
+
+// qftQASM is the textbook QFT on n qubits (H and cu1 ladder, then the
+// reversing swaps) applied to the basis state x.
+func qftQASM(n int, x uint64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[%d];\n", n)
+	for q := 0; q < n; q++ {
+		if x>>q&1 == 1 {
+			fmt.Fprintf(&b, "x q[%d];\n", q)
+		}
+	}
+	for j := n - 1; j >= 0; j-- {
+		fmt.Fprintf(&b, "h q[%d];\n", j)
+		for k := j - 1; k >= 0; k-- {
+			fmt.Fprintf(&b, "cu1(pi/%d) q[%d],q[%d];\n", 1<<(j-k), k, j)
+		}
+	}
+	for i := 0; i < n/2; i++ {
+		fmt.Fprintf(&b, "swap q[%d],q[%d];\n", i, n-1-i)
+	}
+	return b.String()
 }

@@ -26,6 +26,42 @@ TEXT ·kernAVX(SB), NOSPLIT, $0-48
 	SHLQ $4, R8
 	MOVQ blocks+32(FP), R9
 
+	// qubit 0: adjacent pairs (n = 1, step = 2, y = x+1), one loop
+	CMPQ n+16(FP), $1
+	JNE  kblock
+	CMPQ R8, $32
+	JNE  kblock
+	LEAQ 16(SI), R10
+	CMPQ R10, DI
+	JNE  kblock
+
+kadj:
+	TESTQ     R9, R9
+	JZ        kdone
+	VMOVUPD   (SI), X0
+	VMOVUPD   16(SI), X1
+	VPERMILPD $1, X0, X2
+	VPERMILPD $1, X1, X3
+	VMULPD    X8, X0, X4
+	VMULPD    X9, X2, X5
+	VADDSUBPD X5, X4, X4
+	VMULPD    X10, X1, X5
+	VADDPD    X5, X4, X4
+	VMULPD    X11, X3, X5
+	VADDSUBPD X5, X4, X4
+	VMULPD    X12, X0, X6
+	VMULPD    X13, X2, X7
+	VADDSUBPD X7, X6, X6
+	VMULPD    X14, X1, X7
+	VADDPD    X7, X6, X6
+	VMULPD    X15, X3, X7
+	VADDSUBPD X7, X6, X6
+	VMOVUPD   X4, (SI)
+	VMOVUPD   X6, 16(SI)
+	ADDQ      $32, SI
+	DECQ      R9
+	JMP       kadj
+
 kblock:
 	TESTQ R9, R9
 	JZ    kdone
