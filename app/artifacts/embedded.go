@@ -187,15 +187,19 @@ func (e *Embedded) Add(ctx context.Context, r io.Reader, opts AddOptions) (AddRe
 	defer unlock.Unlock(ctx)
 
 	cr := &countingReader{r: r}
-	batch := ipld.NewBufferedDAG(ctx, e.dag)
+	fd := &fencedDAG{DAGService: e.dag}
+	batch := ipld.NewBufferedDAG(ctx, fd)
 	nd, err := cidcalc.Import(cr, batch, p)
 	if err != nil {
-		// Wait for the batch's in-flight writes before giving up the pin
-		// lock, so the next GC sees (and removes) every orphaned block.
+		// Stop and wait for the batch's in-flight writes before giving up
+		// the pin lock, so the next GC sees (and removes) every orphaned
+		// block.
 		_ = batch.Commit()
+		fd.fence()
 		return AddResult{}, e.diskFull(fmt.Errorf("import failed after %d bytes: %w", cr.n, err))
 	}
 	if err := batch.Commit(); err != nil {
+		fd.fence()
 		return AddResult{}, e.diskFull(fmt.Errorf("store blocks: %w", err))
 	}
 	res := AddResult{CID: nd.Cid().String(), Size: cr.n}
@@ -675,6 +679,54 @@ func (b discardOnFail) Commit(ctx context.Context) error {
 		}
 	}
 	return err
+}
+
+// fencedDAG lets a failed import stop the writes go-ipld-format's Batch
+// may still have in flight: its Commit returns at the first failed commit
+// while other commits (and goroutines not yet started) go on writing, which
+// would land blocks after the pin lock is released and outlive the next GC.
+// After fence, Add and AddMany write nothing, and fence waits for the calls
+// already writing.
+type fencedDAG struct {
+	ipld.DAGService
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+var errFenced = errors.New("import abandoned")
+
+func (f *fencedDAG) enter() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return false
+	}
+	f.wg.Add(1)
+	return true
+}
+
+func (f *fencedDAG) Add(ctx context.Context, n ipld.Node) error {
+	if !f.enter() {
+		return errFenced
+	}
+	defer f.wg.Done()
+	return f.DAGService.Add(ctx, n)
+}
+
+func (f *fencedDAG) AddMany(ctx context.Context, ns []ipld.Node) error {
+	if !f.enter() {
+		return errFenced
+	}
+	defer f.wg.Done()
+	return f.DAGService.AddMany(ctx, ns)
+}
+
+func (f *fencedDAG) fence() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.wg.Wait()
 }
 
 // diskFull marks an error caused by ENOSPC with ErrDiskFull and says what
