@@ -130,3 +130,76 @@ func countTables(ops []execOp) int {
 	}
 	return n
 }
+
+// TestSegmentTableBound: a long block-local stretch with many diagonal-table
+// runs is cut into segments of at most maxSegmentTables tables (each keeps
+// a 128 KiB table per thread), with the same bits as op by op.
+func TestSegmentTableBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[14];\nh q;\n")
+	for rep := 0; rep < 30; rep++ {
+		fmt.Fprintf(&b, "cx q[6],q[7];\n")
+		for k, p := range [][2]int{{0, 1}, {2, 3}, {0, 2}, {1, 3}, {4, 5}, {6, 8}, {9, 10}, {11, 12}} {
+			fmt.Fprintf(&b, "cp(%d*pi/%d) q[%d],q[%d];\n", k+1, rep+3, p[0], p[1])
+		}
+	}
+	c, err := Parse(b.String(), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = compile.Compile(c, false).Circuit
+	o := Options{Limits: DefaultLimits()}
+	r, err := newSVRunner(c, o, rewriteAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs, tables := 0, 0
+	for _, e := range r.ops {
+		if e.k == kSegment {
+			segs++
+			if n := countTables(e.seg); n > maxSegmentTables {
+				t.Fatalf("segment with %d tables", n)
+			}
+		}
+		tables += countTables([]execOp{e})
+	}
+	if tables <= 2*maxSegmentTables || segs*maxSegmentTables < tables {
+		t.Fatalf("%d tables in %d segments", tables, segs)
+	}
+	run := func(level rewriteLevel) []float64 {
+		r, err := newSVRunner(c, o, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := statevec.New(r.n)
+		if err := r.exec(0, st, nil, 1); err != nil {
+			t.Fatal(err)
+		}
+		return r.leaves[0].marg
+	}
+	// the same rewrites without segments: ops one by one (only the tables
+	// regroup factors, identically in both)
+	want := func() []float64 {
+		r, _ := newSVRunner(c, o, rewriteAll)
+		var flat []execOp
+		for _, e := range r.ops {
+			if e.k == kSegment {
+				flat = append(flat, e.seg...)
+			} else {
+				flat = append(flat, e)
+			}
+		}
+		r.ops = flat
+		st := statevec.New(r.n)
+		if err := r.exec(0, st, nil, 1); err != nil {
+			t.Fatal(err)
+		}
+		return r.leaves[0].marg
+	}()
+	got := run(rewriteAll)
+	for i := range want {
+		if math.Float64bits(want[i]) != math.Float64bits(got[i]) {
+			t.Fatalf("outcome %d: %v vs %v", i, got[i], want[i])
+		}
+	}
+}

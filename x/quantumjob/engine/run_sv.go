@@ -321,18 +321,28 @@ func (e *execOp) applyBlock(b *statevec.Block) {
 	}
 }
 
+// maxSegmentTables bounds the diagonal-table runs in one segment: each
+// keeps a 2^13-amplitude table (128 KiB) per thread while the segment runs.
+const maxSegmentTables = 8
+
 // fuseSegments replaces every run of two or more consecutive block-local ops
 // by one kSegment op: one pass over memory per segment instead of one per
 // op, with the same bits (see statevec.Block). States of one block or less
-// gain nothing.
+// gain nothing. A segment holds at most maxSegmentTables table runs.
 func fuseSegments(ops []execOp, n int) []execOp {
 	if n <= statevec.BlockBits {
 		return ops
 	}
 	out := ops[:0:0]
 	for i := 0; i < len(ops); {
-		j := i
+		j, tables := i, 0
 		for j < len(ops) && ops[j].blockLocal() {
+			if ops[j].table {
+				if tables == maxSegmentTables {
+					break
+				}
+				tables++
+			}
 			j++
 		}
 		if j-i >= 2 {
