@@ -29,7 +29,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Host", Use: "host [host-id]", Short: "Show a host", PositionalArgs: pos("host_id")},
 				{RpcMethod: "Hosts", Use: "hosts", Short: "List hosts"},
 				{RpcMethod: "VM", Use: "vm [vm-id]", Short: "Show a VM", PositionalArgs: pos("vm_id")},
-				{RpcMethod: "VMsByOwner", Use: "vms [owner]", Short: "List the VMs of an owner", PositionalArgs: pos("owner")},
+				{
+					RpcMethod: "VMs", Use: "vms [owner]",
+					Short:          "List VMs in id order, deleted ones included (--state running|pending|...; an owner lists only its VMs)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner", Optional: true}},
+				},
+				{RpcMethod: "VMsByOwner", Skip: true}, // `vms [owner]` (VMs with an owner) lists the same
 				{RpcMethod: "VMsByHost", Use: "host-vms [host-id]", Short: "List the VMs on a host", PositionalArgs: pos("host_id")},
 				{RpcMethod: "Explain", Skip: true},
 				{RpcMethod: "AuditByVM", Use: "audit-vm [vm-id]", Short: "Audit log of a VM", PositionalArgs: pos("vm_id")},
@@ -37,7 +42,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "ApprovalPolicy", Use: "approval-policy [owner] [vm-id]", Short: "Show an owner's approval policy for a VM (vm-id 0: the owner-wide policy)", PositionalArgs: pos("owner", "vm_id")},
 				{RpcMethod: "ApprovalPolicies", Use: "approval-policies [owner]", Short: "List an owner's approval policies", PositionalArgs: pos("owner")},
 				{RpcMethod: "Operation", Use: "operation [operation-id]", Short: "Show a proposal or time-locked operation (status, approvals, deadline, error)", PositionalArgs: pos("operation_id")},
-				{RpcMethod: "OperationsByVM", Use: "vm-operations [vm-id]", Short: "List a VM's operations (--status OPERATION_STATUS_AWAITING_APPROVAL for the pending ones)", PositionalArgs: pos("vm_id")},
+				{RpcMethod: "OperationsByVM", Use: "vm-operations [vm-id]", Short: "List a VM's operations (--status awaiting-approval for the pending ones)", PositionalArgs: pos("vm_id")},
 				{RpcMethod: "Operations", Use: "operations", Short: "List operations (--status queued for the scheduled ones, awaiting-approval for open proposals)"},
 				{RpcMethod: "Rule", Use: "rule [rule-id]", Short: "Show a rule", PositionalArgs: pos("rule_id")},
 				{RpcMethod: "RulesByOwner", Use: "rules [owner]", Short: "List an owner's rules", PositionalArgs: pos("owner")},
@@ -55,6 +60,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short: "Replace a host's location, capacity and labels", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
 				},
 				{RpcMethod: "DrainHost", Use: "drain-host [host-id]", Short: "Stop placements on a host and migrate its VMs away in EndBlock", PositionalArgs: pos("host_id")},
+				{RpcMethod: "UndrainHost", Use: "undrain-host [host-id]", Short: "Return a draining host to ACTIVE (placements resume; VMs already moved stay where they are)", PositionalArgs: pos("host_id")},
 				{RpcMethod: "DeregisterHost", Use: "deregister-host [host-id]", Short: "Remove an empty host", PositionalArgs: pos("host_id")},
 				{
 					RpcMethod: "CreateVM", Use: "create-vm [name] [image-cid] [resources-json]",

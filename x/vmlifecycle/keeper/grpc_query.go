@@ -72,6 +72,49 @@ func (q queryServer) VM(ctx context.Context, req *types.QueryVMRequest) (*types.
 	return &types.QueryVMResponse{Vm: vm}, nil
 }
 
+// VMs pages through every VM in id order (or, with owner, that owner's VMs through VMsByOwner),
+// keeping only those in req.State when it is set.
+func (q queryServer) VMs(ctx context.Context, req *types.QueryVMsRequest) (*types.QueryVMsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if _, known := types.VMState_name[int32(req.State)]; !known {
+		return nil, status.Errorf(codes.InvalidArgument, "unknown VM state %d", req.State)
+	}
+	all := req.State == types.VM_STATE_UNSPECIFIED
+	if req.Owner == "" {
+		var keep func(uint64, types.VM) (bool, error)
+		if !all {
+			keep = func(_ uint64, vm types.VM) (bool, error) { return vm.State == req.State, nil }
+		}
+		vms, page, err := query.CollectionFilteredPaginate(ctx, q.k.VMs, req.Pagination, keep,
+			func(_ uint64, vm types.VM) (types.VM, error) { return vm, nil })
+		if err != nil {
+			return nil, status.Error(codes.InvalidArgument, err.Error())
+		}
+		return &types.QueryVMsResponse{Vms: vms, Pagination: page}, nil
+	}
+	owner, _, err := q.k.canonical(req.Owner)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	var keep func(collections.Pair[sdk.AccAddress, uint64], collections.NoValue) (bool, error)
+	if !all {
+		keep = func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (bool, error) {
+			vm, err := q.k.VMs.Get(ctx, key.K2())
+			return err == nil && vm.State == req.State, err
+		}
+	}
+	vms, page, err := query.CollectionFilteredPaginate(ctx, q.k.VMsByOwner, req.Pagination, keep,
+		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.VM, error) {
+			return q.k.VMs.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](owner))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryVMsResponse{Vms: vms, Pagination: page}, nil
+}
+
 func (q queryServer) VMsByOwner(ctx context.Context, req *types.QueryVMsByOwnerRequest) (*types.QueryVMsByOwnerResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")

@@ -4,9 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"cosmossdk.io/collections"
 	"github.com/stretchr/testify/require"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
@@ -212,4 +215,136 @@ func sortStrings(s []string) {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
+}
+
+func TestUndrainHost(t *testing.T) {
+	f := newFixture(t)
+	p := testParams()
+	p.MaxDrainMigrationsPerBlock = 1
+	_, err := f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: govAuth, Params: p})
+	require.NoError(t, err)
+
+	ssd := types.Label{Key: "ssd", Value: "yes"}
+	f.registerHost(1, "h1", "eu-west", res(16000, 32768, 1000, 1), ssd)
+	var ids []uint64
+	for i := 0; i < 3; i++ {
+		r := f.createVM(5, "vm"+string(rune('a'+i)), res(1000, 1024, 10, 0), 1, types.Constraints{})
+		require.Equal(t, "h1", r.HostIds[0])
+		ids = append(ids, r.VmIds[0])
+	}
+	f.registerHost(2, "h2", "eu-west", res(16000, 32768, 1000, 0))
+
+	undrain := func(op byte, host, reason string) error {
+		_, err := f.msg.UndrainHost(f.ctx, &types.MsgUndrainHost{Operator: addr(op), HostId: host, Reason: reason})
+		return err
+	}
+	// an ACTIVE host cannot be undrained
+	f.requireFailsUnchanged(types.ErrHostNotDraining, func() error { return undrain(1, "h1", "") })
+
+	_, err = f.msg.DrainHost(f.ctx, &types.MsgDrainHost{Operator: addr(1), HostId: "h1", Reason: "kernel upgrade"})
+	require.NoError(t, err)
+	f.nextBlock() // one VM per block: ids[0] moves to h2
+	f.invariants()
+	require.Equal(t, "h2", f.vm(ids[0]).HostId)
+	require.Equal(t, uint64(2), f.host("h1").VmCount)
+	cursor, err := f.k.DrainCursor.Get(f.ctx, "h1")
+	require.NoError(t, err)
+	require.Equal(t, ids[0], cursor)
+
+	// errors change nothing
+	f.requireFailsUnchanged(types.ErrNotHostOperator, func() error { return undrain(2, "h1", "") })
+	f.requireFailsUnchanged(types.ErrHostNotFound, func() error { return undrain(1, "nope", "") })
+	f.requireFailsUnchanged(sdkerrors.ErrInvalidAddress, func() error {
+		_, err := f.msg.UndrainHost(f.ctx, &types.MsgUndrainHost{Operator: "nova1xyz", HostId: "h1"})
+		return err
+	})
+	f.requireFailsUnchanged(types.ErrInvalidHost, func() error { return undrain(1, "h1", strings.Repeat("x", types.MaxReasonLen+1)) })
+
+	// while DRAINING, a VM that needs h1's label stays PENDING
+	lbl := types.Constraints{RequiredLabels: []types.Label{ssd}}
+	require.Empty(t, f.createVM(6, "pending", res(500, 512, 1, 0), 1, lbl).HostIds[0])
+
+	ctx := f.ctx
+	f.ctx = f.ctx.WithEventManager(sdk.NewEventManager())
+	require.NoError(t, undrain(1, "h1", "upgrade done"))
+	events := f.ctx.EventManager().Events()
+	f.ctx = ctx
+	h := f.host("h1")
+	require.Equal(t, types.HOST_STATUS_ACTIVE, h.Status)
+	f.invariants() // the placement index mirrors ACTIVE hosts again, h1 included
+
+	// back in every index scope (global, region, GPU, region GPU, label, region label) at its free cpu
+	scopes := types.HostScopes(h)
+	require.Len(t, scopes, 6)
+	for _, s := range scopes {
+		has, err := f.k.HostIndex.Has(f.ctx, collections.Join3(s, h.Free().CpuMillis, "h1"))
+		require.NoError(t, err)
+		require.True(t, has, "scope %q", s)
+	}
+	// out of the drain queue, cursor gone
+	has, err := f.k.DrainQueue.Has(f.ctx, "h1")
+	require.NoError(t, err)
+	require.False(t, has)
+	has, err = f.k.DrainCursor.Has(f.ctx, "h1")
+	require.NoError(t, err)
+	require.False(t, has)
+
+	// event and audit entry
+	require.Len(t, events, 1)
+	require.Equal(t, types.EventTypeHostUndrained, events[0].Type)
+	attrs := map[string]string{}
+	for _, a := range events[0].Attributes {
+		attrs[a.Key] = a.Value
+	}
+	require.Equal(t, map[string]string{types.AttributeKeyHostID: "h1", types.AttributeKeyOperator: addr(1),
+		types.AttributeKeyReason: "upgrade done"}, attrs)
+	audit, err := f.query.AuditByHost(f.ctx, &types.QueryAuditByHostRequest{HostId: "h1", Pagination: &query.PageRequest{Reverse: true, Limit: 1}})
+	require.NoError(t, err)
+	require.Len(t, audit.Entries, 1)
+	last := audit.Entries[0]
+	require.Equal(t, "undrained: upgrade done", last.Reason)
+	require.Equal(t, addr(1), last.Actor)
+	require.Equal(t, "h1", last.HostId)
+	require.Zero(t, last.VmId)
+	require.Equal(t, f.ctx.BlockHeight(), last.Height)
+
+	// a new VM is placed on it again (h1 is the only host with the label and the GPU)
+	r := f.createVM(6, "gpu", res(1000, 1024, 1, 1), 1, lbl)
+	require.Equal(t, "h1", r.HostIds[0])
+	// the pending VM is placed on h1 at its retry
+	for i := int64(0); i <= int64(p.PendingRetryIntervalBlocks); i++ {
+		f.nextBlock()
+	}
+	pending := f.vm(r.VmIds[0] - 1)
+	require.Equal(t, "pending", pending.Name)
+	require.Equal(t, "h1", pending.HostId)
+
+	// the VM already migrated stays on h2; those still on h1 stay on h1 (no more drain)
+	require.Equal(t, "h2", f.vm(ids[0]).HostId)
+	require.Equal(t, types.VM_STATE_MIGRATING, f.vm(ids[0]).State)
+	for _, id := range ids[1:] {
+		require.Equal(t, "h1", f.vm(id).HostId)
+		require.Equal(t, types.VM_STATE_SCHEDULED, f.vm(id).State)
+	}
+	f.invariants()
+
+	// not DRAINING any more
+	f.requireFailsUnchanged(types.ErrHostNotDraining, func() error { return undrain(1, "h1", "") })
+
+	// a fully drained host (DRAINING, out of the queue) can be undrained too
+	_, err = f.msg.DrainHost(f.ctx, &types.MsgDrainHost{Operator: addr(2), HostId: "h2"})
+	require.NoError(t, err)
+	f.nextBlock() // h2's one VM (ids[0]) moves back to h1
+	f.nextBlock() // h2 is empty: drained
+	require.Zero(t, f.host("h2").VmCount)
+	has, err = f.k.DrainQueue.Has(f.ctx, "h2")
+	require.NoError(t, err)
+	require.False(t, has)
+	require.Equal(t, types.HOST_STATUS_DRAINING, f.host("h2").Status)
+	require.NoError(t, undrain(2, "h2", ""))
+	require.Equal(t, types.HOST_STATUS_ACTIVE, f.host("h2").Status)
+	f.invariants()
+	audit, err = f.query.AuditByHost(f.ctx, &types.QueryAuditByHostRequest{HostId: "h2", Pagination: &query.PageRequest{Reverse: true, Limit: 1}})
+	require.NoError(t, err)
+	require.Equal(t, "undrained", audit.Entries[0].Reason)
 }

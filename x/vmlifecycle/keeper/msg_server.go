@@ -189,6 +189,48 @@ func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*typ
 	return &types.MsgDrainHostResponse{}, nil
 }
 
+// UndrainHost returns a DRAINING host to ACTIVE: writeHost puts it back into every placement-index
+// scope at its current free cpu (as registration does), and it leaves the drain queue and its
+// cursor. VMs still on it stay; VMs already migrated away stay where they are.
+func (m msgServer) UndrainHost(ctx context.Context, msg *types.MsgUndrainHost) (*types.MsgUndrainHostResponse, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
+	_, opStr, err := m.signer(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Reason) > types.MaxReasonLen {
+		return nil, types.ErrInvalidHost.Wrapf("reason longer than %d bytes", types.MaxReasonLen)
+	}
+	h, err := m.ownedHost(ctx, opStr, msg.HostId)
+	if err != nil {
+		return nil, err
+	}
+	if h.Status != types.HOST_STATUS_DRAINING {
+		return nil, types.ErrHostNotDraining.Wrapf("host %s is %s; only a DRAINING host can be undrained", h.Id, h.Status)
+	}
+	old := h
+	h.Status = types.HOST_STATUS_ACTIVE
+	if err := m.writeHost(ctx, &old, h); err != nil {
+		return nil, err
+	}
+	if err := m.DrainQueue.Remove(ctx, h.Id); err != nil {
+		return nil, err
+	}
+	if err := m.DrainCursor.Remove(ctx, h.Id); err != nil {
+		return nil, err
+	}
+	reason := "undrained"
+	if msg.Reason != "" {
+		reason += ": " + msg.Reason
+	}
+	if err := m.hostAudit(ctx, h.Id, opStr, reason); err != nil {
+		return nil, err
+	}
+	emit(ctx, types.EventTypeHostUndrained, types.AttributeKeyHostID, h.Id, types.AttributeKeyOperator, opStr,
+		types.AttributeKeyReason, msg.Reason)
+	return &types.MsgUndrainHostResponse{}, nil
+}
+
 func (m msgServer) DeregisterHost(ctx context.Context, msg *types.MsgDeregisterHost) (*types.MsgDeregisterHostResponse, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
 	op, opStr, err := m.signer(msg.Operator)

@@ -59,12 +59,19 @@ func randomOps(t *testing.T, f *fixture, seed uint64, blocks int) {
 					return err
 				}
 			case 3:
-				if rng.IntN(4) != 0 {
+				switch rng.IntN(4) {
+				case 0:
+					fn = func() error {
+						_, err := f.msg.DrainHost(f.ctx, &types.MsgDrainHost{Operator: addr(op), HostId: hostIDs()})
+						return err
+					}
+				case 1:
+					fn = func() error {
+						_, err := f.msg.UndrainHost(f.ctx, &types.MsgUndrainHost{Operator: addr(op), HostId: hostIDs()})
+						return err
+					}
+				default:
 					continue
-				}
-				fn = func() error {
-					_, err := f.msg.DrainHost(f.ctx, &types.MsgDrainHost{Operator: addr(op), HostId: hostIDs()})
-					return err
 				}
 			case 4:
 				fn = func() error {

@@ -20,6 +20,7 @@ import (
 const (
 	OpWeightMsgRegisterHost   = "op_weight_msg_vmlifecycle_register_host"
 	OpWeightMsgDrainHost      = "op_weight_msg_vmlifecycle_drain_host"
+	OpWeightMsgUndrainHost    = "op_weight_msg_vmlifecycle_undrain_host"
 	OpWeightMsgDeregisterHost = "op_weight_msg_vmlifecycle_deregister_host"
 	OpWeightMsgCreateVM       = "op_weight_msg_vmlifecycle_create_vm"
 	OpWeightMsgStartVM        = "op_weight_msg_vmlifecycle_start_vm"
@@ -39,6 +40,7 @@ const (
 
 	DefaultWeightMsgRegisterHost   = 20
 	DefaultWeightMsgDrainHost      = 3
+	DefaultWeightMsgUndrainHost    = 2
 	DefaultWeightMsgDeregisterHost = 5
 	DefaultWeightMsgCreateVM       = 40
 	DefaultWeightMsgStartVM        = 10
@@ -74,6 +76,7 @@ func WeightedOperations(appParams simtypes.AppParams, k keeper.Keeper) simulatio
 	return simulation.WeightedOperations{
 		simulation.NewWeightedOperation(w(OpWeightMsgRegisterHost, DefaultWeightMsgRegisterHost), SimulateMsgRegisterHost(k)),
 		simulation.NewWeightedOperation(w(OpWeightMsgDrainHost, DefaultWeightMsgDrainHost), SimulateMsgDrainHost(k)),
+		simulation.NewWeightedOperation(w(OpWeightMsgUndrainHost, DefaultWeightMsgUndrainHost), SimulateMsgUndrainHost(k)),
 		simulation.NewWeightedOperation(w(OpWeightMsgDeregisterHost, DefaultWeightMsgDeregisterHost), SimulateMsgDeregisterHost(k)),
 		simulation.NewWeightedOperation(w(OpWeightMsgCreateVM, DefaultWeightMsgCreateVM), SimulateMsgCreateVM(k)),
 		simulation.NewWeightedOperation(w(OpWeightMsgStartVM, DefaultWeightMsgStartVM), SimulateMsgStartVM(k)),
@@ -113,6 +116,8 @@ func callMsgServer(ctx context.Context, s types.MsgServer, msg sdk.Msg) (err err
 		_, err = s.RegisterHost(ctx, m)
 	case *types.MsgDrainHost:
 		_, err = s.DrainHost(ctx, m)
+	case *types.MsgUndrainHost:
+		_, err = s.UndrainHost(ctx, m)
 	case *types.MsgDeregisterHost:
 		_, err = s.DeregisterHost(ctx, m)
 	case *types.MsgCreateVM:
@@ -242,6 +247,27 @@ func SimulateMsgDrainHost(k keeper.Keeper) simtypes.Operation {
 			return noop(msg, "no active host")
 		}
 		msg.Operator, msg.HostId = h.Operator, h.Id
+		return result(app, ctx, k, msg)
+	}
+}
+
+// SimulateMsgUndrainHost returns a draining host (one of the first 256 in id order) to ACTIVE,
+// signed by its operator; hosts still holding VMs and already drained ones alike.
+func SimulateMsgUndrainHost(k keeper.Keeper) simtypes.Operation {
+	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+		msg := &types.MsgUndrainHost{}
+		var draining []types.Host
+		_ = k.Hosts.Walk(ctx, nil, func(_ string, h types.Host) (bool, error) {
+			if h.Status == types.HOST_STATUS_DRAINING {
+				draining = append(draining, h)
+			}
+			return len(draining) >= 256, nil
+		})
+		if len(draining) == 0 {
+			return noop(msg, "no draining host")
+		}
+		h := draining[r.Intn(len(draining))]
+		msg.Operator, msg.HostId, msg.Reason = h.Operator, h.Id, "maintenance done"
 		return result(app, ctx, k, msg)
 	}
 }

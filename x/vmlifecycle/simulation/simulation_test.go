@@ -84,7 +84,7 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 		e.am.InitGenesis(e.ctx, e.cdc, ss.GenState[types.ModuleName])
 
 		ops := e.am.WeightedOperations(*ss)
-		require.Len(t, ops, 17)
+		require.Len(t, ops, 18)
 		total := 0
 		for _, op := range ops {
 			require.Positive(t, op.Weight())
@@ -117,7 +117,7 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 			e.ctx = e.ctx.WithBlockHeight(e.ctx.BlockHeight() + 1).WithBlockTime(e.ctx.BlockTime().Add(5 * time.Second))
 		}
 		t.Logf("seed %d: delivered %v, %d no-ops", seed, okByType, noop)
-		for _, name := range []string{"MsgRegisterHost", "MsgCreateVM", "MsgReportVMStatus", "MsgStopVM", "MsgStartVM", "MsgMigrateVM", "MsgDeleteVM", "MsgDrainHost"} {
+		for _, name := range []string{"MsgRegisterHost", "MsgCreateVM", "MsgReportVMStatus", "MsgStopVM", "MsgStartVM", "MsgMigrateVM", "MsgDeleteVM", "MsgDrainHost", "MsgUndrainHost"} {
 			found := false
 			for k, n := range okByType {
 				if strings.HasSuffix(k, name) && n > 0 {

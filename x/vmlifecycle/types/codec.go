@@ -13,6 +13,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRegisterHost{}, "novacron/vm/MsgRegisterHost")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateHost{}, "novacron/vm/MsgUpdateHost")
 	legacy.RegisterAminoMsg(cdc, &MsgDrainHost{}, "novacron/vm/MsgDrainHost")
+	legacy.RegisterAminoMsg(cdc, &MsgUndrainHost{}, "novacron/vm/MsgUndrainHost")
 	legacy.RegisterAminoMsg(cdc, &MsgDeregisterHost{}, "novacron/vm/MsgDeregisterHost")
 	legacy.RegisterAminoMsg(cdc, &MsgCreateVM{}, "novacron/vm/MsgCreateVM")
 	legacy.RegisterAminoMsg(cdc, &MsgStartVM{}, "novacron/vm/MsgStartVM")
@@ -33,7 +34,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 // RegisterInterfaces registers the module's messages.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
-		&MsgRegisterHost{}, &MsgUpdateHost{}, &MsgDrainHost{}, &MsgDeregisterHost{},
+		&MsgRegisterHost{}, &MsgUpdateHost{}, &MsgDrainHost{}, &MsgUndrainHost{}, &MsgDeregisterHost{},
 		&MsgCreateVM{}, &MsgStartVM{}, &MsgStopVM{}, &MsgResizeVM{}, &MsgMigrateVM{},
 		&MsgDeleteVM{}, &MsgReportVMStatus{}, &MsgUpdateParams{},
 		&MsgSetApprovalPolicy{}, &MsgClearApprovalPolicy{}, &MsgApproveOperation{},

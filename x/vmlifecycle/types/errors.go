@@ -41,4 +41,5 @@ var (
 	ErrNotRuleOwner         = errorsmod.Register(ModuleName, 36, "signer is not the rule's owner")
 	ErrTooManyRules         = errorsmod.Register(ModuleName, 37, "owner has too many rules")
 	ErrNotOperationOwner    = errorsmod.Register(ModuleName, 38, "signer is not the operation's owner")
+	ErrHostNotDraining      = errorsmod.Register(ModuleName, 39, "host is not draining")
 )

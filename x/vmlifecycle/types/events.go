@@ -5,6 +5,7 @@ const (
 	EventTypeHostUpdated      = "vm_host_updated"
 	EventTypeHostDraining     = "vm_host_draining"
 	EventTypeHostDrained      = "vm_host_drained"
+	EventTypeHostUndrained    = "vm_host_undrained"
 	EventTypeHostDeregistered = "vm_host_deregistered"
 	EventTypeVMCreated        = "vm_created"
 	EventTypeVMPlaced         = "vm_placed"

@@ -31,7 +31,8 @@ const (
 	HOST_STATUS_UNSPECIFIED HostStatus = 0
 	// ACTIVE hosts accept new placements.
 	HOST_STATUS_ACTIVE HostStatus = 1
-	// DRAINING hosts accept none; EndBlock migrates their VMs away in bounded batches.
+	// DRAINING hosts accept none; EndBlock migrates their VMs away in bounded batches
+	// (MsgUndrainHost returns the host to ACTIVE).
 	HOST_STATUS_DRAINING HostStatus = 2
 )
 
