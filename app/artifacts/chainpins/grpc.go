@@ -1,9 +1,12 @@
 package chainpins
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -13,54 +16,57 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/cosmos/cosmos-sdk/types/query"
+
 	qjtypes "github.com/novacron/novacron/x/quantumjob/types"
 	vmtypes "github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
-// DefaultGapLimit is how many consecutive missing ids past the highest id
-// seen are probed before concluding there are no more (ids come from a
+// DefaultGapLimit is how many consecutive missing job ids past the highest
+// id seen are probed before concluding there are no more (ids come from a
 // collections.Sequence and are dense; gaps can only come from a genesis
 // file).
 const DefaultGapLimit = 8
 
+// DefaultPageLimit is how many VMs one x/vmlifecycle VMs query returns.
+const DefaultPageLimit = 100
+
 // GRPCLister lists CIDs referenced by chain state through the node's own
 // gRPC query services (the client.Context the SDK hands to PostSetup).
+// It never re-reads what cannot change:
 //
-// Neither module has a list-everything query for these records, so it
-// walks ids, which are dense and start at 1, and never re-reads what
-// cannot change:
-//
-//   - x/vmlifecycle: VM(id). A VM's image_cid is set at creation and never
-//     changes; VMs are never removed from state, only marked DELETED. Every
-//     round re-reads each live (not DELETED) VM, to notice deletion, and
-//     probes new ids from the highest seen. DELETED VMs stop referencing
-//     their image (so gc may reclaim it).
+//   - x/vmlifecycle: pages through VMs (the list-all query, id order,
+//     PageLimit per page). A VM's image_cid is set at creation and never
+//     changes; VMs are never removed from state, only marked DELETED (a
+//     terminal state), and DELETED VMs stop referencing their image (so gc
+//     may reclaim it). The walk therefore starts after the leading run of
+//     DELETED VMs seen so far (the page key is a VM id, 8 bytes big-endian,
+//     as the query documents), and every round re-reads the rest, which
+//     notices deletions and new VMs alike (no id probing).
 //   - x/quantumjob: Job(id), then Result(id) for SUCCEEDED jobs. Results are
 //     immutable and never removed, so a result's artifact_cid is read once
 //     and remembered; QUEUED jobs are re-checked each round; new ids are
-//     probed from the highest seen.
+//     probed from the highest seen (x/quantumjob has no list-all query).
 //
-// Cost per round, in unary queries against the local node: live VMs +
-// queued jobs + newly created VMs and jobs (+1 Result query per newly
-// succeeded job) + 2 x (GapLimit+1) probes past the end. The first round
-// after start reads every VM and job ever created (memory: one id and CID
-// per live VM and per succeeded job). Queries run one at a time, each with
-// a 10 s timeout, at the latest committed height; a round never holds a
-// lock that consensus takes.
-//
-// With many live VMs a paginated list-all query in x/vmlifecycle (e.g.
-// "VMs" with a PageRequest, 100 per page) would cut the VM part to
-// live/100 queries; x/vmlifecycle has none today (Hosts + VMsByHost would
-// miss PENDING VMs, whose image a host is about to need).
+// Cost per round, in unary queries against the local node: ceil(VMs from
+// the first live one / PageLimit) + queued jobs + newly created jobs (+1
+// Result query per newly succeeded job) + GapLimit+1 probes past the last
+// job. The first round after start reads every VM and job ever created
+// (memory: one id and CID per live VM and per succeeded job). Queries run
+// one at a time, each with a 10 s timeout, at the latest committed height
+// (pages may come from consecutive heights, which is fine: VMs only ever
+// appear at the end and DELETED is final); a round never holds a lock
+// that consensus takes.
 type GRPCLister struct {
-	vm       vmtypes.QueryClient
-	qj       qjtypes.QueryClient
-	GapLimit int
-	Timeout  time.Duration
+	vm        vmtypes.QueryClient
+	qj        qjtypes.QueryClient
+	GapLimit  int
+	PageLimit uint64
+	Timeout   time.Duration
 
 	mu      sync.Mutex
 	liveVMs map[uint64]string // vm id -> image cid, not DELETED
-	nextVM  uint64            // lowest id not yet seen
+	vmFloor uint64            // every VM with a lower id is DELETED
 	results map[uint64]string // job id -> artifact cid (immutable)
 	queued  map[uint64]struct{}
 	nextJob uint64
@@ -70,15 +76,16 @@ type GRPCLister struct {
 // NewGRPCLister queries through cc (a client.Context or a *grpc.ClientConn).
 func NewGRPCLister(cc gogogrpc.ClientConn) *GRPCLister {
 	return &GRPCLister{
-		vm:       vmtypes.NewQueryClient(cc),
-		qj:       qjtypes.NewQueryClient(cc),
-		GapLimit: DefaultGapLimit,
-		Timeout:  10 * time.Second,
-		liveVMs:  map[uint64]string{},
-		nextVM:   1,
-		results:  map[uint64]string{},
-		queued:   map[uint64]struct{}{},
-		nextJob:  1,
+		vm:        vmtypes.NewQueryClient(cc),
+		qj:        qjtypes.NewQueryClient(cc),
+		GapLimit:  DefaultGapLimit,
+		PageLimit: DefaultPageLimit,
+		Timeout:   10 * time.Second,
+		liveVMs:   map[uint64]string{},
+		vmFloor:   1,
+		results:   map[uint64]string{},
+		queued:    map[uint64]struct{}{},
+		nextJob:   1,
 	}
 }
 
@@ -129,51 +136,76 @@ func (l *GRPCLister) timeout(ctx context.Context) (context.Context, context.Canc
 	return context.WithTimeout(ctx, t)
 }
 
-// vmRecord reads one VM; found=false when it does not exist.
-func (l *GRPCLister) vmRecord(ctx context.Context, id uint64) (vm vmtypes.VM, found bool, err error) {
+// vmPage reads one page of VMs from key (nil: from the first VM).
+func (l *GRPCLister) vmPage(ctx context.Context, key []byte) (*vmtypes.QueryVMsResponse, error) {
 	qctx, cancel := l.timeout(ctx)
 	defer cancel()
 	l.Queries++
-	res, err := l.vm.VM(qctx, &vmtypes.QueryVMRequest{VmId: id})
-	if isNotFound(err) {
-		return vm, false, nil
+	limit := l.PageLimit
+	if limit == 0 {
+		limit = DefaultPageLimit
 	}
+	res, err := l.vm.VMs(qctx, &vmtypes.QueryVMsRequest{Pagination: &query.PageRequest{Key: key, Limit: limit}})
 	if err != nil {
-		return vm, false, fmt.Errorf("x/vmlifecycle VM %d: %w", id, err)
+		return nil, fmt.Errorf("x/vmlifecycle VMs: %w", err)
 	}
-	return res.Vm, true, nil
+	return res, nil
 }
 
+// vmKey is the page key of VM id (the collection's key: 8 bytes big-endian).
+func vmKey(id uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, id)
+}
+
+// scanVMs pages through the VMs from vmFloor. A complete walk replaces the
+// view of the live VMs; a walk cut short by an error applies what it read
+// and keeps the previous view of the rest.
 func (l *GRPCLister) scanVMs(ctx context.Context) error {
-	ids := make([]uint64, 0, len(l.liveVMs))
-	for id := range l.liveVMs {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
-		vm, found, err := l.vmRecord(ctx, id)
-		if err != nil {
-			return err // keep the previous view of the rest
-		}
-		if !found || vm.State == vmtypes.VM_STATE_DELETED {
+	live := map[uint64]string{}
+	var deleted []uint64
+	merge := func() {
+		for _, id := range deleted {
 			delete(l.liveVMs, id)
 		}
+		maps.Copy(l.liveVMs, live)
 	}
-	for id, misses := l.nextVM, 0; misses <= l.gap(); id++ {
-		vm, found, err := l.vmRecord(ctx, id)
+	var key []byte
+	if l.vmFloor > 1 {
+		key = vmKey(l.vmFloor)
+	}
+	floorMoves := true // still in the leading run of DELETED VMs
+	for {
+		res, err := l.vmPage(ctx, key)
 		if err != nil {
+			merge()
 			return err
 		}
-		if !found {
-			misses++
-			continue
+		for _, vm := range res.Vms {
+			if vm.State == vmtypes.VM_STATE_DELETED {
+				deleted = append(deleted, vm.Id)
+				if floorMoves && vm.Id >= l.vmFloor {
+					l.vmFloor = vm.Id + 1
+				}
+				continue
+			}
+			floorMoves = false
+			live[vm.Id] = vm.ImageCid
 		}
-		misses = 0
-		l.nextVM = id + 1
-		if vm.State != vmtypes.VM_STATE_DELETED {
-			l.liveVMs[id] = vm.ImageCid
+		var next []byte
+		if res.Pagination != nil {
+			next = res.Pagination.NextKey
 		}
+		if len(next) == 0 {
+			break
+		}
+		if bytes.Compare(next, key) <= 0 { // a node that does not move forward: stop, do not loop
+			merge()
+			return fmt.Errorf("x/vmlifecycle VMs: page key %x does not advance past %x", next, key)
+		}
+		key = next
 	}
+	// Complete: every VM from the floor on was read, so live is the whole view.
+	l.liveVMs = live
 	return nil
 }
 
