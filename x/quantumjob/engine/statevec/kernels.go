@@ -31,6 +31,10 @@ func realKernRuns(a []complex128, off, d, n, step, blocks int, m *mat) {
 		return
 	}
 	_ = a[span(off+d, n, step, blocks)-1]
+	if useAVX512 {
+		realKernAVX512(&a[off], &a[off+d], n, step, blocks, m)
+		return
+	}
 	if useAVX {
 		realKernAVX(&a[off], &a[off+d], n, step, blocks, m)
 		return
@@ -46,6 +50,10 @@ func scaleRuns(a []complex128, off, n, step, blocks int, r, im float64) {
 		return
 	}
 	_ = a[span(off, n, step, blocks)-1]
+	if useAVX512 {
+		scaleAVX512(&a[off], n, step, blocks, r, im)
+		return
+	}
 	if useAVX {
 		scaleAVX(&a[off], n, step, blocks, r, im)
 		return
@@ -89,6 +97,10 @@ func scale(x []complex128, r, i float64) {
 // mulRuns multiplies a element-wise by t: a[i] = a[i] * t[i].
 func mulRuns(a, t []complex128) {
 	t = t[:len(a)]
+	if useAVX512 && len(a) > 0 {
+		mulAVX512(&a[0], &t[0], len(a))
+		return
+	}
 	if useAVX && len(a) > 0 {
 		mulAVX(&a[0], &t[0], len(a))
 		return

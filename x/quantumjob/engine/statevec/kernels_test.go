@@ -40,8 +40,8 @@ func TestKernelsMatchGo(t *testing.T) {
 		t.Skip("no assembly kernels on this platform")
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for it := 0; it < 2000; it++ {
-		n := 1 + r.IntN(9)
+	for it := 0; it < 4000; it++ {
+		n := 1 + r.IntN(13)
 		d := n + r.IntN(3)
 		step := 2*d + r.IntN(3)
 		if it%8 == 0 { // adjacent pairs (qubit 0)
@@ -59,6 +59,7 @@ func TestKernelsMatchGo(t *testing.T) {
 		}
 		want := append([]complex128(nil), a...)
 		got := append([]complex128(nil), a...)
+		wide := useAVX512 && it%2 == 1 // the AVX-512 versions on odd iterations
 		switch it % 4 {
 		case 3:
 			tb := make([]complex128, size)
@@ -66,7 +67,11 @@ func TestKernelsMatchGo(t *testing.T) {
 				tb[i] = complex(specialFloat(r), specialFloat(r))
 			}
 			mul(want, tb)
-			mulAVX(&got[0], &tb[0], size)
+			if wide {
+				mulAVX512(&got[0], &tb[0], size)
+			} else {
+				mulAVX(&got[0], &tb[0], size)
+			}
 		case 0:
 			for b := 0; b < blocks; b++ {
 				kern(want[b*step:b*step+n], want[b*step+d:b*step+d+n], m)
@@ -76,12 +81,20 @@ func TestKernelsMatchGo(t *testing.T) {
 			for b := 0; b < blocks; b++ {
 				realKern(want[b*step:b*step+n], want[b*step+d:b*step+d+n], m)
 			}
-			realKernAVX(&got[0], &got[d], n, step, blocks, &m)
+			if wide {
+				realKernAVX512(&got[0], &got[d], n, step, blocks, &m)
+			} else {
+				realKernAVX(&got[0], &got[d], n, step, blocks, &m)
+			}
 		case 2:
 			for b := 0; b < blocks; b++ {
 				scale(want[b*step:b*step+n], m.ar, m.ai)
 			}
-			scaleAVX(&got[0], n, step, blocks, m.ar, m.ai)
+			if wide {
+				scaleAVX512(&got[0], n, step, blocks, m.ar, m.ai)
+			} else {
+				scaleAVX(&got[0], n, step, blocks, m.ar, m.ai)
+			}
 		}
 		sameBits(t, "kernel", got, want)
 	}
@@ -93,12 +106,13 @@ func TestGatesMatchGo(t *testing.T) {
 	if !useAVX {
 		t.Skip("no assembly kernels on this platform")
 	}
-	defer func(v bool) { useAVX = v }(useAVX)
+	defer func(v, w bool) { useAVX, useAVX512 = v, w }(useAVX, useAVX512)
+	have512 := useAVX512
 	for _, threads := range []int{1, 3} {
 		for _, q := range []int{0, 1, 2, 5, 6, 9, 16} {
-			var states [2]*State
-			for k, asm := range []bool{false, true} {
-				useAVX = asm
+			var states [3]*State
+			for k, mode := range []struct{ avx, avx512 bool }{{false, false}, {true, false}, {true, have512}} {
+				useAVX, useAVX512 = mode.avx, mode.avx512
 				s := randomState(17, 4)
 				s.Threads = threads
 				s.Apply1(q, [4]complex128{complex(0.6, 0.1), complex(-0.2, 0.7), complex(0.3, -0.4), complex(0.5, 0.5)})
@@ -106,9 +120,11 @@ func TestGatesMatchGo(t *testing.T) {
 				s.ApplyDiag1(q, complex(0.6, 0.8), complex(0, 1))
 				s.ApplyPhase([]int{q, (q + 3) % 17}, complex(0.28, 0.96))
 				s.ApplyDiagTerms([]DiagTerm{{Mask: 1<<q | 1<<12, Val: 1 << q, Re: 0.8, Im: -0.6}, {Mask: 5 << q, Val: 4 << q, Re: 0, Im: -1}})
+				s.ApplyDiagTable([]DiagTerm{{Mask: 1<<q | 1<<14, Val: 1<<q | 1<<14, Re: 0.6, Im: 0.8}, {Mask: 3 << q, Val: 1 << q, Re: -0.28, Im: 0.96}, {Mask: 1 << 15, Val: 1 << 15, Re: 0, Im: 1}})
 				states[k] = s
 			}
-			sameBits(t, "gates", states[1].Amp, states[0].Amp)
+			sameBits(t, "gates (AVX)", states[1].Amp, states[0].Amp)
+			sameBits(t, "gates (AVX-512)", states[2].Amp, states[0].Amp)
 		}
 	}
 }
