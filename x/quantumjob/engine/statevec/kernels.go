@@ -16,6 +16,11 @@ func kernRuns(a []complex128, off, d, n, step, blocks int, m *mat) {
 		return
 	}
 	_ = a[span(off+d, n, step, blocks)-1]
+	// qubit 0 (adjacent pairs, n = 1) has its own loop in the AVX kernel
+	if useAVX512 && n > 1 {
+		kernAVX512(&a[off], &a[off+d], n, step, blocks, m)
+		return
+	}
 	if useAVX {
 		kernAVX(&a[off], &a[off+d], n, step, blocks, m)
 		return

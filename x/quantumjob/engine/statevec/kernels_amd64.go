@@ -37,3 +37,6 @@ func scaleAVX512(x *complex128, n, step, blocks int, r, i float64)
 
 //go:noescape
 func mulAVX512(a, t *complex128, n int)
+
+//go:noescape
+func kernAVX512(x, y *complex128, n, step, blocks int, m *mat)

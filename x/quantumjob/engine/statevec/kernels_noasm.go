@@ -11,3 +11,4 @@ func mulAVX(a, t *complex128, n int)                               { panic("no a
 func realKernAVX512(x, y *complex128, n, step, blocks int, m *mat) { panic("no assembly kernels") }
 func scaleAVX512(x *complex128, n, step, blocks int, r, i float64) { panic("no assembly kernels") }
 func mulAVX512(a, t *complex128, n int)                            { panic("no assembly kernels") }
+func kernAVX512(x, y *complex128, n, step, blocks int, m *mat)     { panic("no assembly kernels") }
