@@ -18,7 +18,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service: "novacron.orbit.v1.Query",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show x/orbit params"},
-				{RpcMethod: "Constellations", Use: "constellations", Short: "List registered constellations"},
+				{RpcMethod: "Constellations", Use: "constellations", Short: "List registered constellations as summaries (kind, counts, TLE epoch range); --full for the whole objects with TLE lines"},
+				{RpcMethod: "Constellation", Use: "constellation [name]", Short: "Show one constellation in full (a TLE set with its lines)", PositionalArgs: pos("name")},
 				{RpcMethod: "Regions", Use: "regions", Short: "List registered regions (ground stations)"},
 				{RpcMethod: "LatencyMatrix", Use: "latency-matrix", Short: "Show the stored region RTT matrix (microseconds)"},
 				{RpcMethod: "Route", Use: "route [from-region] [to-region]", Short: "Path and latency between two regions at the block time (or --unix-nano)", PositionalArgs: pos("from", "to")},

@@ -65,16 +65,52 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 	return &types.QueryParamsResponse{Params: p}, nil
 }
 
-func (q queryServer) Constellations(ctx context.Context, _ *types.QueryConstellationsRequest) (*types.QueryConstellationsResponse, error) {
-	var out []types.Constellation
-	err := q.k.Constellations.Walk(ctx, nil, func(_ string, c types.Constellation) (bool, error) {
-		out = append(out, c)
-		return false, nil
-	})
+// Constellations pages through the constellations in name order: a summary of each (no TLE
+// lines) by default, the stored objects with full. Both modes read the same records, so a
+// page charges the same store gas either way; only the response differs in size.
+func (q queryServer) Constellations(ctx context.Context, req *types.QueryConstellationsRequest) (*types.QueryConstellationsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if req.Full {
+		cs, page, err := query.CollectionPaginate(ctx, q.k.Constellations, req.Pagination,
+			func(_ string, c types.Constellation) (types.Constellation, error) { return c, nil })
+		if err != nil {
+			return nil, status.Error(codes.InvalidArgument, err.Error())
+		}
+		return &types.QueryConstellationsResponse{Constellations: cs, Pagination: page}, nil
+	}
+	var corrupt error // a stored TLE set whose epochs do not parse: state, not the request, is wrong
+	sums, page, err := query.CollectionPaginate(ctx, q.k.Constellations, req.Pagination,
+		func(_ string, c types.Constellation) (types.ConstellationSummary, error) {
+			s, err := c.Summary()
+			if err != nil {
+				corrupt = err
+			}
+			return s, err
+		})
+	if corrupt != nil {
+		return nil, status.Error(codes.Internal, corrupt.Error())
+	}
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryConstellationsResponse{Summaries: sums, Pagination: page}, nil
+}
+
+// Constellation is one stored constellation in full.
+func (q queryServer) Constellation(ctx context.Context, req *types.QueryConstellationRequest) (*types.QueryConstellationResponse, error) {
+	if req == nil || req.Name == "" {
+		return nil, status.Error(codes.InvalidArgument, "constellation name required")
+	}
+	c, err := q.k.Constellations.Get(ctx, req.Name)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, grpcErr(types.ErrUnknownConstellation.Wrap(req.Name))
+	}
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
-	return &types.QueryConstellationsResponse{Constellations: out}, nil
+	return &types.QueryConstellationResponse{Constellation: c}, nil
 }
 
 func (q queryServer) Regions(ctx context.Context, req *types.QueryRegionsRequest) (*types.QueryRegionsResponse, error) {

@@ -40,11 +40,17 @@ func TestQueryParamsConstellations(t *testing.T) {
 	p, err := f.Query.Params(f.Ctx, &types.QueryParamsRequest{})
 	require.NoError(t, err)
 	require.Equal(t, types.DefaultParams(), p.Params)
-	cs, err := f.Query.Constellations(f.Ctx, &types.QueryConstellationsRequest{})
+	cs, err := f.Query.Constellations(f.Ctx, &types.QueryConstellationsRequest{Full: true})
 	require.NoError(t, err)
 	require.Len(t, cs.Constellations, 3)
 	require.Equal(t, "kuiper-k1", cs.Constellations[0].Name) // key order
 	require.Equal(t, types.ConstellationFromShell(shell.KuiperK1), cs.Constellations[0])
+	// By default: summaries (see TestQueryConstellations).
+	cs, err = f.Query.Constellations(f.Ctx, &types.QueryConstellationsRequest{})
+	require.NoError(t, err)
+	require.Empty(t, cs.Constellations)
+	require.Len(t, cs.Summaries, 3)
+	require.Equal(t, "kuiper-k1", cs.Summaries[0].Name)
 }
 
 func TestQueryRoute(t *testing.T) {

@@ -52,9 +52,21 @@ func TestTLESetEqualsShell(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, c, got)
 	require.Equal(t, []string{"orbit_constellation_registered name=" + telesatTLE}, eventsOf(f.Ctx))
-	res, err := f.Query.Constellations(f.Ctx, &types.QueryConstellationsRequest{})
+	res, err := f.Query.Constellations(f.Ctx, &types.QueryConstellationsRequest{Full: true})
 	require.NoError(t, err)
 	require.Len(t, res.Constellations, 4)
+	require.Contains(t, res.Constellations, c)
+	one, err := f.Query.Constellation(f.Ctx, &types.QueryConstellationRequest{Name: telesatTLE})
+	require.NoError(t, err)
+	require.Equal(t, c, one.Constellation)
+	sums, err := f.Query.Constellations(f.Ctx, &types.QueryConstellationsRequest{})
+	require.NoError(t, err)
+	require.Len(t, sums.Summaries, 4)
+	require.Equal(t, types.ConstellationSummary{Name: telesatTLE, Kind: types.CONSTELLATION_KIND_TLE_SET,
+		Planes: 27, SatsPerPlane: 13, Satellites: 351, Isls: 702, AltitudeM: c.AltitudeM,
+		MinElevationMicrodeg: c.MinElevationMicrodeg, ConeRadiusM: c.ConeRadiusM,
+		TleEpochMinUnixNano: orbittestutil.Epoch.UnixNano(), TleEpochMaxUnixNano: orbittestutil.Epoch.UnixNano(),
+		EncodedBytes: uint64(c.Size())}, sums.Summaries[3]) // "telesat-t1" < "telesat-t1-tle"
 
 	shellSnap := snapshotOver(t, f, "telesat-t1", 10)
 	tleSnap := snapshotOver(t, f, telesatTLE, 20)

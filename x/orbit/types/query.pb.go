@@ -30,6 +30,37 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
+// ConstellationKind tells the two kinds of Constellation apart (tle_lines empty or not).
+type ConstellationKind int32
+
+const (
+	CONSTELLATION_KIND_UNSPECIFIED ConstellationKind = 0
+	// WALKER_SHELL: a Walker-delta shell the engine generates (tle_lines empty).
+	CONSTELLATION_KIND_WALKER_SHELL ConstellationKind = 1
+	// TLE_SET: a governance-supplied TLE set.
+	CONSTELLATION_KIND_TLE_SET ConstellationKind = 2
+)
+
+var ConstellationKind_name = map[int32]string{
+	0: "CONSTELLATION_KIND_UNSPECIFIED",
+	1: "CONSTELLATION_KIND_WALKER_SHELL",
+	2: "CONSTELLATION_KIND_TLE_SET",
+}
+
+var ConstellationKind_value = map[string]int32{
+	"CONSTELLATION_KIND_UNSPECIFIED":  0,
+	"CONSTELLATION_KIND_WALKER_SHELL": 1,
+	"CONSTELLATION_KIND_TLE_SET":      2,
+}
+
+func (x ConstellationKind) String() string {
+	return proto.EnumName(ConstellationKind_name, int32(x))
+}
+
+func (ConstellationKind) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_ca9615f76cb001c5, []int{0}
+}
+
 type QueryParamsRequest struct {
 }
 
@@ -111,6 +142,12 @@ func (m *QueryParamsResponse) GetParams() Params {
 }
 
 type QueryConstellationsRequest struct {
+	// full: return the stored Constellation objects (TLE sets with every tle_line) in
+	// constellations instead of summaries.
+	Full bool `protobuf:"varint,1,opt,name=full,proto3" json:"full,omitempty"`
+	// pagination: constellations come in name order; next_key (and a key sent back) is the
+	// next constellation's name as bytes, so a client may also start at any name.
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
 }
 
 func (m *QueryConstellationsRequest) Reset()         { *m = QueryConstellationsRequest{} }
@@ -146,8 +183,26 @@ func (m *QueryConstellationsRequest) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_QueryConstellationsRequest proto.InternalMessageInfo
 
+func (m *QueryConstellationsRequest) GetFull() bool {
+	if m != nil {
+		return m.Full
+	}
+	return false
+}
+
+func (m *QueryConstellationsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 type QueryConstellationsResponse struct {
+	// constellations: the stored objects, filled only when the request sets full.
 	Constellations []Constellation `protobuf:"bytes,1,rep,name=constellations,proto3" json:"constellations"`
+	// summaries: one per constellation, filled unless the request sets full.
+	Summaries  []ConstellationSummary `protobuf:"bytes,2,rep,name=summaries,proto3" json:"summaries"`
+	Pagination *query.PageResponse    `protobuf:"bytes,3,opt,name=pagination,proto3" json:"pagination,omitempty"`
 }
 
 func (m *QueryConstellationsResponse) Reset()         { *m = QueryConstellationsResponse{} }
@@ -190,6 +245,299 @@ func (m *QueryConstellationsResponse) GetConstellations() []Constellation {
 	return nil
 }
 
+func (m *QueryConstellationsResponse) GetSummaries() []ConstellationSummary {
+	if m != nil {
+		return m.Summaries
+	}
+	return nil
+}
+
+func (m *QueryConstellationsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// ConstellationSummary is a Constellation without its TLE lines. Fields 1-11 and 13 are the
+// Constellation's fields of the same numbers, as stored (for a TLE set planes x
+// sats_per_plane is the ISL layout and altitude_m 0 means derived from the TLEs).
+type ConstellationSummary struct {
+	Name                  string            `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Planes                uint32            `protobuf:"varint,2,opt,name=planes,proto3" json:"planes,omitempty"`
+	SatsPerPlane          uint32            `protobuf:"varint,3,opt,name=sats_per_plane,json=satsPerPlane,proto3" json:"sats_per_plane,omitempty"`
+	InclinationMicrodeg   int64             `protobuf:"varint,4,opt,name=inclination_microdeg,json=inclinationMicrodeg,proto3" json:"inclination_microdeg,omitempty"`
+	MeanMotionMicroRevDay int64             `protobuf:"varint,5,opt,name=mean_motion_micro_rev_day,json=meanMotionMicroRevDay,proto3" json:"mean_motion_micro_rev_day,omitempty"`
+	AltitudeM             int64             `protobuf:"varint,6,opt,name=altitude_m,json=altitudeM,proto3" json:"altitude_m,omitempty"`
+	EccentricityE9        int64             `protobuf:"varint,7,opt,name=eccentricity_e9,json=eccentricityE9,proto3" json:"eccentricity_e9,omitempty"`
+	ArgPerigeeMicrodeg    int64             `protobuf:"varint,8,opt,name=arg_perigee_microdeg,json=argPerigeeMicrodeg,proto3" json:"arg_perigee_microdeg,omitempty"`
+	PhaseDiff             bool              `protobuf:"varint,9,opt,name=phase_diff,json=phaseDiff,proto3" json:"phase_diff,omitempty"`
+	MinElevationMicrodeg  int64             `protobuf:"varint,10,opt,name=min_elevation_microdeg,json=minElevationMicrodeg,proto3" json:"min_elevation_microdeg,omitempty"`
+	ConeRadiusM           int64             `protobuf:"varint,11,opt,name=cone_radius_m,json=coneRadiusM,proto3" json:"cone_radius_m,omitempty"`
+	MaxIslLengthM         int64             `protobuf:"varint,13,opt,name=max_isl_length_m,json=maxIslLengthM,proto3" json:"max_isl_length_m,omitempty"`
+	Kind                  ConstellationKind `protobuf:"varint,14,opt,name=kind,proto3,enum=novacron.orbit.v1.ConstellationKind" json:"kind,omitempty"`
+	// satellites: planes x sats_per_plane for a shell, the number of TLEs for a TLE set.
+	Satellites uint32 `protobuf:"varint,15,opt,name=satellites,proto3" json:"satellites,omitempty"`
+	// isls: undirected inter-satellite links (+Grid: two per satellite; 0 for a TLE set
+	// without a plane layout).
+	Isls uint32 `protobuf:"varint,16,opt,name=isls,proto3" json:"isls,omitempty"`
+	// tle_epoch_min_unix_nano and tle_epoch_max_unix_nano (TLE sets only; 0 for a shell) are
+	// the earliest and latest TLE epoch, exact Unix nanoseconds UTC. The earliest is the time
+	// origin of the set's network.
+	TleEpochMinUnixNano int64 `protobuf:"varint,17,opt,name=tle_epoch_min_unix_nano,json=tleEpochMinUnixNano,proto3" json:"tle_epoch_min_unix_nano,omitempty"`
+	TleEpochMaxUnixNano int64 `protobuf:"varint,18,opt,name=tle_epoch_max_unix_nano,json=tleEpochMaxUnixNano,proto3" json:"tle_epoch_max_unix_nano,omitempty"`
+	// encoded_bytes is the size of the stored Constellation, i.e. of what full = true or the
+	// Constellation query returns for it.
+	EncodedBytes uint64 `protobuf:"varint,19,opt,name=encoded_bytes,json=encodedBytes,proto3" json:"encoded_bytes,omitempty"`
+}
+
+func (m *ConstellationSummary) Reset()         { *m = ConstellationSummary{} }
+func (m *ConstellationSummary) String() string { return proto.CompactTextString(m) }
+func (*ConstellationSummary) ProtoMessage()    {}
+func (*ConstellationSummary) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ca9615f76cb001c5, []int{4}
+}
+func (m *ConstellationSummary) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ConstellationSummary) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ConstellationSummary.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ConstellationSummary) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ConstellationSummary.Merge(m, src)
+}
+func (m *ConstellationSummary) XXX_Size() int {
+	return m.Size()
+}
+func (m *ConstellationSummary) XXX_DiscardUnknown() {
+	xxx_messageInfo_ConstellationSummary.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ConstellationSummary proto.InternalMessageInfo
+
+func (m *ConstellationSummary) GetName() string {
+	if m != nil {
+		return m.Name
+	}
+	return ""
+}
+
+func (m *ConstellationSummary) GetPlanes() uint32 {
+	if m != nil {
+		return m.Planes
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetSatsPerPlane() uint32 {
+	if m != nil {
+		return m.SatsPerPlane
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetInclinationMicrodeg() int64 {
+	if m != nil {
+		return m.InclinationMicrodeg
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetMeanMotionMicroRevDay() int64 {
+	if m != nil {
+		return m.MeanMotionMicroRevDay
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetAltitudeM() int64 {
+	if m != nil {
+		return m.AltitudeM
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetEccentricityE9() int64 {
+	if m != nil {
+		return m.EccentricityE9
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetArgPerigeeMicrodeg() int64 {
+	if m != nil {
+		return m.ArgPerigeeMicrodeg
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetPhaseDiff() bool {
+	if m != nil {
+		return m.PhaseDiff
+	}
+	return false
+}
+
+func (m *ConstellationSummary) GetMinElevationMicrodeg() int64 {
+	if m != nil {
+		return m.MinElevationMicrodeg
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetConeRadiusM() int64 {
+	if m != nil {
+		return m.ConeRadiusM
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetMaxIslLengthM() int64 {
+	if m != nil {
+		return m.MaxIslLengthM
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetKind() ConstellationKind {
+	if m != nil {
+		return m.Kind
+	}
+	return CONSTELLATION_KIND_UNSPECIFIED
+}
+
+func (m *ConstellationSummary) GetSatellites() uint32 {
+	if m != nil {
+		return m.Satellites
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetIsls() uint32 {
+	if m != nil {
+		return m.Isls
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetTleEpochMinUnixNano() int64 {
+	if m != nil {
+		return m.TleEpochMinUnixNano
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetTleEpochMaxUnixNano() int64 {
+	if m != nil {
+		return m.TleEpochMaxUnixNano
+	}
+	return 0
+}
+
+func (m *ConstellationSummary) GetEncodedBytes() uint64 {
+	if m != nil {
+		return m.EncodedBytes
+	}
+	return 0
+}
+
+type QueryConstellationRequest struct {
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+}
+
+func (m *QueryConstellationRequest) Reset()         { *m = QueryConstellationRequest{} }
+func (m *QueryConstellationRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryConstellationRequest) ProtoMessage()    {}
+func (*QueryConstellationRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ca9615f76cb001c5, []int{5}
+}
+func (m *QueryConstellationRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryConstellationRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryConstellationRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryConstellationRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryConstellationRequest.Merge(m, src)
+}
+func (m *QueryConstellationRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryConstellationRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryConstellationRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryConstellationRequest proto.InternalMessageInfo
+
+func (m *QueryConstellationRequest) GetName() string {
+	if m != nil {
+		return m.Name
+	}
+	return ""
+}
+
+type QueryConstellationResponse struct {
+	Constellation Constellation `protobuf:"bytes,1,opt,name=constellation,proto3" json:"constellation"`
+}
+
+func (m *QueryConstellationResponse) Reset()         { *m = QueryConstellationResponse{} }
+func (m *QueryConstellationResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryConstellationResponse) ProtoMessage()    {}
+func (*QueryConstellationResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ca9615f76cb001c5, []int{6}
+}
+func (m *QueryConstellationResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryConstellationResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryConstellationResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryConstellationResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryConstellationResponse.Merge(m, src)
+}
+func (m *QueryConstellationResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryConstellationResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryConstellationResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryConstellationResponse proto.InternalMessageInfo
+
+func (m *QueryConstellationResponse) GetConstellation() Constellation {
+	if m != nil {
+		return m.Constellation
+	}
+	return Constellation{}
+}
+
 type QueryRegionsRequest struct {
 	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
 }
@@ -198,7 +546,7 @@ func (m *QueryRegionsRequest) Reset()         { *m = QueryRegionsRequest{} }
 func (m *QueryRegionsRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryRegionsRequest) ProtoMessage()    {}
 func (*QueryRegionsRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{4}
+	return fileDescriptor_ca9615f76cb001c5, []int{7}
 }
 func (m *QueryRegionsRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -243,7 +591,7 @@ func (m *QueryRegionsResponse) Reset()         { *m = QueryRegionsResponse{} }
 func (m *QueryRegionsResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryRegionsResponse) ProtoMessage()    {}
 func (*QueryRegionsResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{5}
+	return fileDescriptor_ca9615f76cb001c5, []int{8}
 }
 func (m *QueryRegionsResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -293,7 +641,7 @@ func (m *QueryLatencyMatrixRequest) Reset()         { *m = QueryLatencyMatrixReq
 func (m *QueryLatencyMatrixRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryLatencyMatrixRequest) ProtoMessage()    {}
 func (*QueryLatencyMatrixRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{6}
+	return fileDescriptor_ca9615f76cb001c5, []int{9}
 }
 func (m *QueryLatencyMatrixRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -330,7 +678,7 @@ func (m *QueryLatencyMatrixResponse) Reset()         { *m = QueryLatencyMatrixRe
 func (m *QueryLatencyMatrixResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryLatencyMatrixResponse) ProtoMessage()    {}
 func (*QueryLatencyMatrixResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{7}
+	return fileDescriptor_ca9615f76cb001c5, []int{10}
 }
 func (m *QueryLatencyMatrixResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -378,7 +726,7 @@ func (m *QueryRouteRequest) Reset()         { *m = QueryRouteRequest{} }
 func (m *QueryRouteRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryRouteRequest) ProtoMessage()    {}
 func (*QueryRouteRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{8}
+	return fileDescriptor_ca9615f76cb001c5, []int{11}
 }
 func (m *QueryRouteRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -450,7 +798,7 @@ func (m *QueryRouteResponse) Reset()         { *m = QueryRouteResponse{} }
 func (m *QueryRouteResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryRouteResponse) ProtoMessage()    {}
 func (*QueryRouteResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{9}
+	return fileDescriptor_ca9615f76cb001c5, []int{12}
 }
 func (m *QueryRouteResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -531,7 +879,7 @@ func (m *QuerySatellitePositionRequest) Reset()         { *m = QuerySatellitePos
 func (m *QuerySatellitePositionRequest) String() string { return proto.CompactTextString(m) }
 func (*QuerySatellitePositionRequest) ProtoMessage()    {}
 func (*QuerySatellitePositionRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{10}
+	return fileDescriptor_ca9615f76cb001c5, []int{13}
 }
 func (m *QuerySatellitePositionRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -592,7 +940,7 @@ func (m *QuerySatellitePositionResponse) Reset()         { *m = QuerySatellitePo
 func (m *QuerySatellitePositionResponse) String() string { return proto.CompactTextString(m) }
 func (*QuerySatellitePositionResponse) ProtoMessage()    {}
 func (*QuerySatellitePositionResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{11}
+	return fileDescriptor_ca9615f76cb001c5, []int{14}
 }
 func (m *QuerySatellitePositionResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -655,7 +1003,7 @@ func (m *QueryNextHandoffRequest) Reset()         { *m = QueryNextHandoffRequest
 func (m *QueryNextHandoffRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryNextHandoffRequest) ProtoMessage()    {}
 func (*QueryNextHandoffRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{12}
+	return fileDescriptor_ca9615f76cb001c5, []int{15}
 }
 func (m *QueryNextHandoffRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -731,7 +1079,7 @@ func (m *QueryNextHandoffResponse) Reset()         { *m = QueryNextHandoffRespon
 func (m *QueryNextHandoffResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryNextHandoffResponse) ProtoMessage()    {}
 func (*QueryNextHandoffResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{13}
+	return fileDescriptor_ca9615f76cb001c5, []int{16}
 }
 func (m *QueryNextHandoffResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -802,7 +1150,7 @@ func (m *QueryDtnRouteRequest) Reset()         { *m = QueryDtnRouteRequest{} }
 func (m *QueryDtnRouteRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryDtnRouteRequest) ProtoMessage()    {}
 func (*QueryDtnRouteRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{14}
+	return fileDescriptor_ca9615f76cb001c5, []int{17}
 }
 func (m *QueryDtnRouteRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -882,7 +1230,7 @@ func (m *QueryDtnRouteResponse) Reset()         { *m = QueryDtnRouteResponse{} }
 func (m *QueryDtnRouteResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryDtnRouteResponse) ProtoMessage()    {}
 func (*QueryDtnRouteResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{15}
+	return fileDescriptor_ca9615f76cb001c5, []int{18}
 }
 func (m *QueryDtnRouteResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -933,7 +1281,7 @@ func (m *QueryMarsLightTimeRequest) Reset()         { *m = QueryMarsLightTimeReq
 func (m *QueryMarsLightTimeRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryMarsLightTimeRequest) ProtoMessage()    {}
 func (*QueryMarsLightTimeRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{16}
+	return fileDescriptor_ca9615f76cb001c5, []int{19}
 }
 func (m *QueryMarsLightTimeRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -978,7 +1326,7 @@ func (m *QueryMarsLightTimeResponse) Reset()         { *m = QueryMarsLightTimeRe
 func (m *QueryMarsLightTimeResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryMarsLightTimeResponse) ProtoMessage()    {}
 func (*QueryMarsLightTimeResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ca9615f76cb001c5, []int{17}
+	return fileDescriptor_ca9615f76cb001c5, []int{20}
 }
 func (m *QueryMarsLightTimeResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1022,10 +1370,14 @@ func (m *QueryMarsLightTimeResponse) GetUnixNano() int64 {
 }
 
 func init() {
+	proto.RegisterEnum("novacron.orbit.v1.ConstellationKind", ConstellationKind_name, ConstellationKind_value)
 	proto.RegisterType((*QueryParamsRequest)(nil), "novacron.orbit.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "novacron.orbit.v1.QueryParamsResponse")
 	proto.RegisterType((*QueryConstellationsRequest)(nil), "novacron.orbit.v1.QueryConstellationsRequest")
 	proto.RegisterType((*QueryConstellationsResponse)(nil), "novacron.orbit.v1.QueryConstellationsResponse")
+	proto.RegisterType((*ConstellationSummary)(nil), "novacron.orbit.v1.ConstellationSummary")
+	proto.RegisterType((*QueryConstellationRequest)(nil), "novacron.orbit.v1.QueryConstellationRequest")
+	proto.RegisterType((*QueryConstellationResponse)(nil), "novacron.orbit.v1.QueryConstellationResponse")
 	proto.RegisterType((*QueryRegionsRequest)(nil), "novacron.orbit.v1.QueryRegionsRequest")
 	proto.RegisterType((*QueryRegionsResponse)(nil), "novacron.orbit.v1.QueryRegionsResponse")
 	proto.RegisterType((*QueryLatencyMatrixRequest)(nil), "novacron.orbit.v1.QueryLatencyMatrixRequest")
@@ -1045,87 +1397,123 @@ func init() {
 func init() { proto.RegisterFile("novacron/orbit/v1/query.proto", fileDescriptor_ca9615f76cb001c5) }
 
 var fileDescriptor_ca9615f76cb001c5 = []byte{
-	// 1275 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x97, 0x4f, 0x6f, 0x1b, 0x45,
-	0x14, 0xc0, 0xb3, 0x76, 0xe2, 0x38, 0xcf, 0x71, 0xa4, 0x0e, 0x29, 0x4d, 0x36, 0xa9, 0x9b, 0x6c,
-	0x93, 0x36, 0xa4, 0xad, 0x97, 0x14, 0xa1, 0xc2, 0x81, 0x4b, 0xa9, 0x80, 0x43, 0x1d, 0x85, 0x0d,
-	0x51, 0x25, 0x24, 0xb4, 0x1a, 0xdb, 0x13, 0x7b, 0x25, 0xef, 0xcc, 0x76, 0x67, 0x1c, 0xec, 0x46,
-	0xe1, 0x50, 0xbe, 0x00, 0x52, 0x0f, 0x45, 0xfd, 0x08, 0x9c, 0xb8, 0x21, 0xbe, 0x41, 0xc5, 0xa9,
-	0x12, 0x17, 0x4e, 0x08, 0x35, 0x7c, 0x10, 0x34, 0x7f, 0xd6, 0xf1, 0xda, 0xeb, 0x3a, 0xdc, 0xbc,
-	0xef, 0xcf, 0xbc, 0xdf, 0x7b, 0x6f, 0xe6, 0xbd, 0x04, 0xae, 0x53, 0x76, 0x82, 0x1b, 0x31, 0xa3,
-	0x2e, 0x8b, 0xeb, 0x81, 0x70, 0x4f, 0xf6, 0xdc, 0xa7, 0x5d, 0x12, 0xf7, 0xab, 0x51, 0xcc, 0x04,
-	0x43, 0x57, 0x12, 0x75, 0x55, 0xa9, 0xab, 0x27, 0x7b, 0xf6, 0x6e, 0x83, 0xf1, 0x90, 0x71, 0xb7,
-	0x8e, 0x39, 0xd1, 0xb6, 0xee, 0xc9, 0x5e, 0x9d, 0x08, 0xbc, 0xe7, 0x46, 0xb8, 0x15, 0x50, 0x2c,
-	0x02, 0x46, 0xb5, 0xbb, 0xbd, 0xdc, 0x62, 0x2d, 0xa6, 0x7e, 0xba, 0xf2, 0x97, 0x91, 0xae, 0xb7,
-	0x18, 0x6b, 0x75, 0x88, 0x8b, 0xa3, 0xc0, 0xc5, 0x94, 0x32, 0xa1, 0x5c, 0xb8, 0xd1, 0x66, 0x10,
-	0xe9, 0xd8, 0x4a, 0xed, 0x2c, 0x03, 0xfa, 0x5a, 0x06, 0x3d, 0xc0, 0x31, 0x0e, 0xb9, 0x47, 0x9e,
-	0x76, 0x09, 0x17, 0xce, 0x3e, 0xbc, 0x97, 0x92, 0xf2, 0x88, 0x51, 0x4e, 0xd0, 0x03, 0x28, 0x44,
-	0x4a, 0xb2, 0x62, 0x6d, 0x58, 0x3b, 0xa5, 0xfb, 0xab, 0xd5, 0xb1, 0x7c, 0xaa, 0xda, 0xe5, 0xe1,
-	0xec, 0xeb, 0xbf, 0x6f, 0xcc, 0x78, 0xc6, 0xdc, 0x59, 0x07, 0x5b, 0x9d, 0xf7, 0x39, 0xa3, 0x5c,
-	0x90, 0x4e, 0x47, 0x13, 0x26, 0xd1, 0x42, 0x58, 0xcb, 0xd4, 0x9a, 0xa8, 0xfb, 0xb0, 0xd4, 0x48,
-	0x69, 0x56, 0xac, 0x8d, 0xfc, 0x4e, 0xe9, 0xfe, 0x46, 0x46, 0xf4, 0xd4, 0x11, 0x06, 0x62, 0xc4,
-	0xdb, 0xf9, 0xce, 0x24, 0xe7, 0x91, 0xd6, 0x10, 0x05, 0xfa, 0x02, 0xe0, 0xa2, 0xe0, 0x26, 0xc1,
-	0x5b, 0x55, 0xdd, 0x9d, 0xaa, 0xec, 0x4e, 0x55, 0x77, 0xd2, 0x74, 0xa7, 0x7a, 0x80, 0x5b, 0xc4,
-	0xf8, 0x7a, 0x43, 0x9e, 0xce, 0x2b, 0x0b, 0x96, 0xd3, 0xe7, 0x9b, 0x3c, 0x3e, 0x85, 0xf9, 0x58,
-	0x8b, 0x4c, 0x02, 0x59, 0xe5, 0xd3, 0x4e, 0x86, 0x3c, 0xb1, 0x47, 0x5f, 0xa6, 0xd8, 0x72, 0x8a,
-	0xed, 0xf6, 0x54, 0x36, 0x1d, 0x37, 0x05, 0xb7, 0x06, 0xab, 0x8a, 0xed, 0x31, 0x16, 0x84, 0x36,
-	0xfa, 0x35, 0x2c, 0xe2, 0xa0, 0x97, 0xf4, 0xa1, 0x6e, 0xba, 0x34, 0xa2, 0x34, 0xf8, 0x8f, 0xa0,
-	0xc8, 0x29, 0x8e, 0x78, 0x9b, 0x09, 0x53, 0x1d, 0x27, 0x83, 0xdf, 0xf8, 0x1e, 0x1a, 0x4b, 0x93,
-	0xc8, 0xc0, 0xd3, 0x79, 0x06, 0x57, 0x74, 0x71, 0x58, 0x57, 0x24, 0xe5, 0x43, 0x08, 0x66, 0x8f,
-	0x63, 0x16, 0xaa, 0x63, 0x17, 0x3c, 0xf5, 0x1b, 0x2d, 0x41, 0x4e, 0x30, 0x95, 0xea, 0x82, 0x97,
-	0x13, 0x0c, 0x6d, 0x41, 0x39, 0xd5, 0xc7, 0x95, 0xbc, 0x52, 0xa5, 0x85, 0x68, 0x0d, 0x16, 0xba,
-	0x34, 0xe8, 0xf9, 0x14, 0x53, 0xb6, 0x32, 0xbb, 0x61, 0xed, 0xe4, 0xbd, 0xa2, 0x14, 0xec, 0x63,
-	0xca, 0x9c, 0xdf, 0x2d, 0x73, 0xd9, 0x4d, 0x70, 0x93, 0xd8, 0x3a, 0x00, 0xa3, 0xc4, 0xff, 0x1e,
-	0xf7, 0xfd, 0xae, 0xbe, 0xd9, 0x79, 0xaf, 0xc8, 0x28, 0x79, 0x82, 0xfb, 0x47, 0x1c, 0x5d, 0x85,
-	0x42, 0x2c, 0x84, 0xd4, 0xe4, 0x94, 0x66, 0x2e, 0x16, 0xe2, 0x88, 0xcb, 0x40, 0x1d, 0x42, 0x5b,
-	0xa2, 0xed, 0x87, 0xa1, 0x42, 0xc9, 0x7b, 0x45, 0x2d, 0xa8, 0x85, 0x32, 0x9f, 0x36, 0x8b, 0xf8,
-	0xca, 0xec, 0x46, 0x5e, 0xe6, 0x23, 0x7f, 0xa3, 0x0d, 0x58, 0x3c, 0x0e, 0xea, 0x31, 0xf1, 0xcd,
-	0x69, 0x73, 0xca, 0x07, 0x94, 0xcc, 0x4b, 0x8e, 0xbc, 0x60, 0x2f, 0x8c, 0xb0, 0xf7, 0xe0, 0xba,
-	0x42, 0x3f, 0xc4, 0x32, 0xd9, 0x40, 0x90, 0x03, 0xc6, 0x03, 0x99, 0x72, 0x52, 0xc3, 0xb1, 0xfa,
-	0x58, 0x59, 0xf5, 0x59, 0x86, 0xb9, 0x80, 0x36, 0x49, 0x4f, 0x25, 0x53, 0xf6, 0xf4, 0x47, 0x3a,
-	0x72, 0x7e, 0x24, 0xf2, 0x73, 0x0b, 0x2a, 0x93, 0x42, 0x9b, 0x0a, 0xde, 0x80, 0x52, 0x64, 0x64,
-	0xb2, 0x1c, 0xf2, 0x76, 0xe7, 0x3d, 0x48, 0x44, 0xb5, 0x10, 0x39, 0x50, 0x3e, 0x21, 0x1d, 0xd6,
-	0x08, 0x44, 0xdf, 0x0f, 0x43, 0x5f, 0xd6, 0x52, 0x9a, 0x94, 0x12, 0x61, 0x2d, 0x3c, 0x7c, 0x37,
-	0xc4, 0x2f, 0x16, 0x5c, 0x53, 0x10, 0xfb, 0xa4, 0x27, 0xbe, 0xc2, 0xb4, 0xc9, 0x8e, 0x8f, 0x93,
-	0xcc, 0xdf, 0x87, 0x82, 0x7e, 0x27, 0x26, 0x65, 0xf3, 0x35, 0x5e, 0x91, 0xdc, 0xd4, 0x1b, 0x33,
-	0x12, 0x56, 0x2a, 0xdb, 0x2c, 0x0e, 0x9e, 0x31, 0xea, 0xf3, 0xe4, 0x3a, 0x19, 0xc1, 0x21, 0xba,
-	0x06, 0xf3, 0x5c, 0x90, 0xc8, 0x0f, 0x93, 0x66, 0x16, 0xe4, 0x67, 0x8d, 0x3b, 0x2f, 0x2d, 0x58,
-	0x19, 0x87, 0x35, 0xb5, 0x5a, 0x86, 0xb9, 0x63, 0xd6, 0xa5, 0x4d, 0x05, 0x5b, 0xf4, 0xf4, 0x47,
-	0x9a, 0x22, 0x37, 0x42, 0xb1, 0x0d, 0x4b, 0xf2, 0x49, 0xf8, 0x3c, 0x69, 0x80, 0xe1, 0x2c, 0x4b,
-	0xe9, 0xa0, 0x2b, 0x68, 0x13, 0x16, 0x05, 0x1b, 0x32, 0xd2, 0xbc, 0x25, 0xc1, 0x06, 0x26, 0xce,
-	0x1f, 0xc9, 0x6c, 0x7a, 0x24, 0x68, 0xea, 0x05, 0x6e, 0xc2, 0x62, 0x83, 0x51, 0x81, 0x1b, 0xc2,
-	0x8f, 0x3a, 0x38, 0xa9, 0x64, 0xc9, 0xc8, 0x0e, 0x3a, 0x58, 0x15, 0x4a, 0x51, 0x50, 0xd6, 0x24,
-	0x09, 0xa2, 0x14, 0xec, 0xb3, 0x26, 0x91, 0xb5, 0x10, 0x4c, 0xab, 0x34, 0x5b, 0x41, 0x30, 0xa5,
-	0xd8, 0x84, 0xc5, 0x7a, 0x97, 0x36, 0x3b, 0xc4, 0xaf, 0xf7, 0x05, 0x49, 0x8a, 0x58, 0xd2, 0xb2,
-	0x87, 0x52, 0x84, 0x56, 0xa1, 0xc8, 0x05, 0x8e, 0x87, 0x5e, 0xc5, 0xbc, 0xfa, 0xd6, 0x4f, 0x82,
-	0xf4, 0xa2, 0x20, 0x56, 0x2f, 0xd3, 0x3c, 0x09, 0x2d, 0x38, 0xe2, 0x8e, 0x07, 0x57, 0x47, 0x72,
-	0x31, 0x25, 0xb6, 0xa1, 0x68, 0xc0, 0xf5, 0xa4, 0x2d, 0x7b, 0x83, 0x6f, 0x74, 0x1d, 0x00, 0xc7,
-	0x71, 0x70, 0x82, 0x3b, 0x17, 0x4f, 0x7a, 0xc1, 0x48, 0x8e, 0xb8, 0xf3, 0x89, 0x99, 0x8f, 0x35,
-	0x1c, 0xf3, 0xc7, 0x41, 0xab, 0x2d, 0xbe, 0x09, 0xc2, 0x41, 0x91, 0x52, 0x4d, 0xb2, 0x46, 0x6e,
-	0xe8, 0x13, 0x33, 0x3c, 0x47, 0x3c, 0xc7, 0x67, 0x4c, 0x38, 0x32, 0x63, 0x6a, 0xfc, 0x9d, 0xdd,
-	0xbf, 0xff, 0x2b, 0xc0, 0x9c, 0x3a, 0x19, 0x3d, 0x83, 0x82, 0xde, 0xae, 0x68, 0x3b, 0x63, 0xf2,
-	0x8e, 0xaf, 0x71, 0xfb, 0xd6, 0x34, 0x33, 0x4d, 0xe7, 0x6c, 0x3e, 0xff, 0xf3, 0xdf, 0x17, 0xb9,
-	0x35, 0xb4, 0xea, 0x8e, 0xff, 0xb1, 0xa0, 0x37, 0x38, 0x7a, 0x65, 0xc1, 0x52, 0x7a, 0x3f, 0xa3,
-	0x7b, 0x93, 0x4e, 0xcf, 0xdc, 0xf2, 0x76, 0xf5, 0xb2, 0xe6, 0x06, 0xea, 0x03, 0x05, 0x75, 0x13,
-	0x6d, 0x66, 0x40, 0xa5, 0x37, 0x3a, 0xfa, 0x01, 0xe6, 0xcd, 0xb2, 0x45, 0x13, 0x53, 0x4e, 0x6f,
-	0x7b, 0xfb, 0xf6, 0x54, 0x3b, 0x83, 0xe1, 0x28, 0x8c, 0x75, 0x64, 0x67, 0x60, 0x24, 0xeb, 0xf9,
-	0xa5, 0x05, 0xe5, 0xd4, 0xd2, 0x44, 0x77, 0x27, 0x1d, 0x9f, 0xb5, 0x78, 0xed, 0x7b, 0x97, 0xb4,
-	0xbe, 0x44, 0x65, 0x3a, 0xda, 0xc3, 0x0f, 0x35, 0xc7, 0x73, 0x0b, 0xe6, 0xd4, 0xe3, 0x40, 0x5b,
-	0x13, 0x13, 0x1e, 0x9a, 0x03, 0xf6, 0xf6, 0x14, 0x2b, 0x43, 0x70, 0x57, 0x11, 0xdc, 0x42, 0x5b,
-	0x59, 0x45, 0x91, 0x96, 0xee, 0xa9, 0x1c, 0x0d, 0x67, 0xee, 0xa9, 0x60, 0x67, 0xe8, 0x37, 0x0b,
-	0xae, 0x8c, 0x2d, 0x0f, 0xf4, 0xe1, 0xa4, 0x50, 0x93, 0x56, 0x9c, 0xbd, 0xf7, 0x3f, 0x3c, 0x0c,
-	0xe8, 0x67, 0x0a, 0xf4, 0x01, 0xfa, 0x38, 0x03, 0x74, 0x30, 0x29, 0xb9, 0x7b, 0x9a, 0xba, 0x50,
-	0x67, 0xee, 0xa9, 0xda, 0x8b, 0x67, 0xe8, 0x85, 0x05, 0xa5, 0xa1, 0x21, 0x8e, 0x76, 0x27, 0x11,
-	0x8c, 0xaf, 0x25, 0xfb, 0xce, 0xa5, 0x6c, 0x0d, 0xe7, 0x1d, 0xc5, 0xb9, 0x8d, 0x6e, 0x66, 0x70,
-	0xb6, 0xb5, 0xad, 0x7b, 0xaa, 0xaf, 0xdb, 0x19, 0xfa, 0xd1, 0x82, 0x62, 0x32, 0xf4, 0xd0, 0xc4,
-	0x8b, 0x3c, 0x32, 0xe2, 0xed, 0x9d, 0xe9, 0x86, 0x06, 0x66, 0x4b, 0xc1, 0x54, 0x9c, 0xf5, 0x0c,
-	0x98, 0xa6, 0xa0, 0xbe, 0xea, 0x30, 0xfa, 0xd9, 0x82, 0x72, 0x6a, 0xd8, 0x4d, 0xbe, 0xf4, 0x59,
-	0xd3, 0x74, 0xf2, 0xa5, 0xcf, 0x9c, 0xa0, 0xce, 0xae, 0x82, 0xda, 0x42, 0x4e, 0x06, 0x54, 0x88,
-	0x63, 0xee, 0x77, 0xa4, 0x8b, 0x2f, 0x82, 0x90, 0x3c, 0x7c, 0xf4, 0xfa, 0x6d, 0xc5, 0x7a, 0xf3,
-	0xb6, 0x62, 0xfd, 0xf3, 0xb6, 0x62, 0xfd, 0x74, 0x5e, 0x99, 0x79, 0x73, 0x5e, 0x99, 0xf9, 0xeb,
-	0xbc, 0x32, 0xf3, 0xed, 0x6e, 0x2b, 0x10, 0xed, 0x6e, 0xbd, 0xda, 0x60, 0xe1, 0xc5, 0x39, 0x83,
-	0x1f, 0x3d, 0x73, 0xa4, 0xe8, 0x47, 0x84, 0xd7, 0x0b, 0xea, 0x3f, 0xa4, 0x8f, 0xfe, 0x0b, 0x00,
-	0x00, 0xff, 0xff, 0xbd, 0x5f, 0xb6, 0x90, 0xd4, 0x0d, 0x00, 0x00,
+	// 1847 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x58, 0x4f, 0x6f, 0x1b, 0xc7,
+	0x15, 0xd7, 0x92, 0x12, 0x45, 0x3d, 0x8a, 0x8a, 0x34, 0x96, 0x6d, 0x8a, 0xb6, 0x69, 0x69, 0x2d,
+	0xdb, 0xaa, 0x92, 0x90, 0x96, 0x9b, 0x22, 0xf6, 0xa1, 0x87, 0xd8, 0x62, 0x1a, 0xd5, 0xa4, 0xa2,
+	0xae, 0x24, 0x18, 0x28, 0x50, 0x2c, 0x46, 0xe4, 0x88, 0x9a, 0x76, 0x77, 0x86, 0xd9, 0x19, 0xaa,
+	0xa4, 0x05, 0x15, 0xa8, 0x73, 0xe9, 0xb1, 0x40, 0x0e, 0x29, 0x72, 0xe8, 0xa5, 0xb7, 0x7e, 0x81,
+	0xa2, 0xdf, 0x20, 0xe8, 0x29, 0x45, 0x2f, 0x3d, 0x15, 0x85, 0xdd, 0x0f, 0x52, 0xcc, 0xec, 0x2c,
+	0xc9, 0x25, 0x97, 0xa6, 0x92, 0xdb, 0xec, 0xfb, 0xfb, 0x7b, 0x6f, 0xde, 0xbc, 0x37, 0xb3, 0x70,
+	0x87, 0xf1, 0x73, 0xdc, 0x08, 0x38, 0xab, 0xf0, 0xe0, 0x84, 0xca, 0xca, 0xf9, 0x4e, 0xe5, 0x8b,
+	0x0e, 0x09, 0x7a, 0xe5, 0x76, 0xc0, 0x25, 0x47, 0x2b, 0x11, 0xbb, 0xac, 0xd9, 0xe5, 0xf3, 0x9d,
+	0xe2, 0x76, 0x83, 0x0b, 0x9f, 0x8b, 0xca, 0x09, 0x16, 0x24, 0x94, 0xad, 0x9c, 0xef, 0x9c, 0x10,
+	0x89, 0x77, 0x2a, 0x6d, 0xdc, 0xa2, 0x0c, 0x4b, 0xca, 0x59, 0xa8, 0x5e, 0x5c, 0x6d, 0xf1, 0x16,
+	0xd7, 0xcb, 0x8a, 0x5a, 0x19, 0xea, 0xed, 0x16, 0xe7, 0x2d, 0x8f, 0x54, 0x70, 0x9b, 0x56, 0x30,
+	0x63, 0x5c, 0x6a, 0x15, 0x61, 0xb8, 0x09, 0x88, 0x42, 0xdf, 0x9a, 0x6d, 0xaf, 0x02, 0xfa, 0x85,
+	0x72, 0x7a, 0x80, 0x03, 0xec, 0x0b, 0x87, 0x7c, 0xd1, 0x21, 0x42, 0xda, 0xfb, 0x70, 0x2d, 0x46,
+	0x15, 0x6d, 0xce, 0x04, 0x41, 0x1f, 0x43, 0xa6, 0xad, 0x29, 0x05, 0x6b, 0xdd, 0xda, 0xca, 0x3d,
+	0x5e, 0x2b, 0x8f, 0xc5, 0x53, 0x0e, 0x55, 0x9e, 0xcd, 0x7e, 0xfb, 0x9f, 0xbb, 0x33, 0x8e, 0x11,
+	0xb7, 0xbb, 0x50, 0xd4, 0xf6, 0x9e, 0x73, 0x26, 0x24, 0xf1, 0xbc, 0x10, 0xa1, 0xf1, 0x86, 0x10,
+	0xcc, 0x9e, 0x76, 0x3c, 0x4f, 0x1b, 0xcd, 0x3a, 0x7a, 0x8d, 0x3e, 0x05, 0x18, 0x84, 0x5f, 0x48,
+	0x69, 0x77, 0x0f, 0xca, 0x61, 0xae, 0xca, 0x2a, 0x57, 0xe5, 0x30, 0xaf, 0x26, 0x57, 0xe5, 0x03,
+	0xdc, 0x22, 0xc6, 0x9e, 0x33, 0xa4, 0x69, 0x7f, 0x99, 0x82, 0x5b, 0x89, 0xae, 0x4d, 0x48, 0xfb,
+	0xb0, 0xd4, 0x88, 0x71, 0x0a, 0xd6, 0x7a, 0x7a, 0x2b, 0xf7, 0x78, 0x3d, 0x21, 0xb4, 0x98, 0x09,
+	0x13, 0xe1, 0x88, 0x36, 0x7a, 0x01, 0x0b, 0xa2, 0xe3, 0xfb, 0x38, 0xa0, 0x44, 0x14, 0x52, 0xda,
+	0xd4, 0xc3, 0x69, 0xa6, 0x0e, 0xb5, 0x42, 0xcf, 0x58, 0x1c, 0xe8, 0xa3, 0x9f, 0xc5, 0x92, 0x90,
+	0xd6, 0x49, 0x78, 0x38, 0x35, 0x09, 0x61, 0x64, 0xb1, 0x2c, 0xfc, 0x3e, 0x03, 0xab, 0x49, 0x2e,
+	0x55, 0xea, 0x19, 0xf6, 0x89, 0x4e, 0xfd, 0x82, 0xa3, 0xd7, 0xe8, 0x06, 0x64, 0xda, 0x1e, 0x66,
+	0x1a, 0xbf, 0xb5, 0x95, 0x77, 0xcc, 0x17, 0xda, 0x84, 0x25, 0x81, 0xa5, 0x70, 0xdb, 0x24, 0x70,
+	0x35, 0x49, 0x23, 0xca, 0x3b, 0x8b, 0x8a, 0x7a, 0x40, 0x82, 0x03, 0x45, 0x43, 0x3b, 0xb0, 0x4a,
+	0x59, 0xc3, 0x33, 0x9e, 0x5d, 0x9f, 0x36, 0x02, 0xde, 0x24, 0xad, 0xc2, 0xec, 0xba, 0xb5, 0x95,
+	0x76, 0xae, 0x0d, 0xf1, 0xea, 0x86, 0x85, 0x9e, 0xc0, 0x9a, 0x4f, 0x30, 0x73, 0x7d, 0x3e, 0x50,
+	0x71, 0x03, 0x72, 0xee, 0x36, 0x71, 0xaf, 0x30, 0xa7, 0xf5, 0xae, 0x2b, 0x81, 0x3a, 0xef, 0xab,
+	0x39, 0xe4, 0x7c, 0x17, 0xf7, 0xd0, 0x1d, 0x00, 0xec, 0x49, 0x2a, 0x3b, 0x4d, 0xe2, 0xfa, 0x85,
+	0x8c, 0x16, 0x5d, 0x88, 0x28, 0x75, 0xf4, 0x10, 0xde, 0x23, 0x8d, 0x06, 0x61, 0x32, 0xa0, 0x0d,
+	0x2a, 0x7b, 0x2e, 0x79, 0x5a, 0x98, 0xd7, 0x32, 0x4b, 0xc3, 0xe4, 0xea, 0x53, 0xf4, 0x08, 0x56,
+	0x71, 0xd0, 0x52, 0x91, 0xd1, 0x16, 0x21, 0x03, 0xd0, 0x59, 0x2d, 0x8d, 0x70, 0xd0, 0x3a, 0x08,
+	0x59, 0x7d, 0xcc, 0x77, 0x00, 0xda, 0x67, 0x58, 0x10, 0xb7, 0x49, 0x4f, 0x4f, 0x0b, 0x0b, 0xba,
+	0x72, 0x17, 0x34, 0x65, 0x97, 0x9e, 0x9e, 0xa2, 0x8f, 0xe0, 0x86, 0x4f, 0x99, 0x4b, 0x3c, 0x72,
+	0x3e, 0x92, 0x07, 0xd0, 0x26, 0x57, 0x7d, 0xca, 0xaa, 0x11, 0xb3, 0x6f, 0xd4, 0x86, 0x7c, 0x83,
+	0x33, 0xe2, 0x06, 0xb8, 0x49, 0x3b, 0xc2, 0xf5, 0x0b, 0x39, 0x2d, 0x9c, 0x53, 0x44, 0x47, 0xd3,
+	0x54, 0x4c, 0xcb, 0x3e, 0xee, 0xba, 0x54, 0x78, 0xae, 0x47, 0x58, 0x4b, 0x9e, 0xb9, 0x7e, 0x21,
+	0xaf, 0xc5, 0xf2, 0x3e, 0xee, 0xee, 0x09, 0xaf, 0xa6, 0xa9, 0x75, 0xf4, 0x04, 0x66, 0x7f, 0x43,
+	0x59, 0xb3, 0xb0, 0xb4, 0x6e, 0x6d, 0x2d, 0x3d, 0xde, 0x9c, 0x56, 0x84, 0x2f, 0x28, 0x6b, 0x3a,
+	0x5a, 0x03, 0x95, 0x00, 0x04, 0x56, 0x0c, 0x2a, 0x89, 0x28, 0xbc, 0xa7, 0x37, 0x79, 0x88, 0xa2,
+	0x8a, 0x86, 0x0a, 0x4f, 0x14, 0x96, 0x35, 0x47, 0xaf, 0xd1, 0x47, 0x70, 0x53, 0x7a, 0xc4, 0x25,
+	0x6d, 0xde, 0x38, 0x73, 0x55, 0xe8, 0x1d, 0x46, 0xbb, 0x2e, 0xc3, 0x8c, 0x17, 0x56, 0xc2, 0x9d,
+	0x97, 0x1e, 0xa9, 0x2a, 0x6e, 0x9d, 0xb2, 0x63, 0x46, 0xbb, 0xfb, 0x98, 0xf1, 0x11, 0x2d, 0xdc,
+	0x1d, 0xd2, 0x42, 0x23, 0x5a, 0xb8, 0xdb, 0xd7, 0xba, 0x07, 0x79, 0xc2, 0x1a, 0xbc, 0x49, 0x9a,
+	0xee, 0x49, 0x4f, 0x41, 0xbc, 0xb6, 0x6e, 0x6d, 0xcd, 0x3a, 0x8b, 0x86, 0xf8, 0x4c, 0xd1, 0x7e,
+	0x3e, 0x9b, 0x5d, 0x5c, 0xce, 0x3b, 0x0b, 0xca, 0xbc, 0x47, 0x19, 0x11, 0x76, 0x05, 0xd6, 0xc6,
+	0x1b, 0xc1, 0x50, 0x0b, 0x1a, 0x3d, 0x07, 0xf6, 0xaf, 0x93, 0x9a, 0x56, 0xbf, 0x71, 0xd4, 0xf4,
+	0x5e, 0x0d, 0x18, 0xa6, 0x25, 0x5e, 0xb5, 0x6f, 0xc4, 0x95, 0xed, 0x5f, 0x99, 0x86, 0xeb, 0x90,
+	0xd6, 0x70, 0x67, 0x8c, 0x77, 0x41, 0xeb, 0x07, 0x77, 0xc1, 0x6f, 0x2c, 0x58, 0x8d, 0xdb, 0x37,
+	0x51, 0x3c, 0x85, 0xf9, 0x20, 0x24, 0x99, 0xbe, 0x97, 0xd4, 0xd2, 0x43, 0x25, 0x03, 0x3c, 0x92,
+	0x1f, 0x69, 0x4e, 0xa9, 0x1f, 0xde, 0x9c, 0x6e, 0x99, 0x8d, 0xa9, 0x61, 0x49, 0x58, 0xa3, 0x57,
+	0xc7, 0x32, 0xa0, 0xdd, 0x68, 0x12, 0x9d, 0x98, 0x4d, 0x18, 0x61, 0x1a, 0xf8, 0xbb, 0x90, 0x15,
+	0x0c, 0xb7, 0xc5, 0x19, 0x97, 0x26, 0x3b, 0x76, 0x02, 0x7e, 0xa3, 0x7b, 0x68, 0x24, 0x4d, 0x20,
+	0x7d, 0x4d, 0xfb, 0x15, 0xac, 0x84, 0xc9, 0xe1, 0x1d, 0x49, 0x86, 0x87, 0x52, 0xc0, 0xfd, 0xa8,
+	0x22, 0xd4, 0x1a, 0x2d, 0x41, 0x4a, 0x72, 0x1d, 0xea, 0x82, 0x93, 0x92, 0x1c, 0x6d, 0x8e, 0xd6,
+	0x40, 0x5a, 0xb3, 0xe2, 0x44, 0x74, 0x0b, 0x16, 0x06, 0x65, 0x1d, 0xb6, 0xc1, 0x6c, 0xc7, 0xd4,
+	0xb2, 0xfd, 0x77, 0xcb, 0x0c, 0x60, 0xe3, 0xdc, 0x04, 0x76, 0x1b, 0x40, 0x35, 0x82, 0xdf, 0xe2,
+	0x9e, 0xdb, 0x09, 0xa7, 0x6d, 0xda, 0xc9, 0x72, 0x46, 0x5e, 0xe2, 0xde, 0xb1, 0x40, 0xd7, 0x21,
+	0x13, 0x48, 0xa9, 0x38, 0x29, 0xcd, 0x99, 0x0b, 0xa4, 0x3c, 0x16, 0xca, 0x51, 0xd4, 0x12, 0x7c,
+	0x0d, 0x25, 0xed, 0x64, 0x43, 0x42, 0xdd, 0x57, 0xf1, 0x9c, 0xf1, 0xb6, 0x28, 0xcc, 0xae, 0xa7,
+	0x55, 0x3c, 0x6a, 0x8d, 0xd6, 0x61, 0xf1, 0x94, 0x9e, 0x04, 0xc4, 0x35, 0xd6, 0xc2, 0x5e, 0x0b,
+	0x9a, 0xe6, 0x44, 0x26, 0x07, 0xd8, 0x33, 0x23, 0xd8, 0xbb, 0x70, 0x47, 0x43, 0x3f, 0x8c, 0x5a,
+	0xc3, 0x01, 0x17, 0x74, 0xf8, 0x54, 0x6d, 0x26, 0x9d, 0x91, 0xb1, 0xfc, 0xac, 0xc2, 0x1c, 0x65,
+	0x4d, 0xd2, 0x35, 0xe3, 0x26, 0xfc, 0x88, 0x7b, 0x4e, 0x8f, 0x78, 0x7e, 0x6d, 0x41, 0x69, 0x92,
+	0x6b, 0x93, 0xc1, 0xbb, 0x90, 0x6b, 0x1b, 0x9a, 0x4a, 0x87, 0xaa, 0xee, 0xb4, 0x03, 0x11, 0xa9,
+	0xee, 0xab, 0x66, 0x7b, 0x4e, 0x3c, 0xae, 0x07, 0x83, 0xef, 0xbb, 0xe1, 0xb4, 0x4e, 0x3b, 0xb9,
+	0x88, 0x58, 0xf7, 0x0f, 0xdf, 0x0d, 0xe2, 0xaf, 0x16, 0xdc, 0xd4, 0x20, 0xf6, 0x49, 0x57, 0x7e,
+	0x86, 0x59, 0x93, 0x9f, 0x9e, 0x46, 0x91, 0xdf, 0x80, 0x4c, 0x78, 0x4e, 0x4c, 0xc8, 0xe6, 0x6b,
+	0x3c, 0x23, 0xa9, 0xa9, 0x15, 0x33, 0xe2, 0x56, 0x31, 0xcf, 0x78, 0x40, 0x5f, 0x71, 0xe6, 0x8a,
+	0xa8, 0x9c, 0x0c, 0xe1, 0x10, 0xdd, 0x84, 0x79, 0x21, 0x49, 0xdb, 0xf5, 0xa3, 0xcd, 0xcc, 0xa8,
+	0xcf, 0xba, 0xb0, 0xbf, 0xb6, 0xa0, 0x30, 0x0e, 0xd6, 0xe4, 0x6a, 0x15, 0xe6, 0x4e, 0x79, 0x87,
+	0x35, 0xcd, 0x0d, 0x2c, 0xfc, 0x88, 0xa3, 0x48, 0x8d, 0xa0, 0xb8, 0x0f, 0x4b, 0xea, 0x48, 0xb8,
+	0xfd, 0xb1, 0x60, 0x70, 0xe6, 0x15, 0xb5, 0xbf, 0x2b, 0x68, 0x03, 0x16, 0x25, 0x1f, 0x12, 0x0a,
+	0xf1, 0xe6, 0x24, 0xef, 0x8b, 0xd8, 0xff, 0x88, 0x7a, 0xd3, 0xae, 0x64, 0xb1, 0x13, 0xb8, 0x01,
+	0x8b, 0x0d, 0xce, 0x24, 0x6e, 0x48, 0x7d, 0xdd, 0x30, 0x99, 0xcc, 0x19, 0x9a, 0xba, 0x6d, 0x28,
+	0x88, 0x1a, 0x05, 0xe3, 0x4d, 0x12, 0x41, 0x54, 0x84, 0x7d, 0xde, 0x24, 0x2a, 0x17, 0x92, 0x87,
+	0xac, 0x10, 0x5b, 0x46, 0x72, 0xcd, 0xd8, 0x80, 0xc5, 0x93, 0x0e, 0x6b, 0x7a, 0xc4, 0x8c, 0x0f,
+	0x03, 0x2a, 0xa4, 0xe9, 0xe9, 0x81, 0xd6, 0x20, 0x2b, 0x24, 0x0e, 0x86, 0x4e, 0xc5, 0xbc, 0xfe,
+	0x0e, 0x8f, 0x04, 0xe9, 0xb6, 0x69, 0xa0, 0x4f, 0xa6, 0x39, 0x12, 0x21, 0xe1, 0x58, 0xd8, 0x0e,
+	0x5c, 0x1f, 0x89, 0xc5, 0xa4, 0xb8, 0x08, 0x59, 0x03, 0x3c, 0xec, 0xb4, 0x79, 0xa7, 0xff, 0xad,
+	0x6f, 0x31, 0x41, 0x40, 0xcf, 0xb1, 0x37, 0x38, 0xd2, 0x0b, 0x86, 0x72, 0x2c, 0xec, 0x27, 0xa6,
+	0x3f, 0xd6, 0x71, 0x20, 0x6a, 0xb4, 0x75, 0x26, 0x8f, 0xa8, 0xdf, 0x4f, 0x52, 0x6c, 0x93, 0xac,
+	0x91, 0x0a, 0x7d, 0x69, 0x9a, 0xe7, 0x88, 0xe6, 0x78, 0x8f, 0xf1, 0x47, 0x7a, 0x4c, 0x5d, 0xbc,
+	0x73, 0xf7, 0xb7, 0x5f, 0x5b, 0xb0, 0x32, 0x76, 0x7b, 0x40, 0x36, 0x94, 0x9e, 0x7f, 0xbe, 0x7f,
+	0x78, 0x54, 0xad, 0xd5, 0x3e, 0x39, 0xda, 0xfb, 0x7c, 0xdf, 0x7d, 0xb1, 0xb7, 0xbf, 0xeb, 0x1e,
+	0xef, 0x1f, 0x1e, 0x54, 0x9f, 0xef, 0x7d, 0xba, 0x57, 0xdd, 0x5d, 0x9e, 0x41, 0xf7, 0xe0, 0x6e,
+	0x82, 0xcc, 0xcb, 0x4f, 0x6a, 0x2f, 0xaa, 0x8e, 0x7b, 0xf8, 0x59, 0xb5, 0x56, 0x5b, 0xb6, 0x50,
+	0x09, 0x8a, 0x09, 0x42, 0x47, 0xb5, 0xaa, 0x7b, 0x58, 0x3d, 0x5a, 0x4e, 0x15, 0x67, 0xff, 0xf0,
+	0x97, 0xd2, 0xcc, 0xe3, 0x7f, 0xe6, 0x60, 0x4e, 0x87, 0x87, 0x5e, 0x41, 0x26, 0x7c, 0x76, 0xa0,
+	0xfb, 0x09, 0xed, 0x7f, 0xfc, 0x7d, 0x53, 0x7c, 0x30, 0x4d, 0x2c, 0x4c, 0x91, 0xbd, 0xf1, 0xfa,
+	0x5f, 0xff, 0xfb, 0x2a, 0x75, 0x0b, 0xad, 0x55, 0xc6, 0x5f, 0x51, 0xe1, 0xd3, 0x06, 0x7d, 0x63,
+	0xc1, 0x52, 0xfc, 0x6d, 0x81, 0x3e, 0x9c, 0x64, 0x3d, 0xf1, 0xf9, 0x53, 0x2c, 0x5f, 0x55, 0xdc,
+	0x80, 0xfa, 0x91, 0x06, 0x75, 0x0f, 0x6d, 0x24, 0x80, 0x1a, 0x79, 0x8d, 0xfc, 0xd9, 0x82, 0x7c,
+	0xcc, 0x0a, 0xfa, 0xe0, 0x4a, 0xce, 0x22, 0x68, 0x1f, 0x5e, 0x51, 0xda, 0x20, 0x7b, 0xa4, 0x91,
+	0x6d, 0xa3, 0xad, 0xa9, 0xc8, 0x2a, 0x17, 0xea, 0x8a, 0x75, 0x89, 0x7e, 0x07, 0xf3, 0xe6, 0x4a,
+	0x82, 0x26, 0xee, 0x49, 0xfc, 0x4e, 0x54, 0x7c, 0x38, 0x55, 0xce, 0xa0, 0xb1, 0x35, 0x9a, 0xdb,
+	0xa8, 0x98, 0x80, 0x26, 0xba, 0xc4, 0x7c, 0x6d, 0x41, 0x3e, 0x76, 0xb5, 0x98, 0x9c, 0xa0, 0xa4,
+	0xeb, 0xc9, 0xe4, 0x04, 0x25, 0xde, 0x57, 0xde, 0xb9, 0x75, 0x5e, 0xa8, 0xe1, 0xfa, 0x21, 0x8e,
+	0xd7, 0x16, 0xcc, 0xe9, 0x16, 0x82, 0x36, 0x27, 0x06, 0x3c, 0xd4, 0x2d, 0x8b, 0xf7, 0xa7, 0x48,
+	0x19, 0x04, 0x1f, 0x68, 0x04, 0x0f, 0xd0, 0x66, 0x52, 0x52, 0x94, 0x64, 0xe5, 0x42, 0x35, 0xd0,
+	0xcb, 0xca, 0x85, 0xe4, 0x97, 0xe8, 0x6f, 0x16, 0xac, 0x8c, 0x8d, 0x58, 0xf4, 0x68, 0x92, 0xab,
+	0x49, 0x17, 0x81, 0xe2, 0xce, 0xf7, 0xd0, 0x30, 0x40, 0x7f, 0xaa, 0x81, 0x7e, 0x8c, 0x7e, 0x92,
+	0x00, 0x74, 0xf0, 0x16, 0xa9, 0x5c, 0xc4, 0xea, 0xea, 0xb2, 0x72, 0xa1, 0x6f, 0x0f, 0x97, 0xe8,
+	0x2b, 0x0b, 0x72, 0x43, 0xa3, 0x0e, 0x6d, 0x4f, 0x42, 0x30, 0x3e, 0xbc, 0x8b, 0xef, 0x5f, 0x49,
+	0xd6, 0xe0, 0x7c, 0x5f, 0xe3, 0xbc, 0x8f, 0xee, 0x25, 0xe0, 0x3c, 0x0b, 0x65, 0x2b, 0x17, 0x61,
+	0xb9, 0x5d, 0xa2, 0x2f, 0x2d, 0xc8, 0x46, 0xa3, 0x01, 0x4d, 0x2c, 0xe4, 0x91, 0x41, 0x58, 0xdc,
+	0x9a, 0x2e, 0x68, 0xc0, 0x6c, 0x6a, 0x30, 0x25, 0xfb, 0x76, 0x02, 0x98, 0xa6, 0x64, 0xae, 0xde,
+	0x61, 0xf4, 0x27, 0x0b, 0xf2, 0xb1, 0x91, 0x30, 0xb9, 0xe8, 0x93, 0x66, 0xce, 0xe4, 0xa2, 0x4f,
+	0x9c, 0x33, 0xf6, 0xb6, 0x06, 0xb5, 0x89, 0xec, 0x04, 0x50, 0x3e, 0x0e, 0x84, 0xeb, 0x29, 0x15,
+	0x57, 0x52, 0x9f, 0x3c, 0xdb, 0xfd, 0xf6, 0x4d, 0xc9, 0xfa, 0xee, 0x4d, 0xc9, 0xfa, 0xef, 0x9b,
+	0x92, 0xf5, 0xc7, 0xb7, 0xa5, 0x99, 0xef, 0xde, 0x96, 0x66, 0xfe, 0xfd, 0xb6, 0x34, 0xf3, 0xcb,
+	0xed, 0x16, 0x95, 0x67, 0x9d, 0x93, 0x72, 0x83, 0xfb, 0x03, 0x3b, 0xfd, 0x45, 0xd7, 0x98, 0x94,
+	0xbd, 0x36, 0x11, 0x27, 0x19, 0xfd, 0x6f, 0xeb, 0xc7, 0xff, 0x0f, 0x00, 0x00, 0xff, 0xff, 0x1a,
+	0xf0, 0x2d, 0x0a, 0x8e, 0x13, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1141,7 +1529,13 @@ const _ = grpc.SupportPackageIsVersion4
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://godoc.org/google.golang.org/grpc#ClientConn.NewStream.
 type QueryClient interface {
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Constellations lists the constellations in name order, a page at a time: by default one
+	// ConstellationSummary each (no TLE lines; a Starlink-sized TLE set is megabytes), with
+	// full = true the stored Constellation objects. Both modes read the same stored records and
+	// so charge the same store gas.
 	Constellations(ctx context.Context, in *QueryConstellationsRequest, opts ...grpc.CallOption) (*QueryConstellationsResponse, error)
+	// Constellation is one stored constellation in full (a TLE set with all its lines).
+	Constellation(ctx context.Context, in *QueryConstellationRequest, opts ...grpc.CallOption) (*QueryConstellationResponse, error)
 	Regions(ctx context.Context, in *QueryRegionsRequest, opts ...grpc.CallOption) (*QueryRegionsResponse, error)
 	// LatencyMatrix is the stored snapshot (recomputed every snapshot_interval_blocks).
 	LatencyMatrix(ctx context.Context, in *QueryLatencyMatrixRequest, opts ...grpc.CallOption) (*QueryLatencyMatrixResponse, error)
@@ -1173,6 +1567,15 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 func (c *queryClient) Constellations(ctx context.Context, in *QueryConstellationsRequest, opts ...grpc.CallOption) (*QueryConstellationsResponse, error) {
 	out := new(QueryConstellationsResponse)
 	err := c.cc.Invoke(ctx, "/novacron.orbit.v1.Query/Constellations", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Constellation(ctx context.Context, in *QueryConstellationRequest, opts ...grpc.CallOption) (*QueryConstellationResponse, error) {
+	out := new(QueryConstellationResponse)
+	err := c.cc.Invoke(ctx, "/novacron.orbit.v1.Query/Constellation", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1245,7 +1648,13 @@ func (c *queryClient) MarsLightTime(ctx context.Context, in *QueryMarsLightTimeR
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Constellations lists the constellations in name order, a page at a time: by default one
+	// ConstellationSummary each (no TLE lines; a Starlink-sized TLE set is megabytes), with
+	// full = true the stored Constellation objects. Both modes read the same stored records and
+	// so charge the same store gas.
 	Constellations(context.Context, *QueryConstellationsRequest) (*QueryConstellationsResponse, error)
+	// Constellation is one stored constellation in full (a TLE set with all its lines).
+	Constellation(context.Context, *QueryConstellationRequest) (*QueryConstellationResponse, error)
 	Regions(context.Context, *QueryRegionsRequest) (*QueryRegionsResponse, error)
 	// LatencyMatrix is the stored snapshot (recomputed every snapshot_interval_blocks).
 	LatencyMatrix(context.Context, *QueryLatencyMatrixRequest) (*QueryLatencyMatrixResponse, error)
@@ -1266,6 +1675,9 @@ func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsReq
 }
 func (*UnimplementedQueryServer) Constellations(ctx context.Context, req *QueryConstellationsRequest) (*QueryConstellationsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Constellations not implemented")
+}
+func (*UnimplementedQueryServer) Constellation(ctx context.Context, req *QueryConstellationRequest) (*QueryConstellationResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Constellation not implemented")
 }
 func (*UnimplementedQueryServer) Regions(ctx context.Context, req *QueryRegionsRequest) (*QueryRegionsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Regions not implemented")
@@ -1325,6 +1737,24 @@ func _Query_Constellations_Handler(srv interface{}, ctx context.Context, dec fun
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(QueryServer).Constellations(ctx, req.(*QueryConstellationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Constellation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryConstellationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Constellation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.orbit.v1.Query/Constellation",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Constellation(ctx, req.(*QueryConstellationRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1469,6 +1899,10 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 			Handler:    _Query_Constellations_Handler,
 		},
 		{
+			MethodName: "Constellation",
+			Handler:    _Query_Constellation_Handler,
+		},
+		{
 			MethodName: "Regions",
 			Handler:    _Query_Regions_Handler,
 		},
@@ -1577,6 +2011,28 @@ func (m *QueryConstellationsRequest) MarshalToSizedBuffer(dAtA []byte) (int, err
 	_ = i
 	var l int
 	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Full {
+		i--
+		if m.Full {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -1600,6 +2056,32 @@ func (m *QueryConstellationsResponse) MarshalToSizedBuffer(dAtA []byte) (int, er
 	_ = i
 	var l int
 	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Summaries) > 0 {
+		for iNdEx := len(m.Summaries) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Summaries[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
 	if len(m.Constellations) > 0 {
 		for iNdEx := len(m.Constellations) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -1614,6 +2096,197 @@ func (m *QueryConstellationsResponse) MarshalToSizedBuffer(dAtA []byte) (int, er
 			dAtA[i] = 0xa
 		}
 	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ConstellationSummary) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ConstellationSummary) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ConstellationSummary) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.EncodedBytes != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.EncodedBytes))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x98
+	}
+	if m.TleEpochMaxUnixNano != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.TleEpochMaxUnixNano))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	if m.TleEpochMinUnixNano != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.TleEpochMinUnixNano))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x88
+	}
+	if m.Isls != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Isls))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.Satellites != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Satellites))
+		i--
+		dAtA[i] = 0x78
+	}
+	if m.Kind != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.MaxIslLengthM != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.MaxIslLengthM))
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.ConeRadiusM != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ConeRadiusM))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.MinElevationMicrodeg != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.MinElevationMicrodeg))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.PhaseDiff {
+		i--
+		if m.PhaseDiff {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.ArgPerigeeMicrodeg != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ArgPerigeeMicrodeg))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.EccentricityE9 != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.EccentricityE9))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.AltitudeM != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.AltitudeM))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.MeanMotionMicroRevDay != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.MeanMotionMicroRevDay))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.InclinationMicrodeg != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.InclinationMicrodeg))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.SatsPerPlane != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.SatsPerPlane))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Planes != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Planes))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Name) > 0 {
+		i -= len(m.Name)
+		copy(dAtA[i:], m.Name)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Name)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryConstellationRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryConstellationRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryConstellationRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Name) > 0 {
+		i -= len(m.Name)
+		copy(dAtA[i:], m.Name)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Name)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryConstellationResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryConstellationResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryConstellationResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Constellation.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
 	return len(dAtA) - i, nil
 }
 
@@ -1929,40 +2602,40 @@ func (m *QuerySatellitePositionResponse) MarshalToSizedBuffer(dAtA []byte) (int,
 		dAtA[i] = 0x18
 	}
 	if len(m.VelocityMmS) > 0 {
-		dAtA6 := make([]byte, len(m.VelocityMmS)*10)
-		var j5 int
+		dAtA9 := make([]byte, len(m.VelocityMmS)*10)
+		var j8 int
 		for _, num1 := range m.VelocityMmS {
 			num := uint64(num1)
 			for num >= 1<<7 {
-				dAtA6[j5] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA9[j8] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j5++
+				j8++
 			}
-			dAtA6[j5] = uint8(num)
-			j5++
+			dAtA9[j8] = uint8(num)
+			j8++
 		}
-		i -= j5
-		copy(dAtA[i:], dAtA6[:j5])
-		i = encodeVarintQuery(dAtA, i, uint64(j5))
+		i -= j8
+		copy(dAtA[i:], dAtA9[:j8])
+		i = encodeVarintQuery(dAtA, i, uint64(j8))
 		i--
 		dAtA[i] = 0x12
 	}
 	if len(m.PositionMm) > 0 {
-		dAtA8 := make([]byte, len(m.PositionMm)*10)
-		var j7 int
+		dAtA11 := make([]byte, len(m.PositionMm)*10)
+		var j10 int
 		for _, num1 := range m.PositionMm {
 			num := uint64(num1)
 			for num >= 1<<7 {
-				dAtA8[j7] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA11[j10] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j7++
+				j10++
 			}
-			dAtA8[j7] = uint8(num)
-			j7++
+			dAtA11[j10] = uint8(num)
+			j10++
 		}
-		i -= j7
-		copy(dAtA[i:], dAtA8[:j7])
-		i = encodeVarintQuery(dAtA, i, uint64(j7))
+		i -= j10
+		copy(dAtA[i:], dAtA11[:j10])
+		i = encodeVarintQuery(dAtA, i, uint64(j10))
 		i--
 		dAtA[i] = 0xa
 	}
@@ -2150,20 +2823,20 @@ func (m *QueryDtnRouteResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		dAtA[i] = 0x10
 	}
 	if len(m.Contacts) > 0 {
-		dAtA10 := make([]byte, len(m.Contacts)*10)
-		var j9 int
+		dAtA13 := make([]byte, len(m.Contacts)*10)
+		var j12 int
 		for _, num := range m.Contacts {
 			for num >= 1<<7 {
-				dAtA10[j9] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA13[j12] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j9++
+				j12++
 			}
-			dAtA10[j9] = uint8(num)
-			j9++
+			dAtA13[j12] = uint8(num)
+			j12++
 		}
-		i -= j9
-		copy(dAtA[i:], dAtA10[:j9])
-		i = encodeVarintQuery(dAtA, i, uint64(j9))
+		i -= j12
+		copy(dAtA[i:], dAtA13[:j12])
+		i = encodeVarintQuery(dAtA, i, uint64(j12))
 		i--
 		dAtA[i] = 0xa
 	}
@@ -2268,6 +2941,13 @@ func (m *QueryConstellationsRequest) Size() (n int) {
 	}
 	var l int
 	_ = l
+	if m.Full {
+		n += 2
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
 	return n
 }
 
@@ -2283,6 +2963,104 @@ func (m *QueryConstellationsResponse) Size() (n int) {
 			n += 1 + l + sovQuery(uint64(l))
 		}
 	}
+	if len(m.Summaries) > 0 {
+		for _, e := range m.Summaries {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *ConstellationSummary) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Name)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Planes != 0 {
+		n += 1 + sovQuery(uint64(m.Planes))
+	}
+	if m.SatsPerPlane != 0 {
+		n += 1 + sovQuery(uint64(m.SatsPerPlane))
+	}
+	if m.InclinationMicrodeg != 0 {
+		n += 1 + sovQuery(uint64(m.InclinationMicrodeg))
+	}
+	if m.MeanMotionMicroRevDay != 0 {
+		n += 1 + sovQuery(uint64(m.MeanMotionMicroRevDay))
+	}
+	if m.AltitudeM != 0 {
+		n += 1 + sovQuery(uint64(m.AltitudeM))
+	}
+	if m.EccentricityE9 != 0 {
+		n += 1 + sovQuery(uint64(m.EccentricityE9))
+	}
+	if m.ArgPerigeeMicrodeg != 0 {
+		n += 1 + sovQuery(uint64(m.ArgPerigeeMicrodeg))
+	}
+	if m.PhaseDiff {
+		n += 2
+	}
+	if m.MinElevationMicrodeg != 0 {
+		n += 1 + sovQuery(uint64(m.MinElevationMicrodeg))
+	}
+	if m.ConeRadiusM != 0 {
+		n += 1 + sovQuery(uint64(m.ConeRadiusM))
+	}
+	if m.MaxIslLengthM != 0 {
+		n += 1 + sovQuery(uint64(m.MaxIslLengthM))
+	}
+	if m.Kind != 0 {
+		n += 1 + sovQuery(uint64(m.Kind))
+	}
+	if m.Satellites != 0 {
+		n += 1 + sovQuery(uint64(m.Satellites))
+	}
+	if m.Isls != 0 {
+		n += 2 + sovQuery(uint64(m.Isls))
+	}
+	if m.TleEpochMinUnixNano != 0 {
+		n += 2 + sovQuery(uint64(m.TleEpochMinUnixNano))
+	}
+	if m.TleEpochMaxUnixNano != 0 {
+		n += 2 + sovQuery(uint64(m.TleEpochMaxUnixNano))
+	}
+	if m.EncodedBytes != 0 {
+		n += 2 + sovQuery(uint64(m.EncodedBytes))
+	}
+	return n
+}
+
+func (m *QueryConstellationRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Name)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryConstellationResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Constellation.Size()
+	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
 
@@ -2726,6 +3504,62 @@ func (m *QueryConstellationsRequest) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: QueryConstellationsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Full", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Full = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])
@@ -2807,6 +3641,647 @@ func (m *QueryConstellationsResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.Constellations = append(m.Constellations, Constellation{})
 			if err := m.Constellations[len(m.Constellations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Summaries", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Summaries = append(m.Summaries, ConstellationSummary{})
+			if err := m.Summaries[len(m.Summaries)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ConstellationSummary) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ConstellationSummary: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ConstellationSummary: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Name = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Planes", wireType)
+			}
+			m.Planes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Planes |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SatsPerPlane", wireType)
+			}
+			m.SatsPerPlane = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SatsPerPlane |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InclinationMicrodeg", wireType)
+			}
+			m.InclinationMicrodeg = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InclinationMicrodeg |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MeanMotionMicroRevDay", wireType)
+			}
+			m.MeanMotionMicroRevDay = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MeanMotionMicroRevDay |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AltitudeM", wireType)
+			}
+			m.AltitudeM = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AltitudeM |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EccentricityE9", wireType)
+			}
+			m.EccentricityE9 = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EccentricityE9 |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ArgPerigeeMicrodeg", wireType)
+			}
+			m.ArgPerigeeMicrodeg = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ArgPerigeeMicrodeg |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PhaseDiff", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.PhaseDiff = bool(v != 0)
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinElevationMicrodeg", wireType)
+			}
+			m.MinElevationMicrodeg = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinElevationMicrodeg |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ConeRadiusM", wireType)
+			}
+			m.ConeRadiusM = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ConeRadiusM |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxIslLengthM", wireType)
+			}
+			m.MaxIslLengthM = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxIslLengthM |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= ConstellationKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Satellites", wireType)
+			}
+			m.Satellites = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Satellites |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Isls", wireType)
+			}
+			m.Isls = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Isls |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 17:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TleEpochMinUnixNano", wireType)
+			}
+			m.TleEpochMinUnixNano = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TleEpochMinUnixNano |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TleEpochMaxUnixNano", wireType)
+			}
+			m.TleEpochMaxUnixNano = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TleEpochMaxUnixNano |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 19:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EncodedBytes", wireType)
+			}
+			m.EncodedBytes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EncodedBytes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryConstellationRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryConstellationRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryConstellationRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Name = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryConstellationResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryConstellationResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryConstellationResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Constellation", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Constellation.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -285,16 +285,7 @@ func Parse(line1, line2 string, opt Options) (TLE, error) {
 		t.Classification = 'U'
 	}
 	t.IntlDesignator = strings.TrimSpace(field(l1, 9, 17))
-	yy, err := parseInt(1, "epoch year", l1, 18, 20, false)
-	if err != nil {
-		return t, err
-	}
-	if yy < 57 {
-		t.EpochYear = 2000 + yy
-	} else {
-		t.EpochYear = 1900 + yy
-	}
-	if err = parseEpochDay(&t, l1); err != nil {
+	if err = parseEpoch(&t, l1); err != nil {
 		return t, err
 	}
 	if t.NDot, err = parseFloat(1, "ndot", l1, 33, 43); err != nil {
@@ -355,6 +346,42 @@ func Parse(line1, line2 string, opt Options) (TLE, error) {
 		}
 	}
 	return t, validate(t)
+}
+
+// parseEpoch decodes the epoch of line 1: the two-digit year (columns 19-20; 57-99 are
+// 19xx, 00-56 are 20xx) and the day of year (columns 21-32).
+func parseEpoch(t *TLE, l1 string) error {
+	yy, err := parseInt(1, "epoch year", l1, 18, 20, false)
+	if err != nil {
+		return err
+	}
+	if yy < 57 {
+		t.EpochYear = 2000 + yy
+	} else {
+		t.EpochYear = 1900 + yy
+	}
+	return parseEpochDay(t, l1)
+}
+
+// ParseEpoch decodes only the epoch of a line 1 (columns 19-32), with Parse's own field
+// parsers, and returns it as EpochUnixNano of the parsed set would: exactly, as Unix
+// nanoseconds (UTC). It checks the line number and the epoch fields, nothing else (no
+// length, checksum or other field): it is meant for lines Parse has already accepted, such
+// as a stored set whose epoch range is wanted without decoding whole element sets.
+// Errors are *ParseError.
+func ParseEpoch(line1 string) (int64, error) {
+	l1 := cleanLine(line1)
+	if l1 == "" {
+		return 0, &ParseError{Line: 1, Err: ErrLength}
+	}
+	if l1[0] != '1' {
+		return 0, perr(1, "line", 0, l1[:1], ErrLineNumber)
+	}
+	var t TLE
+	if err := parseEpoch(&t, l1); err != nil {
+		return 0, err
+	}
+	return t.EpochUnixNano(), nil
 }
 
 func parseEpochDay(t *TLE, l1 string) error {

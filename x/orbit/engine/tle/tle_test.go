@@ -69,6 +69,60 @@ func TestParseErrors(t *testing.T) {
 	bad(iss1, "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\xff", ErrCharacter)
 }
 
+// TestParseEpoch: the epoch alone equals Parse's EpochUnixNano, on the ISS and on every set
+// of Vallado's verification file (both centuries, every fraction length there).
+func TestParseEpoch(t *testing.T) {
+	e, err := Parse(iss1, iss2, StrictOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseEpoch(iss1)
+	if err != nil || got != e.EpochUnixNano() {
+		t.Fatalf("ParseEpoch(iss) = %d, %v; want %d", got, err, e.EpochUnixNano())
+	}
+	raw, err := os.ReadFile("../testdata/SGP4-VER.TLE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := ParseFile(strings.NewReader(string(raw)), Vallado)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, years := 0, map[int]bool{}
+	for _, l := range strings.Split(string(raw), "\n") {
+		if !strings.HasPrefix(l, "1 ") {
+			continue
+		}
+		got, err := ParseEpoch(l)
+		if err != nil || got != sets[i].EpochUnixNano() {
+			t.Fatalf("set %d (%d): ParseEpoch = %d, %v; want %d", i, sets[i].SatNum, got, err, sets[i].EpochUnixNano())
+		}
+		years[sets[i].EpochYear/100] = true
+		i++
+	}
+	if i != len(sets) || !years[19] || !years[20] {
+		t.Fatalf("%d line 1s for %d sets, centuries %v", i, len(sets), years)
+	}
+	for _, tc := range []struct {
+		line string
+		want error
+	}{
+		{"", ErrLength},
+		{iss2, ErrLineNumber},
+		{iss1[:18], ErrField},                    // no year
+		{iss1[:18] + "x8" + iss1[20:], ErrField}, // year not a number
+		{iss1[:20] + "   .51782528" + iss1[32:], ErrField},
+		{iss1[:20] + "367.51782528" + iss1[32:], ErrField},
+		{iss1[:20] + "264.5178252x" + iss1[32:], ErrField},
+	} {
+		_, err := ParseEpoch(tc.line)
+		var pe *ParseError
+		if !errors.Is(err, tc.want) || !errors.As(err, &pe) {
+			t.Fatalf("ParseEpoch(%q) = %v; want %v", tc.line, err, tc.want)
+		}
+	}
+}
+
 func TestAlpha5(t *testing.T) {
 	l1 := "1 A0001U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  292"
 	l2 := "2 A0001  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537"
@@ -148,9 +202,18 @@ func FuzzParseTLE(f *testing.F) {
 				}
 				continue
 			}
+			if ep, err := ParseEpoch(l1); err != nil || ep != e.EpochUnixNano() {
+				t.Fatalf("ParseEpoch = %d, %v; Parse's epoch %d", ep, err, e.EpochUnixNano())
+			}
 			a, b := e.Format()
 			if _, err := Parse(a, b, StrictOptions); err != nil && e.SatNum < 340000 {
 				t.Fatalf("formatted set does not reparse: %v\n%s\n%s", err, a, b)
+			}
+		}
+		if _, err := ParseEpoch(l1); err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("ParseEpoch: untyped error %T %v", err, err)
 			}
 		}
 		_, _ = ParseFile(strings.NewReader(l1+"\n"+l2), Vallado)
