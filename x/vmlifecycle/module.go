@@ -93,7 +93,8 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
 }
 
-// EndBlock retries pending placements and drains hosts, in bounded batches.
+// EndBlock retries pending placements, drains hosts, expires proposals, runs due time-locked operations,
+// fires rules and prunes finished operations, each in bounded batches (see the README's End block).
 func (am AppModule) EndBlock(ctx context.Context) error {
 	return am.keeper.EndBlocker(ctx)
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
-// EndBlocker retries pending placements and migrates VMs off draining hosts, both in bounded
-// batches. Each item runs in its own cache context, so a failed item leaves nothing behind;
+// EndBlocker retries pending placements, migrates VMs off draining hosts, expires proposals, runs
+// due time-locked operations, fires rules and prunes finished operations, each in bounded batches. Each item runs in its own cache context, so a failed item leaves nothing behind;
 // item failures are logged, never returned, and panics are recovered (an EndBlock panic halts the chain).
 func (k Keeper) EndBlocker(ctx context.Context) (err error) {
 	defer func() {
@@ -38,7 +38,10 @@ func (k Keeper) EndBlocker(ctx context.Context) (err error) {
 	if err := k.runDueOps(ctx, p); err != nil {
 		return err
 	}
-	return k.evaluateRules(ctx, p)
+	if err := k.evaluateRules(ctx, p); err != nil {
+		return err
+	}
+	return k.pruneOps(ctx, p)
 }
 
 func (k Keeper) logger(ctx context.Context) interface {

@@ -106,7 +106,8 @@ func dueString(o types.Operation) string {
 	return ""
 }
 
-// indexOp adds or removes the status-dependent index entries of o.
+// indexOp adds or removes the status-dependent index entries of o (OpsByVM is added once and only
+// removed when the operation is pruned).
 func (k Keeper) indexOp(ctx context.Context, o types.Operation, add bool) error {
 	set := func(ks collections.KeySet[collections.Pair[int64, uint64]], at int64) error {
 		if add {
@@ -123,6 +124,9 @@ func (k Keeper) indexOp(ctx context.Context, o types.Operation, add bool) error 
 		}
 	} else if err := k.OpsByStatus.Remove(ctx, collections.Join(int32(o.Status), o.Id)); err != nil {
 		return err
+	}
+	if types.Finished(o.Status) {
+		return set(k.OpsByFinish, o.FinishedHeight)
 	}
 	switch o.Status {
 	case types.OPERATION_STATUS_AWAITING_APPROVAL:

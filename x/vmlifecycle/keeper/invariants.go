@@ -84,20 +84,33 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	})
 }
 
-// checkGovernanceIndexes: every operation is indexed under its status, every AWAITING_APPROVAL one
-// under its deadline and every QUEUED one under its due height/time, and nothing else is indexed.
+// checkGovernanceIndexes: every operation is indexed under its VM and its status, every
+// AWAITING_APPROVAL one under its deadline, every QUEUED one under its due height/time, every finished
+// one under its finished height (which only finished ones have), and nothing else is indexed (so a
+// pruned operation left no entry behind).
 func (k Keeper) checkGovernanceIndexes(ctx context.Context) error {
 	counts := map[string]int{}
 	err := k.Ops.Walk(ctx, nil, func(id uint64, o types.Operation) (bool, error) {
 		if has, err := k.OpsByStatus.Has(ctx, collections.Join(int32(o.Status), id)); err != nil || !has {
 			return true, fmt.Errorf("operation %d not indexed under %s", id, o.Status)
 		}
+		if has, err := k.OpsByVM.Has(ctx, collections.Join(o.Op.VmId, id)); err != nil || !has {
+			return true, fmt.Errorf("operation %d not indexed under vm %d", id, o.Op.VmId)
+		}
 		counts["status"]++
-		switch o.Status {
-		case types.OPERATION_STATUS_AWAITING_APPROVAL:
+		switch {
+		case o.Status == types.OPERATION_STATUS_AWAITING_APPROVAL:
 			counts["deadline"]++
-		case types.OPERATION_STATUS_QUEUED:
+		case o.Status == types.OPERATION_STATUS_QUEUED:
 			counts["queue"]++
+		case types.Finished(o.Status):
+			if has, err := k.OpsByFinish.Has(ctx, collections.Join(o.FinishedHeight, id)); err != nil || !has {
+				return true, fmt.Errorf("%s operation %d not indexed under finished height %d", o.Status, id, o.FinishedHeight)
+			}
+			counts["finish"]++
+		}
+		if !types.Finished(o.Status) && o.FinishedHeight != 0 {
+			return true, fmt.Errorf("%s operation %d has finished_height %d", o.Status, id, o.FinishedHeight)
 		}
 		return false, nil
 	})
@@ -111,13 +124,18 @@ func (k Keeper) checkGovernanceIndexes(ctx context.Context) error {
 		}
 		return c
 	}
-	st := 0
+	st, byVM := 0, 0
 	if err := k.OpsByStatus.Walk(ctx, nil, func(collections.Pair[int32, uint64]) (bool, error) { st++; return false, nil }); err != nil {
 		return err
 	}
-	if st != counts["status"] || n(k.OpDeadlineH, k.OpDeadlineT) != counts["deadline"] || n(k.OpQueueH, k.OpQueueT) != counts["queue"] {
-		return fmt.Errorf("operation indexes out of sync: status %d/%d, deadline %d/%d, queue %d/%d", st, counts["status"],
-			n(k.OpDeadlineH, k.OpDeadlineT), counts["deadline"], n(k.OpQueueH, k.OpQueueT), counts["queue"])
+	if err := k.OpsByVM.Walk(ctx, nil, func(collections.Pair[uint64, uint64]) (bool, error) { byVM++; return false, nil }); err != nil {
+		return err
+	}
+	if st != counts["status"] || byVM != counts["status"] || n(k.OpDeadlineH, k.OpDeadlineT) != counts["deadline"] ||
+		n(k.OpQueueH, k.OpQueueT) != counts["queue"] || n(k.OpsByFinish) != counts["finish"] {
+		return fmt.Errorf("operation indexes out of sync: status %d/%d, vm %d/%d, deadline %d/%d, queue %d/%d, finish %d/%d",
+			st, counts["status"], byVM, counts["status"], n(k.OpDeadlineH, k.OpDeadlineT), counts["deadline"],
+			n(k.OpQueueH, k.OpQueueT), counts["queue"], n(k.OpsByFinish), counts["finish"])
 	}
 	return nil
 }

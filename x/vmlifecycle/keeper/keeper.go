@@ -67,6 +67,9 @@ type Keeper struct {
 	// OpQueueH / OpQueueT: (at_height / not_before, op id) of QUEUED operations.
 	OpQueueH collections.KeySet[collections.Pair[int64, uint64]]
 	OpQueueT collections.KeySet[collections.Pair[int64, uint64]]
+	// OpsByFinish: (finished height, op id) of finished operations (EXECUTED, FAILED, EXPIRED,
+	// CANCELLED); pruning walks it from the oldest finish.
+	OpsByFinish collections.KeySet[collections.Pair[int64, uint64]]
 
 	NextRuleID   collections.Sequence
 	Rules        collections.Map[uint64, types.Rule]
@@ -133,6 +136,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 		OpQueueH: collections.NewKeySet(sb, types.OpQueueHKey, "op_queue_height",
 			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		OpQueueT: collections.NewKeySet(sb, types.OpQueueTKey, "op_queue_time",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		OpsByFinish: collections.NewKeySet(sb, types.OpsByFinishKey, "operations_by_finish",
 			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		NextRuleID: collections.NewSequence(sb, types.NextRuleIDKey, "next_rule_id"),
 		Rules:      collections.NewMap(sb, types.RulesKey, "rules", collections.Uint64Key, codec.CollValue[types.Rule](cdc)),

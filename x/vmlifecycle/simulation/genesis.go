@@ -37,6 +37,9 @@ func RandomParams(r *rand.Rand, operators []string) types.Params {
 	p.MaxPendingRetriesPerBlock = uint32(1 + r.Intn(16))
 	p.PendingRetryIntervalBlocks = int64(1 + r.Intn(10))
 	p.MaxReplicas = uint32(1 + r.Intn(8))
+	// Finished operations are pruned within the run (a few hundred blocks), a few per block.
+	p.OpRetentionBlocks = int64(5 + r.Intn(60))
+	p.MaxOpPrunesPerBlock = uint32(1 + r.Intn(4))
 	// A symmetric latency table for the simulation regions (from < to), 5–150 ms.
 	p.RegionLatencies = nil
 	for i := 0; i < len(Regions); i++ {

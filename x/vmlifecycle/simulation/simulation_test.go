@@ -92,6 +92,9 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 		}
 		okByType := map[string]int{}
 		noop := 0
+		// every operation as last seen: finished ones are pruned within the run, so the checks
+		// below count what happened, not what is left
+		seen := map[uint64]types.Operation{}
 		for b := 0; b < 300; b++ {
 			for i := 0; i < 10; i++ {
 				x := r.Intn(total)
@@ -114,6 +117,10 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 			}
 			require.NoError(t, e.k.EndBlocker(e.ctx))
 			require.NoError(t, e.k.CheckInvariants(e.ctx), "seed %d block %d", seed, b)
+			require.NoError(t, e.k.Ops.Walk(e.ctx, nil, func(id uint64, o types.Operation) (bool, error) {
+				seen[id] = o
+				return false, nil
+			}))
 			e.ctx = e.ctx.WithBlockHeight(e.ctx.BlockHeight() + 1).WithBlockTime(e.ctx.BlockTime().Add(5 * time.Second))
 		}
 		t.Logf("seed %d: delivered %v, %d no-ops", seed, okByType, noop)
@@ -133,8 +140,18 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 		// The governance paths were exercised: time-locked operations ran in EndBlock, proposals were
 		// approved into execution, expired and were cancelled, and rules fired.
 		byStatus := map[types.OperationStatus]int{}
-		var timeLockedRan, approvedRan, fromRule int
-		require.NoError(t, e.k.Ops.Walk(e.ctx, nil, func(_ uint64, o types.Operation) (bool, error) {
+		var timeLockedRan, approvedRan, fromRule, pruned int
+		params, err := e.k.Params.Get(e.ctx)
+		require.NoError(t, err)
+		for id, o := range seen {
+			stored, err := e.k.Ops.Has(e.ctx, id)
+			require.NoError(t, err)
+			if !stored {
+				pruned++
+				require.True(t, types.Finished(o.Status), "seed %d: open operation %d (%s) was pruned", seed, id, o.Status)
+				require.LessOrEqual(t, o.FinishedHeight, e.ctx.BlockHeight()-1-params.OpRetentionBlocks,
+					"seed %d: operation %d pruned within the retention", seed, id)
+			}
 			byStatus[o.Status]++
 			done := o.Status == types.OPERATION_STATUS_EXECUTED || o.Status == types.OPERATION_STATUS_FAILED
 			if done && (o.AtHeight != 0 || o.NotBefore != 0) {
@@ -146,8 +163,7 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 			if o.RuleId != 0 {
 				fromRule++
 			}
-			return false, nil
-		}))
+		}
 		var fired int
 		require.NoError(t, e.k.Rules.Walk(e.ctx, nil, func(_ uint64, ru types.Rule) (bool, error) {
 			if ru.FireCount > 0 {
@@ -155,8 +171,9 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 			}
 			return false, nil
 		}))
-		t.Logf("seed %d: operations by status %v, %d time-locked ran, %d approved ran, %d proposed by rules, %d rules fired",
-			seed, byStatus, timeLockedRan, approvedRan, fromRule, fired)
+		t.Logf("seed %d: operations by status %v, %d time-locked ran, %d approved ran, %d proposed by rules, %d rules fired, %d pruned (retention %d, %d per block)",
+			seed, byStatus, timeLockedRan, approvedRan, fromRule, fired, pruned, params.OpRetentionBlocks, params.MaxOpPrunesPerBlock)
+		require.Positive(t, pruned)
 		require.Positive(t, timeLockedRan)
 		require.Positive(t, approvedRan)
 		require.Positive(t, byStatus[types.OPERATION_STATUS_EXPIRED])

@@ -21,6 +21,7 @@ const (
 	EventTypeOpFailed         = "vm_operation_failed"
 	EventTypeOpExpired        = "vm_operation_expired"
 	EventTypeOpCancelled      = "vm_operation_cancelled"
+	EventTypeOpsPruned        = "vm_operations_pruned"
 	EventTypeRuleCreated      = "vm_rule_created"
 	EventTypeRuleDeleted      = "vm_rule_deleted"
 	EventTypeRuleFired        = "vm_rule_fired"
@@ -48,4 +49,7 @@ const (
 	AttributeKeyRuleID     = "rule_id"
 	AttributeKeyTrigger    = "trigger"
 	AttributeKeyDue        = "due"
+	AttributeKeyCount      = "count"
+	AttributeKeyOpIDs      = "operation_ids"
+	AttributeKeyCutoff     = "finished_at_or_before"
 )

@@ -156,6 +156,9 @@ func (gs GenesisState) validateGovernance(ac address.Codec, vmOwner map[uint64]s
 		if o.NotBefore < 0 || o.AtHeight < 0 || (o.NotBefore > 0 && o.AtHeight > 0) {
 			return ErrInvalidGenesis.Wrapf("operation %d time-lock", o.Id)
 		}
+		if o.FinishedHeight < 0 || (!Finished(o.Status) && o.FinishedHeight != 0) {
+			return ErrInvalidGenesis.Wrapf("operation %d is %s with finished_height %d", o.Id, o.Status, o.FinishedHeight)
+		}
 		switch o.Status {
 		case OPERATION_STATUS_AWAITING_APPROVAL:
 			if o.Threshold == 0 || int(o.Threshold) > len(o.Approvers) || (o.DeadlineHeight > 0) == (o.DeadlineUnix > 0) {

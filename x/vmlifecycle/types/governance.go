@@ -162,7 +162,8 @@ func (t Trigger) Describe() string {
 	return t.Kind.String()
 }
 
-// Finished reports whether an operation reached a final status.
+// Finished reports whether an operation reached a final status (EXECUTED, FAILED, EXPIRED, CANCELLED):
+// it never changes again, has a finished_height, and is pruned op_retention_blocks later.
 func Finished(s OperationStatus) bool {
 	return s == OPERATION_STATUS_EXECUTED || s == OPERATION_STATUS_FAILED || s == OPERATION_STATUS_EXPIRED || s == OPERATION_STATUS_CANCELLED
 }

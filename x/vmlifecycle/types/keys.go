@@ -48,6 +48,7 @@ var (
 	RulesByHeightKey  = collections.NewPrefix(34)
 	NextRuleEventKey  = collections.NewPrefix(35)
 	RuleEventsKey     = collections.NewPrefix(36)
+	OpsByFinishKey    = collections.NewPrefix(37)
 )
 
 // Scopes of the host placement index (HostIndex keys are (scope, free cpu_millis, host id)).

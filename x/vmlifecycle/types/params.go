@@ -6,6 +6,10 @@ import (
 	"cosmossdk.io/core/address"
 )
 
+// DefaultOpRetentionBlocks keeps a finished operation ~2 weeks at 6 s blocks (as long as the longest
+// default approval ttl) before EndBlock prunes it.
+const DefaultOpRetentionBlocks = 201_600
+
 // DefaultParams: an empty operator allowlist (governance fills it), 32 candidates per placement.
 func DefaultParams() Params {
 	return Params{
@@ -32,6 +36,8 @@ func DefaultParams() Params {
 		MaxRuleTargets:             16,
 		MaxRuleFiringsPerBlock:     16,
 		MaxRuleEventsPerBlock:      64,
+		OpRetentionBlocks:          DefaultOpRetentionBlocks,
+		MaxOpPrunesPerBlock:        64,
 	}
 }
 
@@ -82,6 +88,10 @@ func (p Params) Validate(ac address.Codec) error {
 		return ErrInvalidParams.Wrap("max_rule_firings_per_block must be 1..1024")
 	case p.MaxRuleEventsPerBlock == 0 || p.MaxRuleEventsPerBlock > 4096:
 		return ErrInvalidParams.Wrap("max_rule_events_per_block must be 1..4096")
+	case p.OpRetentionBlocks < 0 || p.OpRetentionBlocks > 1<<40:
+		return ErrInvalidParams.Wrapf("op_retention_blocks %d: must be 0 (keep forever)..2^40", p.OpRetentionBlocks)
+	case p.MaxOpPrunesPerBlock == 0 || p.MaxOpPrunesPerBlock > 4096:
+		return ErrInvalidParams.Wrap("max_op_prunes_per_block must be 1..4096")
 	case p.MaxVmResources.CpuMillis == 0 || p.MaxVmResources.MemoryMib == 0:
 		return ErrInvalidParams.Wrap("max_vm_resources must allow cpu and memory")
 	case !p.MaxVmResources.Fits(p.MaxHostCapacity):
