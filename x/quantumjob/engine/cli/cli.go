@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -36,22 +37,70 @@ func NewQuantumCmd() *cobra.Command {
 
 // Output is the JSON document printed by `quantum run --output json`.
 type Output struct {
-	Qubits                 int                    `json:"qubits"`
-	Clbits                 int                    `json:"clbits"`
-	Backend                string                 `json:"backend"`
-	GatesBefore            int                    `json:"gates_before"`
-	DepthBefore            int                    `json:"depth_before"`
-	GatesAfter             int                    `json:"gates_after"`
-	DepthAfter             int                    `json:"depth_after"`
-	FusedOps               int                    `json:"fused_ops"`
-	Shots                  int                    `json:"shots"`
-	Seed                   uint64                 `json:"seed"`
-	SeedHex                string                 `json:"seed_hex,omitempty"` // the 32-byte seed, with --seed-hex or --chain-id/--height/--job-id
-	Cost                   uint64                 `json:"cost"`
-	ProbabilitiesExact     bool                   `json:"probabilities_exact"`
-	ProbabilitiesTruncated bool                   `json:"probabilities_truncated,omitempty"`
-	Probabilities          map[string]json.Number `json:"probabilities"`
-	Counts                 map[string]uint64      `json:"counts,omitempty"`
+	Qubits                 int          `json:"qubits"`
+	Clbits                 int          `json:"clbits"`
+	Backend                string       `json:"backend"`
+	GatesBefore            int          `json:"gates_before"`
+	DepthBefore            int          `json:"depth_before"`
+	GatesAfter             int          `json:"gates_after"`
+	DepthAfter             int          `json:"depth_after"`
+	FusedOps               int          `json:"fused_ops"`
+	Shots                  int          `json:"shots"`
+	Seed                   uint64       `json:"seed"`
+	SeedHex                string       `json:"seed_hex,omitempty"` // the 32-byte seed, with --seed-hex or --chain-id/--height/--job-id
+	Cost                   uint64       `json:"cost"`
+	ProbabilitiesExact     bool         `json:"probabilities_exact"`
+	ProbabilitiesTruncated bool         `json:"probabilities_truncated,omitempty"`
+	Probabilities          entryObject  `json:"probabilities"`
+	Counts                 *entryObject `json:"counts,omitempty"`
+}
+
+// entryObject is a JSON object of keyed entries written in the order given
+// (sorted by key: the bytes encoding/json writes for the same map) without
+// building a map first: QFT-20 lists 2^20 outcomes, which as a map took
+// seconds and half a GiB to print.
+type entryObject struct {
+	es    []engine.Entry
+	value func(v uint64) string
+}
+
+func (o entryObject) MarshalJSON() ([]byte, error) {
+	n := 2
+	for _, e := range o.es {
+		n += len(e.Key) + 16
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i, e := range o.es {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if plainKey(e.Key) {
+			b = append(b, '"')
+			b = append(b, e.Key...)
+			b = append(b, '"')
+		} else {
+			k, err := json.Marshal(e.Key)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, k...)
+		}
+		b = append(b, ':')
+		b = append(b, o.value(e.Value)...)
+	}
+	return append(b, '}'), nil
+}
+
+// plainKey reports whether JSON needs no escaping for k (keys are digits
+// and spaces).
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func readSource(path string, in io.Reader) (string, error) {
@@ -203,15 +252,10 @@ func toOutput(r *engine.Result, seed uint64) *Output {
 	o := &Output{Qubits: r.Qubits, Clbits: r.Clbits, Backend: string(r.Backend), GatesBefore: r.GatesBefore,
 		DepthBefore: r.DepthBefore, GatesAfter: r.GatesAfter, DepthAfter: r.DepthAfter, FusedOps: r.FusedOps,
 		Shots: r.Shots, Seed: seed, Cost: r.Cost, ProbabilitiesExact: r.ProbabilitiesExact,
-		ProbabilitiesTruncated: r.ProbabilitiesTruncated, Probabilities: map[string]json.Number{}}
-	for _, e := range r.Probabilities {
-		o.Probabilities[e.Key] = json.Number(engine.FormatProb(e.Value))
-	}
-	if r.Shots > 0 {
-		o.Counts = map[string]uint64{}
-		for _, e := range r.Counts {
-			o.Counts[e.Key] = e.Value
-		}
+		ProbabilitiesTruncated: r.ProbabilitiesTruncated,
+		Probabilities:          entryObject{es: r.Probabilities, value: engine.FormatProb}}
+	if r.Shots > 0 && len(r.Counts) > 0 {
+		o.Counts = &entryObject{es: r.Counts, value: func(v uint64) string { return strconv.FormatUint(v, 10) }}
 	}
 	return o
 }

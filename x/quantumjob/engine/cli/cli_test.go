@@ -143,3 +143,46 @@ func TestRunSeedFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONEqualsMapEncoding: the streamed probabilities/counts objects are
+// byte for byte what encoding/json prints for the same maps (sorted keys),
+// with several registers (spaces in keys), shots and an empty object.
+func TestJSONEqualsMapEncoding(t *testing.T) {
+	src := `OPENQASM 2.0; include "qelib1.inc"; qreg q[5]; creg a[2]; creg b[3];
+h q; cu1(pi/3) q[0],q[4]; measure q[0] -> a[0]; measure q[1] -> a[1]; measure q[2] -> b[0]; measure q[3] -> b[1]; measure q[4] -> b[2];`
+	for _, args := range [][]string{{"--shots", "64", "--seed", "5"}, {}} {
+		p := writeFile(t, "multi.qasm", src)
+		got, err := execute(t, append([]string{"run", p, "--output", "json"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(got), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"probabilities", "counts"} {
+			raw, ok := doc[field]
+			if !ok {
+				if field == "counts" && len(args) == 0 {
+					continue
+				}
+				t.Fatalf("no %s in %s", field, got)
+			}
+			var m map[string]json.Number
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			if len(m) < 2 || !strings.Contains(string(raw), " ") {
+				t.Fatalf("%s: want several keys with spaces: %s", field, raw)
+			}
+			want, _ := json.Marshal(m)
+			if string(want) != string(raw) {
+				t.Fatalf("%s:\n got %s\nwant %s", field, raw, want)
+			}
+		}
+	}
+	empty, err := json.Marshal(entryObject{})
+	if err != nil || string(empty) != "{}" {
+		t.Fatalf("empty object: %s %v", empty, err)
+	}
+}
