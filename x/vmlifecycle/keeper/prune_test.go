@@ -343,7 +343,8 @@ func TestPruneParamsValidation(t *testing.T) {
 		ok        bool
 	}{
 		{0, 1, true}, {1, 1, true}, {1 << 40, 4096, true},
-		{-1, 16, false}, {1<<40 + 1, 16, false}, {100, 0, false}, {0, 0, false}, {100, 4097, false},
+		{0, 0, true}, // params stored before pruning existed: keep forever
+		{-1, 16, false}, {1<<40 + 1, 16, false}, {100, 0, false}, {100, 4097, false}, {0, 4097, false},
 	} {
 		p := testParams()
 		p.OpRetentionBlocks, p.MaxOpPrunesPerBlock = tc.retention, tc.perBlock

@@ -90,8 +90,10 @@ func (p Params) Validate(ac address.Codec) error {
 		return ErrInvalidParams.Wrap("max_rule_events_per_block must be 1..4096")
 	case p.OpRetentionBlocks < 0 || p.OpRetentionBlocks > 1<<40:
 		return ErrInvalidParams.Wrapf("op_retention_blocks %d: must be 0 (keep forever)..2^40", p.OpRetentionBlocks)
-	case p.MaxOpPrunesPerBlock == 0 || p.MaxOpPrunesPerBlock > 4096:
-		return ErrInvalidParams.Wrap("max_op_prunes_per_block must be 1..4096")
+	case p.MaxOpPrunesPerBlock > 4096 || (p.MaxOpPrunesPerBlock == 0 && p.OpRetentionBlocks > 0):
+		// 0 is allowed with pruning off: params stored before these two fields
+		// existed read as (0, 0) = keep forever, valid without a migration
+		return ErrInvalidParams.Wrap("max_op_prunes_per_block must be 1..4096 (0 only with op_retention_blocks 0)")
 	case p.MaxVmResources.CpuMillis == 0 || p.MaxVmResources.MemoryMib == 0:
 		return ErrInvalidParams.Wrap("max_vm_resources must allow cpu and memory")
 	case !p.MaxVmResources.Fits(p.MaxHostCapacity):
