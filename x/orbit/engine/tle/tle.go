@@ -410,6 +410,10 @@ func parseEpochDay(t *TLE, l1 string) error {
 	return nil
 }
 
+// minMeanMotion is the mean-motion field's resolution (rev/day): below it a
+// set cannot be written back (a period over 270,000 years is no orbit).
+const minMeanMotion = 1e-8
+
 func validate(t TLE) error {
 	switch {
 	case t.Inclination < 0 || t.Inclination > 180:
@@ -420,7 +424,7 @@ func validate(t TLE) error {
 		return perr(2, "argument of perigee", 34, fmt.Sprint(t.ArgPerigee), ErrRange)
 	case t.MeanAnomaly < 0 || t.MeanAnomaly >= 360:
 		return perr(2, "mean anomaly", 43, fmt.Sprint(t.MeanAnomaly), ErrRange)
-	case t.MeanMotion <= 0 || t.MeanMotion > 100:
+	case t.MeanMotion < minMeanMotion || t.MeanMotion > 100:
 		return perr(2, "mean motion", 52, fmt.Sprint(t.MeanMotion), ErrRange)
 	case t.NDot <= -1 || t.NDot >= 1:
 		return perr(1, "ndot", 33, fmt.Sprint(t.NDot), ErrRange)
@@ -529,11 +533,22 @@ func (t TLE) Format() (string, string) {
 	if len(ecc) > 2 {
 		ecc = ecc[2:]
 	}
-	l2 := fmt.Sprintf("2 %s %8.4f %8.4f %s %8.4f %8.4f %11.8f%5d",
-		formatSatNum(t.SatNum), t.Inclination, t.RAAN, ecc, t.ArgPerigee, t.MeanAnomaly, t.MeanMotion, t.RevNumber%100000)
+	l2 := fmt.Sprintf("2 %s %8.4f %s %s %s %s %11.8f%5d",
+		formatSatNum(t.SatNum), t.Inclination, formatAngle(t.RAAN), ecc, formatAngle(t.ArgPerigee),
+		formatAngle(t.MeanAnomaly), t.MeanMotion, t.RevNumber%100000)
 	l1 += strconv.Itoa(Checksum(l1))
 	l2 += strconv.Itoa(Checksum(l2))
 	return l1, l2
+}
+
+// formatAngle writes an angle in [0, 360) to 4 decimals; one that rounds up
+// to 360 is written as the same direction, 0.
+func formatAngle(v float64) string {
+	s := fmt.Sprintf("%8.4f", v)
+	if s == "360.0000" {
+		return "  0.0000"
+	}
+	return s
 }
 
 func formatSatNum(n int) string {

@@ -219,3 +219,31 @@ func FuzzParseTLE(f *testing.F) {
 		_, _ = ParseFile(strings.NewReader(l1+"\n"+l2), Vallado)
 	})
 }
+
+// TestFormatEdges: what parses must format back to a set that reparses
+// (found by FuzzParseTLE): angles that round up to 360 are written as 0,
+// and a mean motion below the field's 1e-8 rev/day resolution is rejected.
+func TestFormatEdges(t *testing.T) {
+	e, err := Parse(iss1, iss2, StrictOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.RAAN, e.ArgPerigee, e.MeanAnomaly = 359.99996, 359.99999, 359.999951
+	a, b := e.Format()
+	r, err := Parse(a, b, StrictOptions)
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s", err, a, b)
+	}
+	if r.RAAN != 0 || r.ArgPerigee != 0 || r.MeanAnomaly != 0 {
+		t.Fatalf("angles %v %v %v, want 0", r.RAAN, r.ArgPerigee, r.MeanAnomaly)
+	}
+	e.MeanMotion = 1e-9
+	if err := validate(e); !errors.Is(err, ErrRange) {
+		t.Fatalf("mean motion 1e-9: %v, want ErrRange", err)
+	}
+	e.MeanMotion = minMeanMotion
+	a, b = e.Format()
+	if _, err := Parse(a, b, StrictOptions); err != nil {
+		t.Fatalf("mean motion at the resolution: %v\n%s", err, b)
+	}
+}
