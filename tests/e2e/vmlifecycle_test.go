@@ -257,6 +257,24 @@ func testVMLifecycle(t *testing.T, parent *localnet) {
 	}
 	require.True(t, migrated, "audit: %+v", audit.Entries)
 	require.True(t, reported)
+	// Every running VM, whatever its owner, through the paginated list (the state filter).
+	var running struct {
+		VMs []e2eVM `json:"vms"`
+	}
+	l.jsonCLI(0, &running, "query", "vmlifecycle", "vms", "--state", "running")
+	names := map[string]bool{}
+	for _, v := range running.VMs {
+		require.Equal(t, "VM_STATE_RUNNING", v.State)
+		names[v.Name] = true
+	}
+	require.True(t, names["db"] && names["web-0"], "running: %+v", running.VMs)
+	require.False(t, names["web-1"], "web-1 is stopped")
+
+	// Undrain brings the host back as ACTIVE; drained again it stays empty.
+	require.Equal(t, "HOST_STATUS_DRAINING", l.hosts()[drained].Status)
+	require.Zero(t, l.vmTx(1, "val1", "undrain-host", []string{drained}, "--reason", "maintenance done").Code)
+	require.Equal(t, "HOST_STATUS_ACTIVE", l.hosts()[drained].Status)
+	require.Zero(t, l.vmTx(1, "val1", "drain-host", []string{drained}).Code)
 	// The drained, empty host can be deregistered.
 	require.Zero(t, l.vmTx(1, "val1", "deregister-host", []string{drained}).Code)
 
