@@ -56,8 +56,10 @@ func randomTerms(r *rand.Rand, n, k int) []DiagTerm {
 		for b := 0; b < 1+r.IntN(3); b++ {
 			m |= 1 << r.IntN(n)
 		}
-		th := r.Float64() * 2 * math.Pi
-		ts[i] = DiagTerm{Mask: m, Val: m & r.IntN(1<<n), Re: math.Cos(th), Im: math.Sin(th)}
+		// a random unit phase (no stdlib transcendentals in engine code)
+		re, im := r.Float64()*2-1, r.Float64()*2-1
+		norm := math.Sqrt(re*re + im*im)
+		ts[i] = DiagTerm{Mask: m, Val: m & r.IntN(1<<n), Re: re / norm, Im: im / norm}
 	}
 	return ts
 }
