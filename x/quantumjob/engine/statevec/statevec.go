@@ -229,24 +229,11 @@ func (s *State) ApplyCX(ctrls []int, t int) {
 }
 
 // ApplyPhase multiplies by ph every amplitude whose bits in mask are all 1
-// (controlled phase, CZ, CCZ, ...).
+// (controlled phase, CZ, CCZ, ...): one diagonal term, whose strided block
+// walk (diagBlock) serves low and high qubits alike.
 func (s *State) ApplyPhase(qs []int, ph complex128) {
-	fixed := sortedBits(qs)
-	cm := maskOf(qs)
-	pr, pi := real(ph), imag(ph)
-	if len(fixed) == 2 && fixed[0] < 4 {
-		// CP/CZ on a low qubit: one strided call per block of the high qubit
-		// instead of many short runs
-		qa, qb := fixed[0], fixed[1]
-		sa, sb := 1<<qa, 1<<qb
-		s.run(len(s.Amp)/(2*sb), func(lo, hi int) {
-			for blk := lo*2*sb + sb; blk < hi*2*sb; blk += 2 * sb {
-				scaleRuns(s.Amp, blk+sa, sa, 2*sa, sb/(2*sa), pr, pi)
-			}
-		})
-		return
-	}
-	s.forRuns(fixed, cm, func(i0, n int) { scaleRuns(s.Amp, i0, n, 0, 1, pr, pi) })
+	m := maskOf(qs)
+	s.ApplyDiagTerms([]DiagTerm{{Mask: m, Val: m, Re: real(ph), Im: imag(ph)}})
 }
 
 // ApplySwap exchanges qubits a and b when all controls are 1.
