@@ -156,17 +156,18 @@ var xFlushOp = &ir.Op{Type: ir.OpGate}
 // one rewrite is deterministic without being bit-identical to gate by gate.
 func fuseRuns(ops []execOp, n int, tables bool) (out []execOp, xmask int) {
 	out = ops[:0:0]
-	var run []execOp
+	var first *execOp // the run's first gate; gates counts them
+	gates := 0
 	var terms []statevec.DiagTerm
 	conj := false
 	flush := func() {
-		if len(run) == 1 && !conj {
-			out = append(out, run[0])
-		} else if len(run) > 0 {
-			out = append(out, execOp{op: run[0].op, k: kDiagRun, diag: terms,
+		if gates == 1 && !conj {
+			out = append(out, *first)
+		} else if gates > 0 {
+			out = append(out, execOp{op: first.op, k: kDiagRun, diag: terms,
 				table: tables && statevec.DiagTableWorthIt(n, terms)})
 		}
-		run, terms, conj = nil, nil, false
+		first, gates, terms, conj = nil, 0, nil, false
 	}
 	for i := range ops {
 		e := &ops[i]
@@ -182,7 +183,10 @@ func fuseRuns(ops []execOp, n int, tables bool) (out []execOp, xmask int) {
 					conj = true
 				}
 			}
-			run = append(run, *e)
+			if gates == 0 {
+				first = e
+			}
+			gates++
 			terms = append(terms, ts...)
 			continue
 		}
@@ -653,14 +657,14 @@ func marginal(st *statevec.State, qs, perm []int, xm int) []float64 {
 		return st.Probabilities()
 	}
 	out := make([]float64, 1<<len(qs))
-	phys := make([]int, len(qs))
-	for k, q := range qs {
-		phys[k] = q
-		if perm != nil {
-			phys[k] = perm[q]
-		}
-	}
 	if len(qs) == n {
+		phys := make([]int, len(qs))
+		for k, q := range qs {
+			phys[k] = q
+			if perm != nil {
+				phys[k] = perm[q]
+			}
+		}
 		// a permutation: every outcome is one amplitude, so the order is free
 		tab := bitTables(n, phys, false)
 		if n < 8 {
