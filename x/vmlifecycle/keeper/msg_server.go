@@ -155,16 +155,23 @@ func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*t
 	return &types.MsgUpdateHostResponse{}, nil
 }
 
-func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*types.MsgDrainHostResponse, error) {
+// drainMsgHost is the common start of MsgDrainHost and MsgUndrainHost: gas,
+// the signer, the reason's length, and the signer's host.
+func (m msgServer) drainMsgHost(ctx context.Context, operator, hostID, reason string) (types.Host, string, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
-	_, opStr, err := m.signer(msg.Operator)
+	_, opStr, err := m.signer(operator)
 	if err != nil {
-		return nil, err
+		return types.Host{}, "", err
 	}
-	if len(msg.Reason) > types.MaxReasonLen {
-		return nil, types.ErrInvalidHost.Wrapf("reason longer than %d bytes", types.MaxReasonLen)
+	if len(reason) > types.MaxReasonLen {
+		return types.Host{}, "", types.ErrInvalidHost.Wrapf("reason longer than %d bytes", types.MaxReasonLen)
 	}
-	h, err := m.ownedHost(ctx, opStr, msg.HostId)
+	h, err := m.ownedHost(ctx, opStr, hostID)
+	return h, opStr, err
+}
+
+func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*types.MsgDrainHostResponse, error) {
+	h, opStr, err := m.drainMsgHost(ctx, msg.Operator, msg.HostId, msg.Reason)
 	if err != nil {
 		return nil, err
 	}
@@ -193,15 +200,7 @@ func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*typ
 // scope at its current free cpu (as registration does), and it leaves the drain queue and its
 // cursor. VMs still on it stay; VMs already migrated away stay where they are.
 func (m msgServer) UndrainHost(ctx context.Context, msg *types.MsgUndrainHost) (*types.MsgUndrainHostResponse, error) {
-	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
-	_, opStr, err := m.signer(msg.Operator)
-	if err != nil {
-		return nil, err
-	}
-	if len(msg.Reason) > types.MaxReasonLen {
-		return nil, types.ErrInvalidHost.Wrapf("reason longer than %d bytes", types.MaxReasonLen)
-	}
-	h, err := m.ownedHost(ctx, opStr, msg.HostId)
+	h, opStr, err := m.drainMsgHost(ctx, msg.Operator, msg.HostId, msg.Reason)
 	if err != nil {
 		return nil, err
 	}
