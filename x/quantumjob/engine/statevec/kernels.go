@@ -2,10 +2,11 @@ package statevec
 
 // Strided kernels: `blocks` blocks, block b starting at off + b*step, each
 // holding n amplitudes (or n pairs x = a[base+j], y = a[base+d+j]). On amd64
-// with AVX they run in assembly that does, lane by lane, exactly the rounded
-// multiplies and adds of the Go loops below (no FMA), so both give the same
-// bits; the golden tests run both (amd64 and arm64 under qemu), and
-// TestKernelsMatchGo compares them directly.
+// with AVX (or AVX-512) they run in assembly that does, lane by lane,
+// exactly the rounded multiplies and adds of the Go loops below (no FMA), so
+// all give the same bits; the golden tests run every path
+// (scripts/test-determinism.sh), and TestKernelsMatchGo compares them
+// directly.
 
 // span returns the index one past the last amplitude a strided call touches.
 func span(off, n, step, blocks int) int { return off + (blocks-1)*step + n }
