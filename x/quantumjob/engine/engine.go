@@ -477,27 +477,15 @@ func (w *keyWriter) put(v uint64) {
 	w.used += w.klen
 }
 
-// putNonZero puts the key of base|v for every v whose dense[v] is not zero,
-// in one loop (no call per key: QFT-20 lists 2^20 keys).
+// putNonZero puts the key of base|v for every v whose dense[v] is not zero;
+// a single register is done in one loop without a call per key (QFT-20
+// lists 2^20 keys).
 func (w *keyWriter) putNonZero(base uint64, dense []uint64) {
-	if w.klen > keyChunk {
+	if len(w.f.regs) != 1 || w.klen < 8 || w.klen > keyChunk {
 		for v, p := range dense {
 			if p != 0 {
 				w.put(base | uint64(v))
 			}
-		}
-		return
-	}
-	if len(w.f.regs) != 1 || w.klen < 8 {
-		for v, p := range dense {
-			if p == 0 {
-				continue
-			}
-			if w.used+w.klen > keyChunk {
-				w.flush()
-			}
-			w.write(w.chunk[w.used:w.used+w.klen+8], base|uint64(v))
-			w.used += w.klen
 		}
 		return
 	}
