@@ -75,10 +75,12 @@ bench:
 bench-tps: build
 	go run ./scripts/benchtps $(BENCH_ARGS)
 
-## fuzz: a short run of every parser fuzz target (seed corpora live in testdata/fuzz).
+## fuzz: a short run of every fuzz target (seed corpora live in testdata/fuzz; FuzzRun is
+## also seeded with the adversarial corpus and fails on work above its budget).
 fuzz:
 	go test -run XXX -fuzz FuzzParseTLE -fuzztime 20s ./x/orbit/engine/tle/
 	go test -run XXX -fuzz FuzzParse -fuzztime 20s ./x/quantumjob/engine/qasm/
+	go test -run XXX -fuzz FuzzRun -fuzztime 30s ./x/quantumjob/engine/
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -11,8 +11,10 @@ import (
 	validatorsetante "github.com/novacron/novacron/x/validatorset/ante"
 )
 
-// setAnteHandler chains the SDK's standard decorators with the validator allowlist check,
-// which runs first so a rejected staking message costs no signature verification.
+// setAnteHandler chains the validator allowlist check (first: a rejected staking message
+// costs no signature verification), the SDK's standard decorators (signatures, fees, gas
+// limit), and then the quantum job pre-check: engine work only ever runs for a signed
+// transaction whose fee is paid, under the gas it set and max_plan_steps.
 func (app *App) setAnteHandler(txConfig client.TxConfig) {
 	std, err := ante.NewAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
@@ -26,7 +28,7 @@ func (app *App) setAnteHandler(txConfig client.TxConfig) {
 	}
 	allow := validatorsetante.NewAllowlistDecorator(app.ValidatorSetKeeper, app.ValidatorSetKeeper.ValidatorAddressCodec())
 	jobs := quantumjobkeeper.NewCheckTxDecorator(app.QuantumJobKeeper)
-	app.SetAnteHandler(sdk.ChainAnteDecorators(allow, jobs, anteHandlerDecorator{std}))
+	app.SetAnteHandler(sdk.ChainAnteDecorators(allow, anteHandlerDecorator{std}, jobs))
 }
 
 // anteHandlerDecorator adapts a complete AnteHandler to the decorator chain.

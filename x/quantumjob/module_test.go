@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/x/quantumjob"
+	"github.com/novacron/novacron/x/quantumjob/keeper"
 	qjtestutil "github.com/novacron/novacron/x/quantumjob/testutil"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
@@ -61,8 +62,17 @@ func TestValidateGenesisJSON(t *testing.T) {
 	var a, b types.GenesisState
 	require.NoError(t, f.Cdc.UnmarshalJSON(good, &a))
 	require.NoError(t, f.Cdc.UnmarshalJSON(exported, &b))
+	// the queued job was planned again: its cost of 31 became the planned budget
+	plan, err := keeper.PlanJob(gs.Params, qjtestutil.Bell, 10, "", gs.Params.MaxPlanSteps)
+	require.NoError(t, err)
+	a.Jobs[1].Cost, a.Jobs[1].Backend = plan.Cost, string(plan.Backend)
 	require.JSONEq(t, string(f.Cdc.MustMarshalJSON(&a)), string(f.Cdc.MustMarshalJSON(&b)))
 	require.Len(t, b.Jobs, 2)
+	// a second import of the export is a fixed point
+	f2 := qjtestutil.NewFixture(t, nil)
+	am2 := quantumjob.NewAppModule(f2.Cdc, f2.Keeper)
+	am2.InitGenesis(f2.Ctx, f2.Cdc, exported)
+	require.JSONEq(t, string(exported), string(am2.ExportGenesis(f2.Ctx, f2.Cdc)))
 
 	require.NoError(t, am.EndBlock(f.AtHeight(8)))
 	require.Equal(t, types.JOB_STATUS_SUCCEEDED, f.Job(t, 2).Status)

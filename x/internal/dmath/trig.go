@@ -131,6 +131,22 @@ func initBig() {
 	bigTwoOverPi = new(big.Float).SetPrec(bigPrec).Quo(big.NewFloat(1).SetPrec(bigPrec), bigPiOver2)
 }
 
+// BigReductionSteps is the work-meter price of one exact huge-argument
+// reduction (remPio2Big: about 7.5 µs, as much as ~4,000 amplitude updates).
+const BigReductionSteps = 4096
+
+// HugeLimit is where an argument may reach the exact reduction, with room
+// for the halving, doubling and sums engines apply before calling Sin/Cos.
+const HugeLimit = mediumLimit / 4
+
+// TrigSteps is the work-meter price of one Sin, Cos, Tan or SinCos of x.
+func TrigSteps(x float64) uint64 {
+	if math.Abs(x) < mediumLimit {
+		return 1
+	}
+	return BigReductionSteps
+}
+
 // remPio2Big reduces huge arguments exactly with big floats (integer
 // arithmetic underneath, hence deterministic). Rarely used, so speed is moot.
 func remPio2Big(x float64) (int, float64, float64) {

@@ -16,7 +16,7 @@ func BenchmarkQFT20Simulate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, err := newSVRunner(compile.Compile(c, true).Circuit, Options{Limits: DefaultLimits()}, rewriteAll)
+		r, err := newSVRunner(compile.Compile(c, true).Circuit, Options{Limits: DefaultLimits()}, rewriteAll, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -21,6 +21,14 @@ func qftSource(b *testing.B, n int) string {
 	return src
 }
 
+// reportSteps adds the run's metered steps and the wall time per step, the
+// figure the chain's gas price per step rests on (README: Security).
+func reportSteps(b *testing.B, r *engine.Result) {
+	b.ReportMetric(float64(r.Steps), "steps")
+	b.ReportMetric(float64(r.Cost), "cost")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(r.Steps, 1)), "ns/step")
+}
+
 // BenchmarkQFT20 is parse + compile + simulate + quantised probabilities of
 // all 2^20 outcomes of QFT on 20 qubits (single thread).
 func BenchmarkQFT20(b *testing.B) {
@@ -34,6 +42,10 @@ func BenchmarkQFT20(b *testing.B) {
 		if len(r.Probabilities) != 1<<20 {
 			b.Fatal(len(r.Probabilities))
 		}
+		if i == b.N-1 {
+			b.StopTimer()
+			reportSteps(b, r)
+		}
 	}
 }
 
@@ -43,8 +55,13 @@ func BenchmarkQFT20Shots(b *testing.B) {
 	src = strings.Replace(src, "qreg q[20];", "qreg q[20];\ncreg c[20];", 1) + "measure q -> c;\n"
 	o := engine.Options{Shots: 1024, Limits: engine.DefaultLimits()}
 	for i := 0; i < b.N; i++ {
-		if _, err := engine.Run(src, o); err != nil {
+		r, err := engine.Run(src, o)
+		if err != nil {
 			b.Fatal(err)
+		}
+		if i == b.N-1 {
+			b.StopTimer()
+			reportSteps(b, r)
 		}
 	}
 }
@@ -80,6 +97,10 @@ func BenchmarkStabilizerQASM1000x100k(b *testing.B) {
 		if res.Backend != engine.BackendStabilizer {
 			b.Fatal(res.Backend)
 		}
+		if i == b.N-1 {
+			b.StopTimer()
+			reportSteps(b, res)
+		}
 	}
 }
 
@@ -99,8 +120,13 @@ func BenchmarkHHLn10(b *testing.B) {
 	o := engine.Options{Limits: engine.DefaultLimits()}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := engine.Run(src, o); err != nil {
+		r, err := engine.Run(src, o)
+		if err != nil {
 			b.Fatal(err)
+		}
+		if i == b.N-1 {
+			b.StopTimer()
+			reportSteps(b, r)
 		}
 	}
 }

@@ -14,9 +14,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/bits"
 	"strings"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine/compile"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 	"github.com/novacron/novacron/x/quantumjob/engine/qasm"
@@ -60,6 +60,12 @@ type Limits struct {
 	MaxCost              uint64 // 0: unlimited
 }
 
+// ChainBudget is the chain's default block cost budget in steps: the most
+// work one job can be granted (x/quantumjob's block_cost_budget), and the
+// CLI's default --budget. At the measured <= 2.5 ns per step
+// (BenchmarkAdversarial) it is well under a second of one core.
+const ChainBudget = 250_000_000
+
 // ChainLimits are the consensus defaults (governance may lower them).
 func ChainLimits() Limits {
 	p := qasm.DefaultLimits()
@@ -85,6 +91,9 @@ type Options struct {
 	Limits     Limits
 	Threads    int  // > 1: parallel state-vector kernels (same bits; off-chain only)
 	NoOptimize bool // skip the peephole passes
+	// Budget is the work budget in steps (cost units) of the whole run:
+	// parsing, compilation, simulation and read-out. 0 means unlimited.
+	Budget uint64
 }
 
 // Entry is a keyed integer: a quantised probability or a shot count.
@@ -112,7 +121,8 @@ type Result struct {
 	ProbabilitiesTruncated bool // more than MaxOutcomes non-zero entries: list omitted
 	Shots                  int
 	Counts                 []Entry // sorted by key
-	Cost                   uint64
+	Cost                   uint64  // planning steps + the simulation's cost estimate
+	Steps                  uint64  // steps the meter counted (always <= the budget)
 
 	// dist is the full quantised distribution (never truncated), encoded by
 	// ArtifactBytes; Probabilities is its listing when it fits MaxOutcomes.
@@ -125,6 +135,10 @@ var (
 	ErrNotCliff  = errors.New("circuit is not Clifford; the stabilizer backend cannot run it")
 	ErrOpaque    = errors.New("opaque gate cannot be executed")
 	ErrBadOption = errors.New("bad option")
+	// ErrParamRange: an angle that is not finite or beyond ±2^28.
+	ErrParamRange = ir.ErrParamRange
+	// ErrBudget is meter.ErrBudgetExceeded: the work budget ran out.
+	ErrBudget = meter.ErrBudgetExceeded
 )
 
 // DeriveSeed is the on-chain shot seed: sha256 over a domain tag, the chain
@@ -152,92 +166,16 @@ func SeedFromUint64(v uint64) [32]byte {
 	return sha256.Sum256(append([]byte("novacron/quantumjob/seed/v1"), b[:]...))
 }
 
-// Parse parses QASM with the given limits.
+// Parse parses QASM with the given limits, unmetered.
 func Parse(src string, lim Limits) (*ir.Circuit, error) {
 	return qasm.ParseWithLimits(src, lim.Parse)
 }
 
-func satMul(a, b uint64) uint64 {
-	hi, lo := bits.Mul64(a, b)
-	if hi != 0 {
-		return ^uint64(0)
+func newMeter(budget uint64) *meter.Meter {
+	if budget == 0 {
+		budget = meter.Unlimited
 	}
-	return lo
-}
-
-func satAdd(a, b uint64) uint64 {
-	s, c := bits.Add64(a, b, 0)
-	if c != 0 {
-		return ^uint64(0)
-	}
-	return s
-}
-
-// EstimateCost is the gas model charged before simulation, in abstract units
-// (about one amplitude update, or one tableau row operation, each):
-//
-//	statevector: (ops+1+S) * 2^n * B + shots*(n+1)
-//	stabilizer:  (ops+1) * n^2 * T + shots*(n+1)
-//
-// ops counts gates, measurements and resets of the parsed circuit, except
-// that on the state vector terminal measurements (read from the final state,
-// not simulated) are left out: reading the final state is the one pass the
-// +1 stands for, whatever is measured. S is 1 when shots > 0 (the sampling
-// table: one more pass over the read-out distribution). B = min(2^k,
-// MaxBranches) for k non-terminal measurements/resets (exact branch
-// enumeration); when the enumeration can exceed its bounds (2^k >
-// MaxBranches or 2^k * 2^n > MaxBranchAmplitudes) the engine re-simulates
-// one trajectory per shot (1024 when shots is 0), so B is at least that
-// many. T is that trajectory count for stabilizer circuits with `if` (run
-// shot by shot), else 1.
-func EstimateCost(c *ir.Circuit, backend Backend, shots int, lim Limits) uint64 {
-	term, k := terminalMeasures(c)
-	sv := backend != BackendStabilizer
-	ops, hasCond := uint64(1), false
-	for i := range c.Ops {
-		o := &c.Ops[i]
-		if o.Cond != nil {
-			hasCond = true
-		}
-		switch o.Type {
-		case ir.OpGate, ir.OpOpaque, ir.OpReset:
-			ops++
-		case ir.OpMeasure:
-			if !sv || !term[i] {
-				ops++
-			}
-		}
-	}
-	traj := uint64(estimateShots)
-	if shots > 0 {
-		traj = uint64(shots)
-	}
-	n := uint64(c.NumQubits)
-	var u uint64
-	if !sv {
-		u = satMul(ops, satMul(n, n))
-		if hasCond {
-			u = satMul(u, traj)
-		}
-	} else {
-		var amp uint64 = ^uint64(0)
-		if n < 63 {
-			amp = 1 << n
-		}
-		if shots > 0 {
-			ops++
-		}
-		mb := uint64(max(lim.MaxBranches, 1))
-		b := mb
-		if k < 32 && uint64(1)<<k < b {
-			b = 1 << k
-		}
-		if k >= 32 || uint64(1)<<k > mb || satMul(uint64(1)<<min(k, 62), amp) > uint64(max(lim.MaxBranchAmplitudes, 0)) {
-			b = max(b, traj) // the bound can be hit: one trajectory per shot
-		}
-		u = satMul(satMul(ops, amp), b)
-	}
-	return satAdd(u, satMul(uint64(max(shots, 0)), n+1))
+	return meter.New(budget)
 }
 
 // ChooseBackend resolves auto: Clifford circuits without conditionals (or
@@ -271,49 +209,88 @@ func ChooseBackend(c *ir.Circuit, want Backend, lim Limits) (Backend, error) {
 	return ChooseBackend(c, BackendStateVector, lim)
 }
 
-// Run parses, compiles and simulates a QASM program.
+// Run parses, compiles and simulates a QASM program under o.Budget.
 func Run(src string, o Options) (*Result, error) {
-	c, err := Parse(src, o.Limits)
+	m := newMeter(o.Budget)
+	c, err := qasm.ParseMetered(src, o.Limits.Parse, m)
 	if err != nil {
 		return nil, err
 	}
-	return RunCircuit(c, o)
+	return runCircuit(c, o, m)
 }
 
-// RunCircuit compiles and simulates a parsed circuit.
+// RunCircuit compiles and simulates a parsed circuit under o.Budget.
 func RunCircuit(c *ir.Circuit, o Options) (*Result, error) {
-	lim := o.Limits
-	if o.Shots < 0 || o.Shots > lim.MaxShots {
-		return nil, fmt.Errorf("%w: shots %d outside [0, %d]", ErrBadOption, o.Shots, lim.MaxShots)
+	return runCircuit(c, o, newMeter(o.Budget))
+}
+
+// plan is what planning decides before any simulation.
+type plan struct {
+	cr   *compile.Result
+	be   Backend
+	cost uint64 // planning steps so far + the simulation estimate
+}
+
+// planCircuit is the part of a run shared by EstimateSource (CheckTx and
+// the Msg server) and Run (EndBlock): compile, check limits, choose the
+// backend and estimate the simulation, all metered. Its steps are exact and
+// identical in both, so the estimate only has to bound the simulation.
+func planCircuit(c *ir.Circuit, backend Backend, shots int, lim Limits, noOptimize bool, m *meter.Meter) (*plan, error) {
+	if shots < 0 || shots > lim.MaxShots {
+		return nil, fmt.Errorf("%w: shots %d outside [0, %d]", ErrBadOption, shots, lim.MaxShots)
 	}
-	cr := compile.Compile(c, !o.NoOptimize)
+	cr, err := compile.CompileMetered(c, !noOptimize, m)
+	if err != nil {
+		return nil, err
+	}
 	if cr.Before.Gates > lim.MaxGates {
 		return nil, fmt.Errorf("%w: %d gates > %d", ErrTooLarge, cr.Before.Gates, lim.MaxGates)
 	}
+	// the opaque check, ChooseBackend's Clifford and condition scans, and
+	// EstimateCost: four linear passes
+	if err := m.Charge(compile.StageCompile, meter.Add(meter.Mul(4, compile.PassSteps(cr.Circuit.Ops)), compile.PassSteps(c.Ops))); err != nil {
+		return nil, err
+	}
 	for i := range cr.Circuit.Ops {
-		if op := &cr.Circuit.Ops[i]; op.Type == ir.OpOpaque {
+		op := &cr.Circuit.Ops[i]
+		if op.Type == ir.OpOpaque {
 			return nil, fmt.Errorf("%d:%d: %w: %s", op.Line, op.Col, ErrOpaque, op.Name)
 		}
+		for _, v := range op.Params {
+			if !ir.ParamInRange(v) {
+				return nil, fmt.Errorf("%d:%d: %w: %v", op.Line, op.Col, ErrParamRange, v)
+			}
+		}
 	}
-	be, err := ChooseBackend(cr.Circuit, o.Backend, lim)
+	be, err := ChooseBackend(cr.Circuit, backend, lim)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Backend: be, Qubits: c.NumQubits, Clbits: c.NumClbits,
+	pl := &plan{cr: cr, be: be, cost: meter.Add(m.Used(), EstimateCost(cr.Circuit, be, shots, lim))}
+	if lim.MaxCost > 0 && pl.cost > lim.MaxCost {
+		return pl, fmt.Errorf("%w: cost %d > %d", ErrTooLarge, pl.cost, lim.MaxCost)
+	}
+	return pl, nil
+}
+
+func runCircuit(c *ir.Circuit, o Options, m *meter.Meter) (*Result, error) {
+	pl, err := planCircuit(c, o.Backend, o.Shots, o.Limits, o.NoOptimize, m)
+	if err != nil {
+		return nil, err
+	}
+	cr := pl.cr
+	res := &Result{Backend: pl.be, Qubits: c.NumQubits, Clbits: c.NumClbits,
 		GatesBefore: cr.Before.Gates, DepthBefore: cr.Before.Depth,
-		GatesAfter: cr.After.Gates, DepthAfter: cr.After.Depth, Shots: o.Shots,
-		Cost: EstimateCost(c, be, o.Shots, lim)}
-	if lim.MaxCost > 0 && res.Cost > lim.MaxCost {
-		return nil, fmt.Errorf("%w: cost %d > %d", ErrTooLarge, res.Cost, lim.MaxCost)
-	}
-	if be == BackendStabilizer {
-		err = runStabilizer(cr.Circuit, o, res)
+		GatesAfter: cr.After.Gates, DepthAfter: cr.After.Depth, Shots: o.Shots, Cost: pl.cost}
+	if pl.be == BackendStabilizer {
+		err = runStabilizer(cr.Circuit, o, res, m)
 	} else {
-		err = runStateVector(cr.Circuit, o, res)
+		err = runStateVector(cr.Circuit, o, res, m)
 	}
 	if err != nil {
 		return nil, err
 	}
+	res.Steps = m.Used()
 	return res, nil
 }
 
@@ -607,43 +584,34 @@ func StateVector(c *ir.Circuit, threads int) (*statevec.State, error) {
 }
 
 // Estimate is what CheckTx needs before accepting a job: the resolved
-// backend, sizes, and the cost in gas-model units.
+// backend, sizes, and the cost in steps (cost units).
 type Estimate struct {
 	Backend Backend
 	Qubits  int
 	Clbits  int
 	Gates   int
-	Cost    uint64
+	// PlanSteps are the steps parsing and planning really took (metered);
+	// Cost is PlanSteps plus the simulation's estimate: the budget a run
+	// of the job needs.
+	PlanSteps uint64
+	Cost      uint64
 }
 
-// EstimateSource parses src under lim, resolves the backend and returns the
-// cost (no simulation). It fails for anything Run would reject up front:
-// parse errors, oversize circuits, non-Clifford circuits on the stabilizer,
-// opaque gates, shots or cost over the limits.
-func EstimateSource(src string, backend Backend, shots int, lim Limits) (Estimate, error) {
-	c, err := Parse(src, lim)
+// EstimateSource parses and plans src under lim and the given step budget
+// (0: unlimited) and returns the cost (no simulation). It fails for anything
+// Run would reject up front: parse errors, oversize circuits, non-Clifford
+// circuits on the stabilizer, opaque gates, shots or cost over the limits,
+// and a planning budget that runs out (ErrBudget).
+func EstimateSource(src string, backend Backend, shots int, lim Limits, budget uint64) (Estimate, error) {
+	m := newMeter(budget)
+	c, err := qasm.ParseMetered(src, lim.Parse, m)
 	if err != nil {
-		return Estimate{}, err
+		return Estimate{PlanSteps: m.Used()}, err
 	}
-	if shots < 0 || shots > lim.MaxShots {
-		return Estimate{}, fmt.Errorf("%w: shots %d outside [0, %d]", ErrBadOption, shots, lim.MaxShots)
+	pl, err := planCircuit(c, backend, shots, lim, false, m)
+	if pl == nil {
+		return Estimate{PlanSteps: m.Used()}, err
 	}
-	st := c.ComputeStats()
-	if st.Gates > lim.MaxGates {
-		return Estimate{}, fmt.Errorf("%w: %d gates > %d", ErrTooLarge, st.Gates, lim.MaxGates)
-	}
-	for i := range c.Ops {
-		if op := &c.Ops[i]; op.Type == ir.OpOpaque {
-			return Estimate{}, fmt.Errorf("%d:%d: %w: %s", op.Line, op.Col, ErrOpaque, op.Name)
-		}
-	}
-	be, err := ChooseBackend(compile.Lower(c), backend, lim)
-	if err != nil {
-		return Estimate{}, err
-	}
-	e := Estimate{Backend: be, Qubits: c.NumQubits, Clbits: c.NumClbits, Gates: st.Gates, Cost: EstimateCost(c, be, shots, lim)}
-	if lim.MaxCost > 0 && e.Cost > lim.MaxCost {
-		return e, fmt.Errorf("%w: cost %d > %d", ErrTooLarge, e.Cost, lim.MaxCost)
-	}
-	return e, nil
+	return Estimate{Backend: pl.be, Qubits: c.NumQubits, Clbits: c.NumClbits, Gates: pl.cr.Before.Gates,
+		PlanSteps: m.Used(), Cost: pl.cost}, err
 }

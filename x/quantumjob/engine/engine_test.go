@@ -182,19 +182,20 @@ func TestQASMBenchSmall(t *testing.T) {
 
 func TestEstimateSourceAndArtifact(t *testing.T) {
 	lim := ChainLimits()
-	e, err := EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[10]; creg c[10]; h q; t q[0]; measure q -> c;`, BackendAuto, 100, lim)
-	if err != nil || e.Backend != BackendStateVector || e.Gates != 11 || e.Cost != (11+1+1)*1024+100*11 {
+	e, err := EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[10]; creg c[10]; h q; t q[0]; measure q -> c;`, BackendAuto, 100, lim, 0)
+	if err != nil || e.Backend != BackendStateVector || e.Gates != 11 || e.PlanSteps == 0 || e.Cost <= e.PlanSteps {
 		t.Fatalf("%+v %v", e, err)
 	}
-	e, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[3000]; h q[0]; cx q[0],q[1];`, BackendAuto, 0, lim)
-	if err != nil || e.Backend != BackendStabilizer || e.Cost != 3*3000*3000 {
+	e, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[3000]; h q[0]; cx q[0],q[1];`, BackendAuto, 0, lim, 0)
+	// the virtual read-out of all 3000 qubits dominates: n x n(2wn+6) word operations
+	if err != nil || e.Backend != BackendStabilizer || e.Cost < 3000*3000*(2*47+6) {
 		t.Fatalf("%+v %v", e, err)
 	}
-	if _, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[30]; t q[0];`, BackendAuto, 0, lim); err == nil {
+	if _, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[30]; t q[0];`, BackendAuto, 0, lim, 0); err == nil {
 		t.Fatal("30-qubit non-Clifford circuit must be rejected on chain")
 	}
 	lim.MaxCost = 1000
-	if _, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[10]; h q;`, BackendAuto, 0, lim); err == nil {
+	if _, err = EstimateSource(`OPENQASM 2.0; include "qelib1.inc"; qreg q[10]; h q;`, BackendAuto, 0, lim, 0); err == nil {
 		t.Fatal("cost cap ignored")
 	}
 	r, err := Run(`OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, opts(10))

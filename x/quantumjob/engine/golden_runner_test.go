@@ -33,7 +33,7 @@ func TestGoldenRunnerBits(t *testing.T) {
 		}
 		c = compile.Compile(c, true).Circuit
 		for _, threads := range []int{1, 2} {
-			r, err := newSVRunner(c, Options{Limits: DefaultLimits(), Threads: threads}, rewriteAll)
+			r, err := newSVRunner(c, Options{Limits: DefaultLimits(), Threads: threads}, rewriteAll, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -87,12 +87,12 @@ func TestGoldenCircuits(t *testing.T) {
 		name, src, want string
 		backend         engine.Backend
 	}{
-		{"bell-auto", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "759218b8f0f1426cde5b55b50e95525c0ffdbfb2eda486facc40e7497895d483", engine.BackendAuto},
-		{"bell-sv", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "284c61ed57a8e5b93573f603504528776538cb5518a27a3e65009207d66174f0", engine.BackendStateVector},
+		{"bell-auto", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "b9b9a251d3b5adaf2a6a5f247fba01f93db2c78f9d255fe5ed0b61978535c0f6", engine.BackendAuto},
+		{"bell-sv", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "67c8eb83a9f34c9c6ef58f01d64f92ffe29b12fa06ca766f5a7e0499e6657f91", engine.BackendStateVector},
 		{"rotations", `OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg a[2]; creg b[1];
-u3(1.1,0.2,0.3) q[0]; ry(2*pi/3) q[1]; cx q[0],q[2]; crx(0.9) q[1],q[2]; measure q[0] -> a[1]; measure q[1] -> a[0]; measure q[2] -> b[0];`, "8b36729465671828f7fc52e692e2dca8c4c7ebfb3d66dd520997ba4174c98a2a", engine.BackendAuto},
+u3(1.1,0.2,0.3) q[0]; ry(2*pi/3) q[1]; cx q[0],q[2]; crx(0.9) q[1],q[2]; measure q[0] -> a[1]; measure q[1] -> a[0]; measure q[2] -> b[0];`, "c03fd9ee0512f802f8d83140cc1c7c27c9d7b46b906795e3c0d0202d8b052d69", engine.BackendAuto},
 		{"midcircuit", `OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg c[3];
-h q[0]; rx(0.7) q[1]; measure q[0] -> c[0]; if(c==1) ry(0.4) q[1]; reset q[0]; cx q[1],q[0]; measure q -> c;`, "23acdaba50aa5640e0dd1930a909ccd4b9304f023b9897c196908f8d08619904", engine.BackendAuto},
+h q[0]; rx(0.7) q[1]; measure q[0] -> c[0]; if(c==1) ry(0.4) q[1]; reset q[0]; cx q[1],q[0]; measure q -> c;`, "5ad1933f34d56ef7e4aee66d1a104f1aa102293af5db8b97761e860b8cce0b96", engine.BackendAuto},
 	}
 	for _, c := range cases {
 		r, err := engine.Run(c.src, engine.Options{Shots: 2000, Seed: engine.DeriveSeed("novacron-1", 42, 7), Backend: c.backend, Limits: engine.ChainLimits()})
@@ -109,9 +109,9 @@ func TestGoldenQASMBench(t *testing.T) {
 		dir, _ = filepath.Abs(filepath.Join("..", "..", "..", "..", "shared"))
 	}
 	want := map[string]string{
-		"qft_n4.qasm": "0e02aa1f998598c7446ed84df53f4bbd3013270e237901193bf86f5ab1403131", "ipea_n2.qasm": "0b3a4876f59708335b50bd93f1f5099350100e7b223b57f9d05d7faaad2f68f2", "qaoa_n6.qasm": "49e526fc2ca6bfd21b766d6a604e598470aae04da1d3d8860ffad9fec3ec1c57",
-		"vqe_n4.qasm": "f29aa9e34649ebb443a3e098e4ee6bb4217a5992b55b0d66c9a515f38f7b4bdc", "dnn_n8.qasm": "a61fb54f320e125cedc24cddaa23f22da54373fbcaf55ab7ea98c3de3bf140ae", "teleportation_n3.qasm": "d8d335e15ce2ae3d780e38e0381aa462491ead97ccf8e3e373a154700704fbd9",
-		"error_correctiond3_n5.qasm": "3508924d6b53ebb575689b11022561ccdb419080cf55797fe4650b4150048fc3", "qec_sm_n5.qasm": "49c18941671b15ed1af9fd01466a453c754b9f6dbea5db119c1d5b1fb5b4f8e0", "hhl_n7.qasm": "ad654a849d15578c81b7620356e592e54124b9cebcbf955fba71817ea6163e2b",
+		"qft_n4.qasm": "c9ddc952e71898a10eb8b8de5e1e387b4b50bb31f761ad69b3b378e5ef3fa6db", "ipea_n2.qasm": "17c2c13bd4e1196ff72172df8103e86440382594b398de33d984510ed4a4197a", "qaoa_n6.qasm": "8cb3db2f33770b592b9902ba5533e6a40dccd584ef5a16b452024a9a1c9c0432",
+		"vqe_n4.qasm": "078af3171bffd8bd8aa7c430f2e967cf187b9913fd32cc33e2edd1c2debc92b7", "dnn_n8.qasm": "34ef9e6b9a99eba3da346cd451525d28d06c503fc3ae71435ec9ba52f572fb28", "teleportation_n3.qasm": "c98f25577f21b168272172981862015dcb9f46ba4da2c9dd97f27993443b604e",
+		"error_correctiond3_n5.qasm": "d1e380b9b2ca4dd4ef5f1a45b271f38b2af16ba930785e00166d012e53e57813", "qec_sm_n5.qasm": "44c6f21336a87806a4e41ccd79f1e6be620614a5e64887a505534e7282f32eae", "hhl_n7.qasm": "33d5e57679308a4fe78854939d9e431d30a20c08525fd53fce1a365eb4e30fca",
 	}
 	for _, name := range []string{"qft_n4.qasm", "ipea_n2.qasm", "qaoa_n6.qasm", "vqe_n4.qasm", "dnn_n8.qasm",
 		"teleportation_n3.qasm", "error_correctiond3_n5.qasm", "qec_sm_n5.qasm", "hhl_n7.qasm"} {

@@ -76,7 +76,7 @@ func TestRewritesBitIdentical(t *testing.T) {
 		c = compile.Compile(c, it%2 == 0).Circuit
 		o := Options{Limits: DefaultLimits(), Threads: 1 + it%2}
 		leaves := func(rewrite rewriteLevel) []svLeaf {
-			r, err := newSVRunner(c, o, rewrite)
+			r, err := newSVRunner(c, o, rewrite, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +149,7 @@ func TestSegmentTableBound(t *testing.T) {
 	}
 	c = compile.Compile(c, false).Circuit
 	o := Options{Limits: DefaultLimits()}
-	r, err := newSVRunner(c, o, rewriteAll)
+	r, err := newSVRunner(c, o, rewriteAll, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestSegmentTableBound(t *testing.T) {
 		t.Fatalf("%d tables in %d segments", tables, segs)
 	}
 	run := func(level rewriteLevel) []float64 {
-		r, err := newSVRunner(c, o, level)
+		r, err := newSVRunner(c, o, level, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestSegmentTableBound(t *testing.T) {
 	// the same rewrites without segments: ops one by one (only the tables
 	// regroup factors, identically in both)
 	want := func() []float64 {
-		r, _ := newSVRunner(c, o, rewriteAll)
+		r, _ := newSVRunner(c, o, rewriteAll, nil)
 		var flat []execOp
 		for _, e := range r.ops {
 			if e.k == kSegment {

@@ -5,16 +5,58 @@ import (
 	"math/bits"
 	"math/rand/v2"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine/compile"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 	"github.com/novacron/novacron/x/quantumjob/engine/stabilizer"
 )
 
-func applyClifford(t *stabilizer.Tableau, o *ir.Op) error {
+// stabRun is one stabilizer run's meter and sizes.
+type stabRun struct {
+	m      *meter.Meter
+	n, wn  uint64
+	regs   []ir.Register
+	klen   uint64
+	nclbit uint64
+}
+
+func (s *stabRun) charge(n uint64) error { return s.m.Charge(StageStabilizer, n) }
+
+func (s *stabRun) measure(t *stabilizer.Tableau, q int, rnd func() uint8) (stabilizer.Expr, error) {
+	if err := s.charge(stabMeasureSteps(s.n, s.wn, uint64(t.NumVars()))); err != nil {
+		return stabilizer.Expr{}, err
+	}
+	e, _, err := t.Measure(q, rnd)
+	return e, err
+}
+
+func (s *stabRun) reset(t *stabilizer.Tableau, q int, rnd func() uint8) error {
+	if err := s.charge(stabResetSteps(s.n, s.wn, uint64(t.NumVars()))); err != nil {
+		return err
+	}
+	return t.Reset(q, rnd)
+}
+
+func (s *stabRun) newTableau() (*stabilizer.Tableau, error) {
+	if err := s.charge(stabNewSteps(s.n, s.wn)); err != nil {
+		return nil, err
+	}
+	return stabilizer.New(int(s.n)), nil
+}
+
+func (s *stabRun) gate(t *stabilizer.Tableau, o *ir.Op) error {
 	seq, ok := compile.CliffordOf(o)
 	if !ok {
 		return fmt.Errorf("%d:%d: %w: %s", o.Line, o.Col, ErrNotCliff, o.Kind)
 	}
+	if err := s.charge(cliffordSteps(seq, s.wn)); err != nil {
+		return err
+	}
+	applyClifford(t, seq)
+	return nil
+}
+
+func applyClifford(t *stabilizer.Tableau, seq []compile.CliffordGate) {
 	for _, g := range seq {
 		if g.Ctrl >= 0 {
 			switch g.Kind {
@@ -44,11 +86,12 @@ func applyClifford(t *stabilizer.Tableau, o *ir.Op) error {
 			t.Swap(g.Q, g.Q2)
 		}
 	}
-	return nil
 }
 
-func runStabilizer(c *ir.Circuit, o Options, res *Result) error {
+func runStabilizer(c *ir.Circuit, o Options, res *Result, m *meter.Meter) error {
 	plan := newPlan(c, false)
+	n := uint64(c.NumQubits)
+	sr := &stabRun{m: m, n: n, wn: (n + 63) / 64, regs: plan.regs, klen: keyLen(plan.regs), nclbit: uint64(plan.nclbits)}
 	res.Measured = !plan.virtual
 	res.FusedOps = len(plan.exec)
 	rng := rand.New(rand.NewChaCha8(o.Seed))
@@ -59,37 +102,53 @@ func runStabilizer(c *ir.Circuit, o Options, res *Result) error {
 		}
 	}
 	if hasCond {
-		return stabTrajectories(c, plan, o, res, rng)
+		return stabTrajectories(sr, plan, o, res, rng)
 	}
-	t := stabilizer.New(c.NumQubits)
+	t, err := sr.newTableau()
+	if err != nil {
+		return err
+	}
 	exprs := make([]stabilizer.Expr, plan.nclbits)
 	for i := range plan.exec {
 		op := &plan.exec[i]
 		switch op.Type {
 		case ir.OpGate:
-			if err := applyClifford(t, op); err != nil {
+			if err := sr.gate(t, op); err != nil {
 				return err
 			}
 		case ir.OpMeasure:
-			e, _, err := t.Measure(op.Qubits[0], nil)
+			e, err := sr.measure(t, op.Qubits[0], nil)
 			if err != nil {
 				return err
 			}
 			exprs[op.Clbit] = e
 		case ir.OpReset:
-			if err := t.Reset(op.Qubits[0], nil); err != nil {
+			if err := sr.reset(t, op.Qubits[0], nil); err != nil {
+				return err
+			}
+		default:
+			if err := sr.charge(opSteps); err != nil {
 				return err
 			}
 		}
 	}
 	for k, q := range plan.termQ { // virtual read-out of every qubit
-		e, _, err := t.Measure(q, nil)
+		e, err := sr.measure(t, q, nil)
 		if err != nil {
 			return err
 		}
 		exprs[plan.termC[k]] = e
 	}
+	v := uint64(t.NumVars())
+	if err := sr.charge(affineSteps(v, sr.nclbit)); err != nil {
+		return err
+	}
 	aff := newAffine(exprs, t.NumVars())
+	nw := (sr.nclbit + 63) / 64
+	rank := uint64(len(aff.basis))
+	if err := m.Charge(StageReadout, affineListSteps(rank, nw, sr.klen, o.Limits.MaxOutcomes)); err != nil {
+		return err
+	}
 	res.ProbabilitiesExact = true
 	kf := keyFormatter{regs: plan.regs}
 	r := len(aff.basis)
@@ -100,6 +159,9 @@ func runStabilizer(c *ir.Circuit, o Options, res *Result) error {
 	res.dist = &distribution{form: FormAffine, regs: plan.regs, nclbits: plan.nclbits, c0: aff.c0, basis: aff.basis, p: p}
 	res.Probabilities, res.ProbabilitiesTruncated = res.dist.list(o.Limits.MaxOutcomes)
 	if o.Shots > 0 {
+		if err := m.Charge(StageReadout, affineShotSteps(uint64(o.Shots), rank, nw, sr.klen)); err != nil {
+			return err
+		}
 		counts := map[string]uint64{}
 		cur := make([]uint64, len(aff.c0))
 		for s := 0; s < o.Shots; s++ {
@@ -194,7 +256,7 @@ func newAffine(exprs []stabilizer.Expr, nvars int) *affine {
 	return a
 }
 
-func stabTrajectories(c *ir.Circuit, plan *measurePlan, o Options, res *Result, rng *rand.Rand) error {
+func stabTrajectories(sr *stabRun, plan *measurePlan, o Options, res *Result, rng *rand.Rand) error {
 	shots := o.Shots
 	if shots == 0 {
 		shots = estimateShots
@@ -203,35 +265,56 @@ func stabTrajectories(c *ir.Circuit, plan *measurePlan, o Options, res *Result, 
 	rnd := func() uint8 { return uint8(rng.Uint64() & 1) }
 	counts := map[string]uint64{}
 	for s := 0; s < shots; s++ {
-		t := stabilizer.New(c.NumQubits)
+		t, err := sr.newTableau()
+		if err != nil {
+			return err
+		}
 		cb := make([]uint64, (plan.nclbits+63)/64)
 		for i := range plan.exec {
 			op := &plan.exec[i]
-			if op.Cond != nil && !condHolds(cb, plan.regs, op.Cond) {
-				continue
+			if op.Cond != nil {
+				if err := sr.charge(condSteps(op.Cond, plan.regs)); err != nil {
+					return err
+				}
+				if !condHolds(cb, plan.regs, op.Cond) {
+					continue
+				}
 			}
 			switch op.Type {
 			case ir.OpGate:
-				if err := applyClifford(t, op); err != nil {
+				if err := sr.gate(t, op); err != nil {
 					return err
 				}
 			case ir.OpMeasure:
-				e, _, err := t.Measure(op.Qubits[0], rnd)
+				e, err := sr.measure(t, op.Qubits[0], rnd)
 				if err != nil {
 					return err
 				}
 				setBit(cb, op.Clbit, e.Const == 1)
 			case ir.OpReset:
-				if err := t.Reset(op.Qubits[0], rnd); err != nil {
+				if err := sr.reset(t, op.Qubits[0], rnd); err != nil {
+					return err
+				}
+			default:
+				if err := sr.charge(opSteps); err != nil {
 					return err
 				}
 			}
 		}
 		for k, q := range plan.termQ {
-			e, _, _ := t.Measure(q, rnd)
+			e, err := sr.measure(t, q, rnd)
+			if err != nil {
+				return err
+			}
 			setBit(cb, plan.termC[k], e.Const == 1)
 		}
+		if err := sr.charge(sr.klen + keySteps); err != nil {
+			return err
+		}
 		counts[kf.format(func(b int) bool { return getBit(cb, b) })]++
+	}
+	if err := sr.m.Charge(StageReadout, estimatedSteps(uint64(shots), sr.klen)); err != nil {
+		return err
 	}
 	setEstimated(res, counts, shots, o.Shots > 0, o.Limits.MaxOutcomes, plan)
 	return nil

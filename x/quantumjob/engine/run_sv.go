@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine/compile"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 	"github.com/novacron/novacron/x/quantumjob/engine/statevec"
@@ -53,6 +54,27 @@ type execOp struct {
 	table bool                // kDiagRun: apply as one table (ApplyDiagTable)
 	mask  int                 // kXMask
 	seg   []execOp            // kSegment
+	steps uint64              // meter price of one application
+}
+
+// kernelSteps is the meter price of applying e to a state of amp
+// amplitudes (measurements and resets are priced by svMeasureSteps).
+func (e *execOp) kernelSteps(amp uint64) uint64 {
+	switch e.k {
+	case kOther:
+		return 0
+	case kTwo:
+		return meter.Mul(2, amp) + opSteps
+	case kDiagRun: // a table build can cost a pass per term
+		return meter.Add(meter.Mul(uint64(len(e.diag)), amp), opSteps)
+	case kSegment:
+		var s uint64
+		for i := range e.seg {
+			s = meter.Add(s, e.seg[i].kernelSteps(amp))
+		}
+		return s
+	}
+	return amp + opSteps
 }
 
 // diagTerms returns the diagonal terms that reproduce e (the same factors on
@@ -370,16 +392,26 @@ func setBit(cb []uint64, i int, v bool) {
 	}
 }
 
+// condHolds compares a register with c.Value a word at a time (condSteps
+// prices it so): bits from 64 up must all be zero.
 func condHolds(cb []uint64, regs []ir.Register, c *ir.Cond) bool {
 	r := regs[c.CReg]
 	var v uint64
-	for b := 0; b < r.Size; b++ {
-		if getBit(cb, r.Offset+b) {
-			if b >= 64 {
+	for b := 0; b < r.Size; {
+		i := r.Offset + b
+		take := min(64-i%64, r.Size-b)
+		w := cb[i/64] >> (i % 64)
+		if take < 64 {
+			w &= 1<<take - 1
+		}
+		if b >= 64 || w>>(64-b) != 0 {
+			if w != 0 {
 				return false
 			}
-			v |= 1 << b
+		} else {
+			v |= w << b
 		}
+		b += take
 	}
 	return v == c.Value
 }
@@ -456,14 +488,26 @@ type svRunner struct {
 	fusedOps int
 	perm     []int // logical qubit -> physical bit after relabelled swaps (nil: identity)
 	xout     int   // X frame still pending at the end: stored index = true index ^ xout
+	m        *meter.Meter
+	amp      uint64 // passSteps(n): the price of one pass over the state
+	klen     uint64 // outcome key length
 }
 
-func runStateVector(c *ir.Circuit, o Options, res *Result) error {
+func (r *svRunner) charge(n uint64) error { return r.m.Charge(StageStateVector, n) }
+
+// newPath charges one path's fixed work: its state (or clone), marginal,
+// draw and key.
+func (r *svRunner) newPath() error { return r.charge(svPathSteps(r.amp, r.klen)) }
+
+func runStateVector(c *ir.Circuit, o Options, res *Result, m *meter.Meter) error {
 	if c.NumQubits > statevec.MaxQubits {
 		return fmt.Errorf("%w: %d qubits", ErrTooLarge, c.NumQubits)
 	}
-	r, err := newSVRunner(c, o, rewriteAll)
+	r, err := newSVRunner(c, o, rewriteAll, m)
 	if err != nil {
+		return err
+	}
+	if err := r.newPath(); err != nil {
 		return err
 	}
 	plan := r.plan
@@ -480,9 +524,11 @@ func runStateVector(c *ir.Circuit, o Options, res *Result) error {
 		return err
 	}
 	res.ProbabilitiesExact = true
-	r.listProbabilities(res)
+	if err := r.listProbabilities(res); err != nil {
+		return err
+	}
 	if o.Shots > 0 {
-		r.sample(o.Shots, rng, res)
+		return r.sample(o.Shots, rng, res)
 	}
 	return nil
 }
@@ -496,15 +542,23 @@ const (
 	rewriteAll                       // plus diagonal tables (what runs)
 )
 
-// newSVRunner compiles the ops to kernels with the given rewrites.
-func newSVRunner(c *ir.Circuit, o Options, rewrite rewriteLevel) (*svRunner, error) {
+// newSVRunner compiles the ops to kernels with the given rewrites, under m.
+func newSVRunner(c *ir.Circuit, o Options, rewrite rewriteLevel, m *meter.Meter) (*svRunner, error) {
 	plan := newPlan(c, true)
+	var prep uint64
+	for i := range plan.exec {
+		prep = meter.Add(prep, prepSteps(&plan.exec[i]))
+	}
+	if err := m.Charge(StageStateVector, prep); err != nil {
+		return nil, err
+	}
 	fused, err := compile.Fuse(plan.exec, c.NumQubits)
 	if err != nil {
 		return nil, err
 	}
 	r := &svRunner{n: c.NumQubits, plan: plan, lim: o.Limits, threads: o.Threads,
-		fmt: keyFormatter{regs: plan.regs}, fusedOps: len(fused)}
+		fmt: keyFormatter{regs: plan.regs}, fusedOps: len(fused), m: m,
+		amp: passSteps(c.NumQubits), klen: keyLen(plan.regs)}
 	if rewrite > rewriteNone {
 		fused, r.perm = relabelSwaps(fused, c.NumQubits)
 	}
@@ -518,6 +572,9 @@ func newSVRunner(c *ir.Circuit, o Options, rewrite rewriteLevel) (*svRunner, err
 		r.ops, r.xout = fuseRuns(r.ops, c.NumQubits, rewrite == rewriteAll)
 		r.ops = fuseSegments(r.ops, c.NumQubits)
 	}
+	for i := range r.ops {
+		r.ops[i].steps = r.ops[i].kernelSteps(r.amp)
+	}
 	return r, nil
 }
 
@@ -526,18 +583,29 @@ func (r *svRunner) exec(i int, st *statevec.State, cb []uint64, w float64) error
 	for ; i < len(r.ops); i++ {
 		e := &r.ops[i]
 		o := e.op
-		if o.Cond != nil && !condHolds(cb, regs, o.Cond) {
-			continue
+		if o.Cond != nil {
+			if err := r.charge(condSteps(o.Cond, regs)); err != nil {
+				return err
+			}
+			if !condHolds(cb, regs, o.Cond) {
+				continue
+			}
 		}
 		if o.Type == ir.OpOpaque {
 			return fmt.Errorf("%d:%d: %w: %s", o.Line, o.Col, ErrOpaque, o.Name)
 		}
 		if e.k != kOther {
+			if err := r.charge(e.steps); err != nil {
+				return err
+			}
 			e.apply(st)
 			continue
 		}
 		if o.Type != ir.OpMeasure && o.Type != ir.OpReset {
 			continue
+		}
+		if err := r.charge(svMeasureSteps(r.amp, len(cb))); err != nil {
+			return err
 		}
 		q := o.Qubits[0]
 		p1 := st.Prob1(q)
@@ -552,6 +620,9 @@ func (r *svRunner) exec(i int, st *statevec.State, cb []uint64, w float64) error
 			if has0 && has1 {
 				if len(r.leaves)+1 >= r.lim.MaxBranches || (len(r.leaves)+2)<<r.n > r.lim.MaxBranchAmplitudes {
 					return errBranches
+				}
+				if err := r.newPath(); err != nil {
+					return err
 				}
 				st1 := st.Clone()
 				cb1 := slices.Clone(cb)
@@ -734,9 +805,22 @@ func (r *svRunner) clbitValue(cb []uint64, v int) uint64 {
 	return x
 }
 
-func (r *svRunner) listProbabilities(res *Result) {
+// entries is the number of leaf outcomes the read-out goes through.
+func (r *svRunner) entries() uint64 {
+	var e uint64
+	for i := range r.leaves {
+		e = meter.Add(e, uint64(len(r.leaves[i].marg)))
+	}
+	return e
+}
+
+func (r *svRunner) listProbabilities(res *Result) error {
+	if err := r.m.Charge(StageReadout, distSteps(r.entries(), r.klen, r.lim.MaxOutcomes, r.plan.nclbits > 64)); err != nil {
+		return err
+	}
 	res.dist = r.distribution()
 	res.Probabilities, res.ProbabilitiesTruncated = res.dist.list(r.lim.MaxOutcomes)
+	return nil
 }
 
 // distribution builds the full quantised distribution of the enumerated
@@ -833,7 +917,10 @@ func pick(cum []uint64, u uint64) int {
 
 // sample draws shots from the quantised exact distribution: a leaf by its
 // weight, then an outcome by the leaf's marginal (integers only).
-func (r *svRunner) sample(shots int, rng *rand.Rand, res *Result) {
+func (r *svRunner) sample(shots int, rng *rand.Rand, res *Result) error {
+	if err := r.m.Charge(StageReadout, shotSteps(uint64(shots), r.entries(), r.klen)); err != nil {
+		return err
+	}
 	lw := make([]float64, len(r.leaves))
 	for i := range r.leaves {
 		lw[i] = r.leaves[i].w
@@ -857,6 +944,7 @@ func (r *svRunner) sample(shots int, rng *rand.Rand, res *Result) {
 		counts[r.key(l.cb, v)]++
 	}
 	res.Counts = entriesFromCounts(counts)
+	return nil
 }
 
 // trajectories re-simulates the circuit once per shot, drawing every
@@ -870,12 +958,18 @@ func (r *svRunner) trajectories(o Options, res *Result, rng *rand.Rand) error {
 	r.leaves = nil
 	counts := map[string]uint64{}
 	for s := 0; s < shots; s++ {
+		if err := r.newPath(); err != nil {
+			return err
+		}
 		st := statevec.New(r.n)
 		st.Threads = r.threads
 		if err := r.exec(0, st, make([]uint64, (r.plan.nclbits+63)/64), 1); err != nil {
 			return err
 		}
 		counts[r.tkey]++
+	}
+	if err := r.m.Charge(StageReadout, estimatedSteps(uint64(shots), r.klen)); err != nil {
+		return err
 	}
 	setEstimated(res, counts, shots, o.Shots > 0, r.lim.MaxOutcomes, r.plan)
 	return nil

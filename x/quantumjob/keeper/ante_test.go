@@ -1,12 +1,14 @@
 package keeper_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	protov2 "google.golang.org/protobuf/proto"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -90,4 +92,46 @@ func TestCheckTxDecorator(t *testing.T) {
 	f.SetParams(t, func(p *types.Params) { p.MaxShots = 10 })
 	_, err = anteRun(checkTx, f.Keeper, good)
 	require.ErrorIs(t, err, types.ErrInvalidShots)
+}
+
+// bomb is issue 10's node-freeze input: 2^60 calls of empty gates, no op ever emitted.
+func bomb() string {
+	var b strings.Builder
+	b.WriteString("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\ngate g0 a { }\n")
+	for k := 1; k <= 60; k++ {
+		fmt.Fprintf(&b, "gate g%d a { g%d a; g%d a; }\n", k, k-1, k-1)
+	}
+	b.WriteString("g60 q[0];\n")
+	return b.String()
+}
+
+// The pre-check plans under max_plan_steps and charges what it used as gas: the expansion
+// bomb stops there with the budget error; the job count per tx is capped in every mode.
+func TestCheckTxDecoratorBudgetAndJobCount(t *testing.T) {
+	f := qjtestutil.NewFixture(t, nil)
+	owner := qjtestutil.AddrStr(1)
+	p := types.DefaultParams()
+	ctx := f.Ctx.WithIsCheckTx(true).WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})
+	reached, err := anteRun(ctx, f.Keeper, &types.MsgSubmitJob{Owner: owner, Source: bomb()})
+	require.ErrorIs(t, err, types.ErrBudgetExceeded)
+	require.Contains(t, err.Error(), "budget")
+	require.False(t, reached)
+	// planning stopped within one charge of its budget, and that work was charged
+	require.InDelta(t, keeper.GasForCost(p, p.MaxPlanSteps), ctx.GasMeter().GasConsumed(), 10)
+	require.LessOrEqual(t, ctx.GasMeter().GasConsumed(), keeper.GasForCost(p, p.MaxPlanSteps))
+
+	good := &types.MsgSubmitJob{Owner: owner, Source: qjtestutil.Bell, Shots: 1}
+	many := make([]sdk.Msg, p.MaxJobsPerTx+1)
+	for i := range many {
+		many[i] = good
+	}
+	for _, c := range []sdk.Context{f.Ctx.WithIsCheckTx(true), f.Ctx} {
+		_, err = anteRun(c, f.Keeper, many...)
+		require.ErrorIs(t, err, types.ErrTooManyJobs)
+		_, err = anteRun(c, f.Keeper, &authz.MsgExec{Grantee: owner, Msgs: nil}, many[0])
+		require.NoError(t, err)
+	}
+	nested := authz.NewMsgExec(qjtestutil.Addr(3), many[:p.MaxJobsPerTx])
+	_, err = anteRun(f.Ctx, f.Keeper, &nested, good)
+	require.ErrorIs(t, err, types.ErrTooManyJobs, "jobs inside MsgExec count too")
 }

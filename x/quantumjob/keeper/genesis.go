@@ -10,7 +10,10 @@ import (
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
-// InitGenesis loads params, jobs, results and rebuilds the queue and owner index.
+// InitGenesis loads params, jobs, results and rebuilds the queue and owner index. Every
+// QUEUED job is planned again under the genesis params, as a submission would be: its cost
+// (the budget it runs under) is what planning says now, and a job that no longer plans is
+// imported as FAILED with the planning error instead of running unchecked.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err
@@ -24,6 +27,14 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	}
 	var queued uint64
 	for _, j := range gs.Jobs {
+		if j.Status == types.JOB_STATUS_QUEUED {
+			plan, err := PlanJob(gs.Params, j.Source, j.Shots, j.Backend, gs.Params.MaxPlanSteps)
+			if err != nil {
+				j.Status, j.Error = types.JOB_STATUS_FAILED, err.Error()
+			} else {
+				j.Cost, j.Backend = plan.Cost, string(plan.Backend)
+			}
+		}
 		if err := k.Jobs.Set(ctx, j.Id, j); err != nil {
 			return err
 		}

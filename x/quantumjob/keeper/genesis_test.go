@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/novacron/novacron/x/quantumjob/keeper"
 	qjtestutil "github.com/novacron/novacron/x/quantumjob/testutil"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
@@ -68,7 +69,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	f := qjtestutil.NewFixture(t, nil)
 	f.SetParams(t, func(p *types.Params) { p.MaxJobsPerBlock = 2 })
 	f.Submit(t, 1, qjtestutil.Bell, 10, "")
-	f.Enqueue(t, 2, qjtestutil.Opaque, 1, 1)
+	f.Enqueue(t, 2, qjtestutil.Opaque, 1, 1_000_000)
 	f.Submit(t, 1, qjtestutil.GHZ3, 10, "")
 	f.Submit(t, 3, qjtestutil.NonClifford, 10, "")
 	require.NoError(t, f.Keeper.RunQueued(f.AtHeight(8))) // 1 succeeds, 2 fails; 3 and 4 wait
@@ -130,4 +131,30 @@ func TestGenesisDefaultAndBad(t *testing.T) {
 	bad := types.DefaultGenesis()
 	bad.Params.MaxGates = 0
 	require.ErrorIs(t, f.Keeper.InitGenesis(f.Ctx, bad), types.ErrInvalidParams)
+}
+
+// A QUEUED job in a genesis file is planned again on import: one that no longer plans (here
+// issue 10's expansion bomb, which never went through a Msg server) is imported as FAILED with
+// the planning error instead of running unchecked, and a planned one runs under its new cost.
+func TestInitGenesisReplansQueuedJobs(t *testing.T) {
+	gs := types.DefaultGenesis()
+	gs.NextJobId = 3
+	gs.Jobs = []types.Job{
+		{Id: 1, Owner: qjtestutil.AddrStr(1), Source: bomb(), Status: types.JOB_STATUS_QUEUED, Cost: 1},
+		{Id: 2, Owner: qjtestutil.AddrStr(1), Source: qjtestutil.Bell, Shots: 10, Status: types.JOB_STATUS_QUEUED, Cost: 1},
+	}
+	f := qjtestutil.NewFixture(t, gs)
+	require.Equal(t, types.JOB_STATUS_FAILED, f.Job(t, 1).Status)
+	require.Contains(t, f.Job(t, 1).Error, "budget")
+	plan, err := keeper.PlanJob(gs.Params, qjtestutil.Bell, 10, "", gs.Params.MaxPlanSteps)
+	require.NoError(t, err)
+	require.Equal(t, plan.Cost, f.Job(t, 2).Cost)
+	require.Equal(t, []uint64{2}, f.Queued(t))
+	require.Equal(t, uint64(1), f.QueueSize(t))
+	require.NoError(t, f.Keeper.RunQueued(f.AtHeight(8)))
+	require.Equal(t, types.JOB_STATUS_SUCCEEDED, f.Job(t, 2).Status)
+	r, err := f.Keeper.Results.Get(f.Ctx, 2)
+	require.NoError(t, err)
+	require.NotZero(t, r.Steps)
+	require.LessOrEqual(t, r.Steps, plan.Cost)
 }

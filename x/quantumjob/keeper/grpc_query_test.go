@@ -32,7 +32,7 @@ func TestQueryParams(t *testing.T) {
 func TestQueryJobAndResult(t *testing.T) {
 	f := qjtestutil.NewFixture(t, nil)
 	f.Submit(t, 1, qjtestutil.Bell, 100, "")
-	f.Enqueue(t, 1, qjtestutil.Opaque, 1, 1)
+	f.Enqueue(t, 1, qjtestutil.Opaque, 1, 1_000_000)
 
 	_, err := f.Query.Job(f.Ctx, nil)
 	requireCode(t, err, codes.InvalidArgument, "empty request")

@@ -135,8 +135,9 @@ func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
 // PlanJob checks a submission against the params without touching state and returns the
 // engine's estimate; both the CheckTx ante decorator and the Msg server use it, so oversized
-// jobs never enter a block.
-func PlanJob(p types.Params, source string, shots uint32, backend string) (engine.Estimate, error) {
+// jobs never enter a block. Planning runs under the given step budget (capped by
+// max_plan_steps); the estimate's PlanSteps are what it used, also on failure.
+func PlanJob(p types.Params, source string, shots uint32, backend string, budget uint64) (engine.Estimate, error) {
 	if uint64(len(source)) > p.MaxSourceBytes {
 		return engine.Estimate{}, types.ErrTooLarge.Wrapf("source is %d bytes > max %d", len(source), p.MaxSourceBytes)
 	}
@@ -147,10 +148,12 @@ func PlanJob(p types.Params, source string, shots uint32, backend string) (engin
 	if err != nil {
 		return engine.Estimate{}, types.ErrInvalidBackend.Wrap(err.Error())
 	}
-	est, err := engine.EstimateSource(source, want, int(shots), p.EngineLimits())
+	est, err := engine.EstimateSource(source, want, int(shots), p.EngineLimits(), max(min(budget, p.MaxPlanSteps), 1))
 	switch {
 	case err == nil:
 		return est, nil
+	case errors.Is(err, engine.ErrBudget):
+		return est, types.ErrBudgetExceeded.Wrap(err.Error())
 	case errors.Is(err, engine.ErrTooLarge):
 		return est, types.ErrTooLarge.Wrap(err.Error())
 	case errors.Is(err, engine.ErrNotCliff):
@@ -248,7 +251,9 @@ func runGuarded(job types.Job, p types.Params, seed [32]byte) (res types.Result,
 	if err != nil {
 		return res, nil, err
 	}
-	out, err := engine.Run(job.Source, engine.Options{Shots: int(job.Shots), Seed: seed, Backend: be, Limits: p.EngineLimits()})
+	// the job paid for job.Cost steps: the run can never do more
+	out, err := engine.Run(job.Source, engine.Options{Shots: int(job.Shots), Seed: seed, Backend: be,
+		Limits: p.EngineLimits(), Budget: max(job.Cost, 1)})
 	if err != nil {
 		return res, nil, err
 	}
@@ -271,6 +276,7 @@ func toResult(id uint64, r *engine.Result, seed [32]byte) (types.Result, []byte,
 		GatesBefore: uint64(r.GatesBefore), GatesAfter: uint64(r.GatesAfter),
 		DepthBefore: uint64(r.DepthBefore), DepthAfter: uint64(r.DepthAfter),
 		ProbabilitiesExact: r.ProbabilitiesExact, ProbabilitiesTruncated: r.ProbabilitiesTruncated, Seed: seed[:],
+		Steps: r.Steps,
 	}
 	for _, e := range r.Probabilities {
 		res.Probabilities = append(res.Probabilities, types.Entry{Key: e.Key, Value: e.Value})

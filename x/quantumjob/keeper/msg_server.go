@@ -29,14 +29,19 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 	if err != nil {
 		return nil, err
 	}
-	// Parsing is metered before it runs; the simulation and the result's storage are metered
-	// from the estimate before the job is queued.
-	sdkCtx.GasMeter().ConsumeGas(GasPerJob+GasPerSourceByte*uint64(len(msg.Source)), "quantumjob parse")
-	plan, err := PlanJob(p, msg.Source, msg.Shots, msg.Backend)
+	// The source's storage is charged before planning; planning runs under what the gas left
+	// pays for, and its steps are charged whether it succeeds or not. The job's cost (planning
+	// again in EndBlock plus the simulation's bound) is charged before the job is queued, and
+	// EndBlock runs it under exactly that budget.
+	gm := sdkCtx.GasMeter()
+	gm.ConsumeGas(GasPerJob+GasPerSourceByte*uint64(len(msg.Source)), "quantumjob source")
+	budget := meterBudget(gm.GasRemaining(), p.CostUnitsPerGas)
+	plan, err := PlanJob(p, msg.Source, msg.Shots, msg.Backend, budget)
+	gm.ConsumeGas(GasForCost(p, plan.PlanSteps), "quantumjob planning")
 	if err != nil {
 		return nil, err
 	}
-	sdkCtx.GasMeter().ConsumeGas(GasForCost(p, plan.Cost), "quantumjob simulation")
+	gm.ConsumeGas(GasForCost(p, plan.Cost-min(plan.Cost, plan.PlanSteps)), "quantumjob simulation")
 	sdkCtx.GasMeter().ConsumeGas(GasPerResultByte*ResultBytesBound(plan, msg.Shots, p), "quantumjob result")
 
 	n, err := m.QueueSize.Get(ctx)
@@ -77,6 +82,14 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 		sdk.NewAttribute(types.AttributeKeyBackend, job.Backend),
 		sdk.NewAttribute(types.AttributeKeyCost, fmt.Sprint(plan.Cost))))
 	return &types.MsgSubmitJobResponse{JobId: id, Cost: plan.Cost}, nil
+}
+
+// meterBudget is the engine steps the remaining gas pays for (saturating).
+func meterBudget(gasRemaining, unitsPerGas uint64) uint64 {
+	if gasRemaining > ^uint64(0)/unitsPerGas {
+		return ^uint64(0)
+	}
+	return gasRemaining * unitsPerGas
 }
 
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {

@@ -44,7 +44,7 @@ func eventsOf(ctx sdk.Context) []string {
 // wantGas is everything SubmitJob charges for src.
 func wantGas(t *testing.T, p types.Params, src string, shots uint32) (plan engine.Estimate, gas uint64) {
 	t.Helper()
-	plan, err := keeper.PlanJob(p, src, shots, "")
+	plan, err := keeper.PlanJob(p, src, shots, "", p.MaxPlanSteps)
 	require.NoError(t, err)
 	return plan, keeper.GasPerJob + keeper.GasPerSourceByte*uint64(len(src)) + keeper.GasForCost(p, plan.Cost) +
 		keeper.GasPerResultByte*keeper.ResultBytesBound(plan, shots, p)
@@ -126,35 +126,42 @@ func TestResultBytesBound(t *testing.T) {
 	require.Equal(t, uint64((4096+65536)*(600+18)), keeper.ResultBytesBound(engine.Estimate{Qubits: 300, Clbits: 300}, 65536, p))
 }
 
-// An out-of-gas meter panics (as baseapp expects) before anything is stored, and the parse
-// gas is charged before the source is even looked at.
+// An out-of-gas meter panics (as baseapp expects) before anything is stored: the source gas
+// is charged before the source is even looked at, planning runs under what the gas left pays
+// for (a budget error, its steps charged), and the simulation is charged before queueing.
 func TestSubmitJobOutOfGasStoresNothing(t *testing.T) {
 	p := types.DefaultParams()
-	parseGas := keeper.GasPerJob + keeper.GasPerSourceByte*uint64(len(qjtestutil.GHZ3))
+	sourceGas := keeper.GasPerJob + keeper.GasPerSourceByte*uint64(len(qjtestutil.GHZ3))
+	plan, err := keeper.PlanJob(p, qjtestutil.GHZ3, 1024, "", p.MaxPlanSteps)
+	require.NoError(t, err)
+	planGas := keeper.GasForCost(p, plan.PlanSteps)
 	for name, tc := range map[string]struct {
 		limit uint64
 		src   string
+		panic string // "" : a budget error instead
 	}{
-		"below parse gas, bad source": {parseGas - 1, strings.Repeat("x", len(qjtestutil.GHZ3))},
-		"below parse gas":             {parseGas - 1, qjtestutil.GHZ3},
-		"parse paid, simulation not":  {parseGas + keeper.GasForCost(p, 4159) - 1, qjtestutil.GHZ3},
+		"below source gas, bad source": {sourceGas - 1, strings.Repeat("x", len(qjtestutil.GHZ3)), "quantumjob source"},
+		"below source gas":             {sourceGas - 1, qjtestutil.GHZ3, "quantumjob source"},
+		"planning not paid":            {sourceGas + planGas - 1, qjtestutil.GHZ3, ""},
+		"planning paid, simulation not": {sourceGas + keeper.GasForCost(p, plan.PlanSteps) +
+			keeper.GasForCost(p, plan.Cost-plan.PlanSteps) - 1, qjtestutil.GHZ3, "quantumjob simulation"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := qjtestutil.NewFixture(t, nil)
 			ctx := f.Ctx.WithGasMeter(storetypes.NewGasMeter(tc.limit)).WithKVGasConfig(storetypes.GasConfig{})
-			require.PanicsWithValue(t, storetypes.ErrorOutOfGas{Descriptor: outOfGasDescriptor(tc.limit, parseGas)}, func() {
-				_, _ = f.MsgServer.SubmitJob(ctx, &types.MsgSubmitJob{Owner: qjtestutil.AddrStr(1), Source: tc.src, Shots: 1024})
-			})
+			submit := func() (*types.MsgSubmitJobResponse, error) {
+				return f.MsgServer.SubmitJob(ctx, &types.MsgSubmitJob{Owner: qjtestutil.AddrStr(1), Source: tc.src, Shots: 1024})
+			}
+			if tc.panic != "" {
+				require.PanicsWithValue(t, storetypes.ErrorOutOfGas{Descriptor: tc.panic}, func() { _, _ = submit() })
+			} else {
+				_, err := submit()
+				require.ErrorIs(t, err, types.ErrBudgetExceeded)
+				require.LessOrEqual(t, ctx.GasMeter().GasConsumed(), tc.limit)
+			}
 			assertNothingStored(t, f)
 		})
 	}
-}
-
-func outOfGasDescriptor(limit, parseGas uint64) string {
-	if limit < parseGas {
-		return "quantumjob parse"
-	}
-	return "quantumjob simulation"
 }
 
 func assertNothingStored(t *testing.T, f *qjtestutil.Fixture) {
@@ -339,10 +346,10 @@ func TestGasTable(t *testing.T) {
 		gas     uint64
 		backend string
 	}{
-		{"Bell", qjtestutil.Bell, 1024, 3_092, 26_271, "stabilizer"},
-		{"GHZ-3", qjtestutil.GHZ3, 1024, 4_159, 32_662, "stabilizer"},
-		{"QFT-20", qft, 0, 242_221_056, 7_187_671, "statevector"},
-		{"QFT-20 measured", measured, 1024, 243_291_136, 11_438_012, "statevector"},
+		{"Bell", qjtestutil.Bell, 1024, 94_232, 27_183, "stabilizer"},
+		{"GHZ-3", qjtestutil.GHZ3, 1024, 99_930, 33_620, "stabilizer"},
+		{"QFT-20", qft, 0, 177_860_225, 6_544_064, "statevector"},
+		{"QFT-20 measured", measured, 1024, 179_057_133, 10_795_672, "statevector"},
 	} {
 		f := qjtestutil.NewFixture(t, nil)
 		ctx := f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})
@@ -357,7 +364,7 @@ func TestGasTable(t *testing.T) {
 	// QFT-21 is over the default block budget.
 	qft21, err := qasm.Export(algo.QFTCircuit(21, 0x5a5a5).C)
 	require.NoError(t, err)
-	_, err = keeper.PlanJob(types.DefaultParams(), qft21, 0, "")
+	_, err = keeper.PlanJob(types.DefaultParams(), qft21, 0, "", types.DefaultParams().MaxPlanSteps)
 	require.ErrorIs(t, err, types.ErrTooLarge)
 	require.Contains(t, err.Error(), "> 250000000")
 }

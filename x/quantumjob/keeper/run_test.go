@@ -148,9 +148,9 @@ func TestRunQueuedMaxJobsPerBlock(t *testing.T) {
 func TestRunQueuedCostBudget(t *testing.T) {
 	f := qjtestutil.NewFixture(t, nil)
 	p := types.DefaultParams()
-	ghz, err := keeper.PlanJob(p, qjtestutil.GHZ3, 100, "statevector")
+	ghz, err := keeper.PlanJob(p, qjtestutil.GHZ3, 100, "statevector", p.MaxPlanSteps)
 	require.NoError(t, err)
-	bell, err := keeper.PlanJob(p, qjtestutil.Bell, 1, "")
+	bell, err := keeper.PlanJob(p, qjtestutil.Bell, 1, "", p.MaxPlanSteps)
 	require.NoError(t, err)
 	require.Greater(t, ghz.Cost, bell.Cost)
 	// Room for two GHZ jobs, not three.
@@ -187,7 +187,7 @@ func TestRunQueuedFailedJob(t *testing.T) {
 	f := qjtestutil.NewFixture(t, nil)
 	sink := &qjtestutil.RecordingSink{}
 	f.Keeper.SetArtifactSink(sink)
-	bad := f.Enqueue(t, 1, qjtestutil.Opaque, 10, 1)
+	bad := f.Enqueue(t, 1, qjtestutil.Opaque, 10, 1_000_000)
 	good := f.Submit(t, 1, qjtestutil.Bell, 10, "").JobId
 	ctx := f.AtHeight(8)
 	require.NoError(t, f.Keeper.RunQueued(ctx))
@@ -206,8 +206,8 @@ func TestRunQueuedFailedJob(t *testing.T) {
 	require.Len(t, sink.Puts(), 1, "only the successful job's artifact is handed over")
 
 	// Malformed source and a stored backend the engine no longer knows fail the same way.
-	src := f.Enqueue(t, 1, "OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n", 1, 1)
-	weird := f.Enqueue(t, 1, qjtestutil.Bell, 1, 1)
+	src := f.Enqueue(t, 1, "OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n", 1, 1_000_000)
+	weird := f.Enqueue(t, 1, qjtestutil.Bell, 1, 1_000_000)
 	wj := f.Job(t, weird)
 	wj.Backend = "gpu"
 	require.NoError(t, f.Keeper.Jobs.Set(f.Ctx, weird, wj))
@@ -236,7 +236,7 @@ func TestQueueSizeBookkeeping(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		f.Submit(t, 1, qjtestutil.Bell, 1, "")
 	}
-	f.Enqueue(t, 1, qjtestutil.Opaque, 1, 1)
+	f.Enqueue(t, 1, qjtestutil.Opaque, 1, 1_000_000)
 	_, err := f.MsgServer.SubmitJob(f.Ctx, &types.MsgSubmitJob{Owner: qjtestutil.AddrStr(1), Source: "bad"})
 	require.Error(t, err)
 	require.Equal(t, uint64(5), f.QueueSize(t))
@@ -245,4 +245,24 @@ func TestQueueSizeBookkeeping(t *testing.T) {
 		require.Equal(t, want, f.QueueSize(t))
 		require.Len(t, f.Queued(t), int(want))
 	}
+}
+
+// EndBlock runs a job under exactly the cost it paid for: a job whose stored cost is short
+// of its work (it bypassed planning) fails with the budget error, the same text on every
+// node, and the next job still runs.
+func TestRunQueuedBudgetExceeded(t *testing.T) {
+	f := qjtestutil.NewFixture(t, nil)
+	short := f.Enqueue(t, 1, qjtestutil.GHZ3, 100, 5_000)
+	good := f.Submit(t, 1, qjtestutil.Bell, 10, "").JobId
+	require.NoError(t, f.Keeper.RunQueued(f.AtHeight(8)))
+	j := f.Job(t, short)
+	require.Equal(t, types.JOB_STATUS_FAILED, j.Status)
+	require.Contains(t, j.Error, "work budget exceeded")
+	require.Contains(t, j.Error, "budget 5000")
+	require.Equal(t, types.JOB_STATUS_SUCCEEDED, f.Job(t, good).Status)
+
+	g := qjtestutil.NewFixture(t, nil)
+	again := g.Enqueue(t, 1, qjtestutil.GHZ3, 100, 5_000)
+	require.NoError(t, g.Keeper.RunQueued(g.AtHeight(8)))
+	require.Equal(t, j.Error, g.Job(t, again).Error, "deterministic error text")
 }

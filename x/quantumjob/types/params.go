@@ -13,13 +13,17 @@ func DefaultParams() Params {
 		MaxGates:             uint64(lim.MaxGates),
 		MaxShots:             uint32(lim.MaxShots),
 		MaxSourceBytes:       uint64(lim.Parse.MaxSourceBytes),
-		// A cost unit is about one amplitude update (~2 ns here): a 20-qubit QFT is
-		// ~2e8 units, 2e6 gas, and about 0.4 s of one core.
+		// A cost unit is one step of the engines' work meter, at most ~2.5 ns of one core
+		// (BenchmarkAdversarial): a 20-qubit QFT is ~1.8e8 steps, ~1.8e6 gas, ~0.11 s.
 		CostUnitsPerGas: 100,
-		// ~0.5 s of engine work per block at most, so 1 s blocks keep their pace.
-		BlockCostBudget: 250_000_000,
+		// Under ~0.6 s of engine work per block at most, so 1 s blocks keep their pace.
+		BlockCostBudget: engine.ChainBudget,
 		MaxJobsPerBlock: 4,
 		MaxQueueLength:  1_000,
+		// Planning a 1 MiB source of 500,000 gates takes ~10^7 steps; an expansion bomb is
+		// cut off there in CheckTx (tens of ms) instead of freezing the node.
+		MaxPlanSteps: 20_000_000,
+		MaxJobsPerTx: 4,
 	}
 }
 
@@ -45,6 +49,10 @@ func (p Params) Validate() error {
 		return ErrInvalidParams.Wrap("max_jobs_per_block must be positive")
 	case p.MaxQueueLength == 0:
 		return ErrInvalidParams.Wrap("max_queue_length must be positive")
+	case p.MaxPlanSteps == 0:
+		return ErrInvalidParams.Wrap("max_plan_steps must be positive")
+	case p.MaxJobsPerTx == 0:
+		return ErrInvalidParams.Wrap("max_jobs_per_tx must be positive")
 	}
 	return nil
 }

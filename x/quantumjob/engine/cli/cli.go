@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine"
 	"github.com/novacron/novacron/x/quantumjob/engine/compile"
 	"github.com/novacron/novacron/x/quantumjob/engine/qasm"
@@ -49,6 +50,7 @@ type Output struct {
 	Seed                   uint64       `json:"seed"`
 	SeedHex                string       `json:"seed_hex,omitempty"` // the 32-byte seed, with --seed-hex or --chain-id/--height/--job-id
 	Cost                   uint64       `json:"cost"`
+	Steps                  uint64       `json:"steps"` // what the work meter counted (<= cost)
 	ProbabilitiesExact     bool         `json:"probabilities_exact"`
 	ProbabilitiesTruncated bool         `json:"probabilities_truncated,omitempty"`
 	Probabilities          entryObject  `json:"probabilities"`
@@ -126,6 +128,7 @@ func newRunCmd() *cobra.Command {
 		height     int64
 		jobID      uint64
 		chainLim   bool
+		budget     uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE.qasm",
@@ -142,7 +145,13 @@ To reproduce an on-chain job's counts, seed it the way the chain does:
 --chain-id, --height (the block the job ran in) and --job-id together derive
 engine.DeriveSeed, or --seed-hex takes the 64 hex digits of Result.seed; add
 --chain-limits to run under the chain's default engine limits (branch bound,
-listing bound). --seed, --seed-hex and the chain flags are mutually exclusive.`,
+listing bound). --seed, --seed-hex and the chain flags are mutually exclusive.
+
+The run is metered as on chain: parsing, compilation, simulation and read-out
+count steps against --budget (default: the chain's default block cost budget,
+the most any job can be granted), and a run that needs more stops with the
+same budget error the chain records. "cost" is the bound the chain charges
+for, "steps" what the run counted. --budget 0 removes the limit.`,
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -168,8 +177,11 @@ listing bound). --seed, --seed-hex and the chain flags are mutually exclusive.`,
 			if maxQubits > 0 {
 				lim.MaxQubitsStateVector = maxQubits
 			}
+			if budget == 0 {
+				budget = meter.Unlimited
+			}
 			res, err := engine.Run(src, engine.Options{Shots: shots, Seed: seedBytes, Backend: be,
-				Limits: lim, Threads: threads, NoOptimize: noOptimize})
+				Limits: lim, Threads: threads, NoOptimize: noOptimize, Budget: budget})
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -204,6 +216,7 @@ listing bound). --seed, --seed-hex and the chain flags are mutually exclusive.`,
 	f.IntVar(&threads, "threads", runtime.GOMAXPROCS(0), "state-vector worker threads (results are bit-identical for any value)")
 	f.BoolVar(&noOptimize, "no-optimize", false, "skip the optimisation passes")
 	f.IntVar(&maxQubits, "max-qubits", 0, "override the state-vector qubit limit")
+	f.Uint64Var(&budget, "budget", engine.ChainBudget, "work budget in steps (0: unlimited)")
 	return cmd
 }
 
@@ -251,7 +264,7 @@ func resolveSeed(cmd *cobra.Command, seed uint64, seedHex, chainID string, heigh
 func toOutput(r *engine.Result, seed uint64) *Output {
 	o := &Output{Qubits: r.Qubits, Clbits: r.Clbits, Backend: string(r.Backend), GatesBefore: r.GatesBefore,
 		DepthBefore: r.DepthBefore, GatesAfter: r.GatesAfter, DepthAfter: r.DepthAfter, FusedOps: r.FusedOps,
-		Shots: r.Shots, Seed: seed, Cost: r.Cost, ProbabilitiesExact: r.ProbabilitiesExact,
+		Shots: r.Shots, Seed: seed, Cost: r.Cost, Steps: r.Steps, ProbabilitiesExact: r.ProbabilitiesExact,
 		ProbabilitiesTruncated: r.ProbabilitiesTruncated,
 		Probabilities:          entryObject{es: r.Probabilities, value: engine.FormatProb}}
 	if r.Shots > 0 && len(r.Counts) > 0 {
@@ -263,8 +276,8 @@ func toOutput(r *engine.Result, seed uint64) *Output {
 func writeText(w io.Writer, r *engine.Result) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "backend     %s\nqubits      %d\nclbits      %d\n", r.Backend, r.Qubits, r.Clbits)
-	fmt.Fprintf(&b, "gates       %d -> %d\ndepth       %d -> %d\nfused ops   %d\ncost        %d\n",
-		r.GatesBefore, r.GatesAfter, r.DepthBefore, r.DepthAfter, r.FusedOps, r.Cost)
+	fmt.Fprintf(&b, "gates       %d -> %d\ndepth       %d -> %d\nfused ops   %d\ncost        %d\nsteps       %d\n",
+		r.GatesBefore, r.GatesAfter, r.DepthBefore, r.DepthAfter, r.FusedOps, r.Cost, r.Steps)
 	exact := "exact"
 	if !r.ProbabilitiesExact {
 		exact = "estimated from shots"
@@ -288,7 +301,10 @@ func writeText(w io.Writer, r *engine.Result) error {
 }
 
 func newCompileCmd() *cobra.Command {
-	var noOptimize bool
+	var (
+		noOptimize bool
+		budget     uint64
+	)
 	cmd := &cobra.Command{
 		Use:          "compile FILE.qasm",
 		Short:        "Compile an OpenQASM 2.0 file and print the optimised circuit as OpenQASM 2.0",
@@ -299,11 +315,18 @@ func newCompileCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := qasm.Parse(src)
+			if budget == 0 {
+				budget = meter.Unlimited
+			}
+			m := meter.New(budget)
+			c, err := qasm.ParseMetered(src, qasm.DefaultLimits(), m)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			r := compile.Compile(c, !noOptimize)
+			r, err := compile.CompileMetered(c, !noOptimize, m)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
 			text, err := qasm.Export(r.Circuit)
 			if err != nil {
 				return err
@@ -314,5 +337,6 @@ func newCompileCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&noOptimize, "no-optimize", false, "lower only")
+	cmd.Flags().Uint64Var(&budget, "budget", engine.ChainBudget, "work budget in steps (0: unlimited)")
 	return cmd
 }

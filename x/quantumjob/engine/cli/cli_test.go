@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +185,43 @@ h q; cu1(pi/3) q[0],q[4]; measure q[0] -> a[0]; measure q[1] -> a[1]; measure q[
 	empty, err := json.Marshal(entryObject{})
 	if err != nil || string(empty) != "{}" {
 		t.Fatalf("empty object: %s %v", empty, err)
+	}
+}
+
+// `quantum run` is metered like the chain: the expansion bomb of issue 10 stops at the
+// default budget with the chain's budget error, --budget moves the limit, and the JSON
+// reports the steps a job will be charged for beside its cost.
+func TestRunBudget(t *testing.T) {
+	bomb := filepath.Join("..", "testdata", "adversarial", "expansion_bomb_empty.qasm")
+	_, err := execute(t, "run", bomb, "--budget", "1000000")
+	if err == nil || !strings.Contains(err.Error(), "work budget exceeded") || !strings.Contains(err.Error(), "budget 1000000") {
+		t.Fatalf("bomb: %v", err)
+	}
+	if _, err := execute(t, "compile", bomb, "--budget", "1000000"); err == nil || !strings.Contains(err.Error(), "work budget exceeded") {
+		t.Fatalf("compile bomb: %v", err)
+	}
+
+	f := writeFile(t, "bell.qasm", bell)
+	out, err := execute(t, "run", f, "--shots", "100", "--output", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Cost, Steps uint64 }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Steps == 0 || doc.Steps > doc.Cost {
+		t.Fatalf("steps %d, cost %d", doc.Steps, doc.Cost)
+	}
+	// exactly its steps is enough; one fewer is not
+	if _, err := execute(t, "run", f, "--shots", "100", "--budget", fmt.Sprint(doc.Steps)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := execute(t, "run", f, "--shots", "100", "--budget", fmt.Sprint(doc.Steps-1)); err == nil || !strings.Contains(err.Error(), "work budget exceeded") {
+		t.Fatalf("one step short: %v", err)
+	}
+	text, err := execute(t, "run", f)
+	if err != nil || !strings.Contains(text, "\nsteps       ") {
+		t.Fatalf("text output: %q %v", text, err)
 	}
 }

@@ -7,8 +7,12 @@ import (
 	"math"
 
 	"github.com/novacron/novacron/x/internal/dmath"
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
+
+// StageCompile is the meter stage of lowering and the peephole passes.
+const StageCompile = "compile"
 
 // angleTol decides when an angle is treated as an exact multiple of a period
 // (identity removal, Clifford recognition); a fixed constant keeps it
@@ -25,16 +29,40 @@ type Result struct {
 	After   ir.Stats
 }
 
-// Compile lowers and (unless optimise is false) optimises c.
+// Compile lowers and (unless optimise is false) optimises c, unmetered.
 func Compile(c *ir.Circuit, optimise bool) *Result {
+	r, _ := CompileMetered(c, optimise, nil)
+	return r
+}
+
+// PassSteps is the meter price of one linear pass over ops, by op, qubit
+// and parameter (measured: BenchmarkAdversarial in the engine package).
+func PassSteps(ops []ir.Op) uint64 {
+	n := 32 * uint64(len(ops))
+	for i := range ops {
+		n += 8 * uint64(len(ops[i].Qubits)+len(ops[i].Params))
+	}
+	return n
+}
+
+// CompileMetered is Compile under a meter: the statistics and lowering
+// passes are charged as linear passes, the peephole pass by the entries it
+// really scans.
+func CompileMetered(c *ir.Circuit, optimise bool, m *meter.Meter) (*Result, error) {
+	if err := m.Charge(StageCompile, meter.Mul(8, PassSteps(c.Ops))); err != nil { // stats, lower (new ops), stats
+		return nil, err
+	}
 	r := &Result{Before: c.ComputeStats()}
 	out := Lower(c)
 	if optimise {
-		out = Optimize(out)
+		var err error
+		if out, err = OptimizeMetered(out, m); err != nil {
+			return nil, err
+		}
 	}
 	r.Circuit = out
 	r.After = out.ComputeStats()
-	return r
+	return r, nil
 }
 
 // nearMultiple reports whether a is within angleTol of k*period, returning k.
@@ -288,9 +316,41 @@ func combine(h, g *ir.Op) (action, ir.Op) {
 // rotations about the same axis, drop identities, all while commuting
 // through ops that are diagonal in the same basis on shared qubits.
 func Optimize(c *ir.Circuit) *ir.Circuit {
+	out, _ := OptimizeMetered(c, nil)
+	return out
+}
+
+// OptimizeMetered is Optimize under a meter, charging every wire entry it
+// scans (with the qubit pairs its commutation test compares) and every entry
+// it moves. A cancelled op leaves the wire lists at once, so later scans
+// never walk over dead entries: 2^19 self-cancelling gates on one qubit cost
+// 2^19 short scans, not 2^36 steps over their corpses.
+func OptimizeMetered(c *ir.Circuit, m *meter.Meter) (*ir.Circuit, error) {
 	out := make([]ir.Op, 0, len(c.Ops))
 	alive := make([]bool, 0, len(c.Ops))
-	wires := make([][]int, c.NumQubits) // op indices per qubit
+	wires := make([][]int, c.NumQubits) // live op indices per qubit, in order
+	var merr error
+	charge := func(n uint64) bool {
+		if merr == nil {
+			merr = m.Charge(StageCompile, n)
+		}
+		return merr == nil
+	}
+	kill := func(j int) {
+		alive[j] = false
+		for _, q := range out[j].Qubits {
+			w := wires[q]
+			k := len(w) - 1
+			for k >= 0 && w[k] != j {
+				k--
+			}
+			if k < 0 || !charge(uint64(len(w)-k)) {
+				continue
+			}
+			wires[q] = append(w[:k], w[k+1:]...)
+		}
+	}
+	scanSteps := func(h, g *ir.Op) uint64 { return 1 + uint64(len(h.Qubits)*len(g.Qubits)) }
 	push := func(o ir.Op) {
 		i := len(out)
 		out = append(out, o)
@@ -305,16 +365,16 @@ func Optimize(c *ir.Circuit) *ir.Circuit {
 		w := wires[q]
 		steps := 0
 		for k := len(w) - 1; k >= 0 && w[k] > j; k-- {
-			if !alive[w[k]] {
-				continue
-			}
-			if steps++; steps > scanLimit || !commutes(&out[w[k]], g) {
+			if steps++; steps > scanLimit || !charge(scanSteps(&out[w[k]], g)) || !commutes(&out[w[k]], g) {
 				return true
 			}
 		}
 		return false
 	}
 	for _, g := range c.Ops {
+		if !charge(1 + uint64(len(g.Qubits))) {
+			return nil, merr
+		}
 		if !mergeable(&g) || len(g.Qubits) == 0 {
 			push(g)
 			continue
@@ -325,10 +385,7 @@ func Optimize(c *ir.Circuit) *ir.Circuit {
 		done := false
 		for k := len(w) - 1; k >= 0; k-- {
 			j := w[k]
-			if !alive[j] {
-				continue
-			}
-			if steps++; steps > scanLimit {
+			if steps++; steps > scanLimit || !charge(scanSteps(&out[j], &g)) {
 				break
 			}
 			h := &out[j]
@@ -342,7 +399,7 @@ func Optimize(c *ir.Circuit) *ir.Circuit {
 				}
 				if ok {
 					if act == cancel {
-						alive[j] = false
+						kill(j)
 					} else {
 						*h = m
 					}
@@ -354,9 +411,15 @@ func Optimize(c *ir.Circuit) *ir.Circuit {
 				break
 			}
 		}
+		if merr != nil {
+			return nil, merr
+		}
 		if !done {
 			push(g)
 		}
+	}
+	if !charge(uint64(len(out))) {
+		return nil, merr
 	}
 	res := *c
 	res.Ops = make([]ir.Op, 0, len(out))
@@ -365,5 +428,5 @@ func Optimize(c *ir.Circuit) *ir.Circuit {
 			res.Ops = append(res.Ops, o)
 		}
 	}
-	return &res
+	return &res, nil
 }

@@ -4,6 +4,7 @@
 package ir
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -172,6 +173,17 @@ func (c *Circuit) ComputeStats() Stats {
 	var s Stats
 	ql := make([]int, c.NumQubits)
 	cl := make([]int, c.NumClbits)
+	// A condition reads and (for depth) writes its whole register: keep per
+	// register the level all its bits are at least (floor) and the highest
+	// level of any bit (top), so a conditioned op costs O(1), not O(width).
+	regOf := make([]int, c.NumClbits)
+	for ri, r := range c.CRegs {
+		for b := r.Offset; b < r.Offset+r.Size; b++ {
+			regOf[b] = ri
+		}
+	}
+	floor := make([]int, len(c.CRegs))
+	top := make([]int, len(c.CRegs))
 	for i := range c.Ops {
 		o := &c.Ops[i]
 		if o.Type == OpBarrier {
@@ -193,31 +205,35 @@ func (c *Circuit) ComputeStats() Stats {
 			lv = max(lv, ql[q])
 		}
 		if o.Type == OpMeasure {
-			lv = max(lv, cl[o.Clbit])
+			lv = max(lv, cl[o.Clbit], floor[regOf[o.Clbit]])
 		}
 		if o.Cond != nil {
 			s.Conditionals++
-			r := c.CRegs[o.Cond.CReg]
-			for b := r.Offset; b < r.Offset+r.Size; b++ {
-				lv = max(lv, cl[b])
-			}
+			lv = max(lv, top[o.Cond.CReg])
 		}
 		lv++
 		for _, q := range o.Qubits {
 			ql[q] = lv
 		}
-		if o.Type == OpMeasure {
-			cl[o.Clbit] = lv
-		}
 		if o.Cond != nil {
-			r := c.CRegs[o.Cond.CReg]
-			for b := r.Offset; b < r.Offset+r.Size; b++ {
-				cl[b] = lv
-			}
+			floor[o.Cond.CReg], top[o.Cond.CReg] = lv, lv
+		}
+		if o.Type == OpMeasure {
+			r := regOf[o.Clbit]
+			cl[o.Clbit] = lv
+			top[r] = max(top[r], lv)
 		}
 		s.Depth = max(s.Depth, lv)
 	}
 	return s
+}
+
+// ErrParamRange rejects gate angles that are not finite or beyond ±2^28.
+var ErrParamRange = errors.New("gate parameter out of range (finite, at most 2^28 in magnitude)")
+
+// ParamInRange reports whether a gate angle can be turned into a matrix.
+func ParamInRange(v float64) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && v <= 1<<28 && v >= -(1<<28)
 }
 
 // CMul is a deterministic complex product (no fused multiply-add).
@@ -260,8 +276,8 @@ func Matrix1(k Kind, p []float64) ([4]complex128, error) {
 		return [4]complex128{}, fmt.Errorf("gate %s: missing parameter", k)
 	}
 	for _, v := range p {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v > 1<<28 || v < -(1<<28) {
-			return [4]complex128{}, fmt.Errorf("gate %s: parameter %v out of range", k, v)
+		if !ParamInRange(v) {
+			return [4]complex128{}, fmt.Errorf("gate %s: %w: %v", k, ErrParamRange, v)
 		}
 	}
 	switch k {

@@ -18,6 +18,7 @@ const (
 	ErrSemantic                      // well-formed but meaningless (unknown gate, bad index, ...)
 	ErrLimit                         // a hard cap was exceeded
 	ErrUnsupported
+	ErrBudget // the work meter's budget ran out (Err is the *meter.BudgetError)
 )
 
 func (k ErrorKind) String() string {
@@ -30,6 +31,8 @@ func (k ErrorKind) String() string {
 		return "limit exceeded"
 	case ErrUnsupported:
 		return "unsupported"
+	case ErrBudget:
+		return "budget exceeded"
 	}
 	return "error"
 }
@@ -40,7 +43,10 @@ type Error struct {
 	Line int
 	Col  int
 	Msg  string
+	Err  error // the cause, for errors.Is (ErrBudget: meter.ErrBudgetExceeded)
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("%d:%d: %s: %s", e.Line, e.Col, e.Kind, e.Msg)

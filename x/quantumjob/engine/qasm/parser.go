@@ -3,9 +3,11 @@ package qasm
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/novacron/novacron/x/internal/dmath"
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
 
@@ -107,6 +109,17 @@ var qelib = map[string]*builtin{
 	"c3sqrtx": {kind: ir.KSX, nctrl: 3, nqubits: 4},
 }
 
+// qelibNames lists qelib in sorted order: error messages must not depend on
+// map iteration order (every validator stores the same text).
+var qelibNames = func() []string {
+	names := make([]string, 0, len(qelib))
+	for n := range qelib {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}()
+
 // qelib1 gates defined by their standard decomposition.
 const qelibPrelude = `
 gate rccx a,b,c { u2(0,pi) c; u1(pi/4) c; cx b,c; u1(-pi/4) c; cx a,c; u1(pi/4) c; cx b,c; u1(-pi/4) c; u2(0,pi) c; }
@@ -131,26 +144,51 @@ type parser struct {
 	nops  int
 	qelib bool
 	ndefs int
+	m     *meter.Meter
 }
+
+// StageParse is the meter stage of lexing, declarations and gate expansion.
+const StageParse = "qasm parse"
+
+// Step prices of parsing, set from BenchmarkAdversarial so that a parse step
+// costs about as much wall time as a simulator step (~1 ns): an emitted op
+// (its allocation and the garbage collector's share) is the dear part.
+const (
+	tokenSteps = 16
+	callSteps  = 16  // per gate call of the expansion, plus 4 per qubit
+	exprSteps  = 16  // per expression node evaluated
+	emitSteps  = 256 // per op emitted, plus 16 per qubit
+)
 
 // Parse parses an OpenQASM 2.0 program with DefaultLimits.
 func Parse(src string) (*ir.Circuit, error) { return ParseWithLimits(src, DefaultLimits()) }
 
-// ParseWithLimits parses an OpenQASM 2.0 program; errors are *Error.
+// ParseWithLimits parses an OpenQASM 2.0 program unmetered; errors are *Error.
 func ParseWithLimits(src string, lim Limits) (c *ir.Circuit, err error) {
-	c, perr := parse(src, lim)
+	return ParseMetered(src, lim, nil)
+}
+
+// ParseMetered parses under a work meter: it charges every token, every gate
+// call of the expansion (with its qubits), every expression node evaluated,
+// every qubit of a register argument and every emitted op and qubit (prices
+// above). Expansion that
+// emits nothing (empty gate bodies called 2^60 times) is charged all the
+// same, so no input parses for longer than its budget. A nil meter is
+// unmetered.
+func ParseMetered(src string, lim Limits, m *meter.Meter) (c *ir.Circuit, err error) {
+	c, perr := parse(src, lim, m)
 	if perr != nil {
 		return nil, perr
 	}
 	return c, nil
 }
 
-func parse(src string, lim Limits) (c *ir.Circuit, err *Error) {
+func parse(src string, lim Limits, m *meter.Meter) (c *ir.Circuit, err *Error) {
 	if lim.MaxSourceBytes > 0 && len(src) > lim.MaxSourceBytes {
 		return nil, &Error{Kind: ErrLimit, Line: 1, Col: 1, Msg: fmt.Sprintf("source is %d bytes, limit %d", len(src), lim.MaxSourceBytes)}
 	}
 	p := &parser{lex: lexer{src: src, line: 1, col: 1}, lim: lim, circ: &ir.Circuit{},
-		qregs: map[string]int{}, cregs: map[string]int{}, gates: map[string]*gateDef{}}
+		qregs: map[string]int{}, cregs: map[string]int{}, gates: map[string]*gateDef{}, m: m}
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
@@ -173,7 +211,15 @@ func (p *parser) failTok(t token, format string, a ...any) {
 	p.fail(ErrSyntax, t.line, t.col, format, a...)
 }
 
+// charge meters n steps of work about to happen at line:col.
+func (p *parser) charge(n uint64, line, col int) {
+	if err := p.m.Charge(StageParse, n); err != nil {
+		panic(bailout{&Error{Kind: ErrBudget, Line: line, Col: col, Msg: err.Error(), Err: err}})
+	}
+}
+
 func (p *parser) next() {
+	p.charge(tokenSteps, p.lex.line, p.lex.col)
 	t, err := p.lex.next()
 	if err != nil {
 		panic(bailout{err})
@@ -302,7 +348,7 @@ func (p *parser) includeQelib(at token) {
 	if p.qelib {
 		return
 	}
-	for name := range qelib {
+	for _, name := range qelibNames {
 		if _, dup := p.gates[name]; dup {
 			p.fail(ErrSemantic, at.line, at.col, "gate %q defined before include conflicts with qelib1.inc", name)
 		}
@@ -313,7 +359,7 @@ func (p *parser) includeQelib(at token) {
 	}
 	// parse the decomposed gates with a nested parser sharing the gate table
 	sub := &parser{lex: lexer{src: qelibPrelude, line: 1, col: 1}, lim: p.lim, circ: &ir.Circuit{},
-		qregs: map[string]int{}, cregs: map[string]int{}, gates: p.gates}
+		qregs: map[string]int{}, cregs: map[string]int{}, gates: p.gates, m: p.m}
 	sub.next()
 	for sub.tok.kind != tEOF {
 		sub.gateDecl()
@@ -531,6 +577,7 @@ func (p *parser) regArg(quantum bool) arg {
 		return a
 	}
 	a.reg = true
+	p.charge(4*uint64(r.Size), t.line, t.col)
 	a.qubits = make([]int, r.Size)
 	for i := range a.qubits {
 		a.qubits[i] = r.Offset + i
@@ -646,6 +693,7 @@ func (p *parser) qop(cond *ir.Cond) {
 }
 
 func (p *parser) emit(op ir.Op) {
+	p.charge(emitSteps+16*uint64(len(op.Qubits)), op.Line, op.Col)
 	p.nops += max(1, len(op.Qubits)/8) // wide barriers count by size, bounding memory
 	if p.nops > p.lim.MaxOps {
 		p.fail(ErrLimit, op.Line, op.Col, "more than %d operations after expansion", p.lim.MaxOps)
@@ -654,6 +702,7 @@ func (p *parser) emit(op ir.Op) {
 }
 
 func (p *parser) apply(d *gateDef, params []float64, qs []int, cond *ir.Cond, line, col, depth int) {
+	p.charge(callSteps+4*uint64(len(qs)), line, col)
 	if depth > p.lim.MaxGateNesting {
 		p.fail(ErrLimit, line, col, "gate definitions nested deeper than %d", p.lim.MaxGateNesting)
 	}
@@ -805,6 +854,7 @@ func (p *parser) primary(params map[string]int, depth int) *expr {
 const maxTrigArg = 1 << 29
 
 func (p *parser) eval(e *expr, env []float64) float64 {
+	p.charge(exprSteps, e.line, e.col)
 	var v float64
 	switch e.op {
 	case 'n':
@@ -815,6 +865,7 @@ func (p *parser) eval(e *expr, env []float64) float64 {
 		return -p.eval(e.a, env)
 	case 'f':
 		a := p.eval(e.a, env)
+		p.charge(exprSteps*dmath.TrigSteps(a), e.line, e.col)
 		if (e.fn == "sin" || e.fn == "cos" || e.fn == "tan") && (a >= maxTrigArg || a <= -maxTrigArg) {
 			// Angles this large are meaningless for gates; reject them
 			// rather than reduce them (dmath would).

@@ -5,7 +5,9 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine/ir"
 )
 
@@ -257,12 +259,24 @@ func FuzzParse(f *testing.F) {
 	f.Add(hdr + "qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;")
 	f.Add(hdr + "gate g(a) x,y { U(a,0,a/2) x; CX x,y; } qreg q[3]; g(pi^2) q[0],q[2]; if(c==1) x q[0];")
 	f.Add("OPENQASM 2.0; qreg q[1]; U(sin(1)*cos(2)-tan(3)/exp(4)+ln(5)^sqrt(6),0,0) q[0];")
+	f.Add(hdr + "qreg q[1]; gate g0 a { } gate g1 a { g0 a; g0 a; } gate g2 a { g1 a; g1 a; } gate g3 a { g2 a; g2 a; } g3 q[0];")
+	f.Add("OPENQASM 2.0; qreg q[1]; U(sin(1e300),cos(-1e299),0) q[0];")
 	f.Add(hdr + "opaque o(a) b; qreg q[1]; creg c[1]; o(1) q[0]; reset q; barrier q; measure q[0] -> c[0];")
 	f.Fuzz(func(t *testing.T, src string) {
 		lim := DefaultLimits()
 		lim.MaxOps = 20000
 		lim.MaxQubits = 64
-		c, err := parse(src, lim)
+		// metered: an expansion the op limit never sees (empty bodies) stops at
+		// the budget, and wall time stays within the steps counted
+		m := meter.New(2_000_000)
+		start := time.Now()
+		c, err := parse(src, lim, m)
+		if d := time.Since(start); d > 50*time.Millisecond+time.Duration(m.Used())*200 {
+			t.Fatalf("%v for %d steps: work the meter does not count", d, m.Used())
+		}
+		if m.Used() > m.Budget() {
+			t.Fatalf("steps %d over budget %d", m.Used(), m.Budget())
+		}
 		if err != nil {
 			if err.Line < 1 || err.Col < 1 {
 				t.Fatalf("error without position: %v", err)
@@ -273,7 +287,7 @@ func FuzzParse(f *testing.F) {
 		if xerr != nil {
 			return
 		}
-		c2, err2 := parse(out, lim)
+		c2, err2 := parse(out, lim, nil)
 		if err2 != nil {
 			t.Fatalf("export does not re-parse: %v\n%s", err2, out)
 		}
