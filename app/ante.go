@@ -14,7 +14,7 @@ import (
 // setAnteHandler chains the validator allowlist check (first: a rejected staking message
 // costs no signature verification), the SDK's standard decorators (signatures, fees, gas
 // limit), and then the quantum job pre-check: engine work only ever runs for a signed
-// transaction whose fee is paid, under the gas it set and max_plan_steps.
+// transaction whose fee is paid, under the gas it set and max_check_steps.
 func (app *App) setAnteHandler(txConfig client.TxConfig) {
 	std, err := ante.NewAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,

@@ -15,6 +15,14 @@ const (
 	DefaultChainID = "novacron-local-1"
 	// CoinType is the BIP-44 coin type used for key derivation (Cosmos' 118).
 	CoinType = 118
+	// DefaultBlockMaxGas is the block gas limit `novacrond init` writes (consensus.params.block.
+	// max_gas). Engine gas is 10 steps of metered work, so a block's DeliverTx engine work is
+	// at most 5*10^8 steps (~0.6-1.2 s); the largest quantum job (~27M gas for a measured
+	// QFT-20 with 1024 shots) fits, as do ~700 bank sends.
+	DefaultBlockMaxGas = 50_000_000
+	// DefaultQueryGasLimit is app.toml's query-gas-limit default: one query can do at most
+	// this much metered work (an orbit route over the largest network fits).
+	DefaultQueryGasLimit = 10_000_000
 )
 
 // SetConfig installs NovaCron's address prefixes and bond denom into the SDK's global config.

@@ -9,4 +9,5 @@
 | .app_state.slashing.params.signed_blocks_window = "100"
 | .app_state.slashing.params.downtime_jail_duration = "60s"
 | .consensus.params.abci.vote_extensions_enable_height = "2"
+| .consensus.params.block.max_gas = "50000000"
 | .app_state.vmlifecycle.params.host_operators = $hostops

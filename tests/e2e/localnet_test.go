@@ -103,6 +103,7 @@ type txResp struct {
 	Code   uint32 `json:"code"`
 	RawLog string `json:"raw_log"`
 	TxHash string `json:"txhash"`
+	Height string `json:"height"` // "0" until committed
 }
 
 // tx broadcasts (sync) and waits for inclusion; it returns the final result.
@@ -339,6 +340,29 @@ func TestLocalnet(t *testing.T) {
 		r = l.tx(0, "tx", "quantumjob", "submit", bad, "--from", "faucet")
 		require.NotZero(t, r.Code)
 		require.Contains(t, r.RawLog, "3:1")
+	})
+
+	t.Run("metered engines: no input makes a node work more than it paid for", func(t *testing.T) {
+		testMeteredEngines(t, l)
+	})
+
+	t.Run("block gas and query gas are limited", func(t *testing.T) {
+		var gen struct {
+			Consensus struct {
+				Params struct {
+					Block struct {
+						MaxGas string `json:"max_gas"`
+					} `json:"block"`
+				} `json:"params"`
+			} `json:"consensus"`
+		}
+		bz, err := os.ReadFile(filepath.Join(l.status()[0].Home, "config", "genesis.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(bz, &gen))
+		require.Equal(t, "50000000", gen.Consensus.Params.Block.MaxGas)
+		toml, err := os.ReadFile(filepath.Join(l.status()[0].Home, "config", "app.toml"))
+		require.NoError(t, err)
+		require.Contains(t, string(toml), `query-gas-limit = "10000000"`)
 	})
 
 	t.Run("orbit latency matrix and routes are served", func(t *testing.T) {

@@ -63,7 +63,7 @@ func TestValidateGenesisJSON(t *testing.T) {
 	require.NoError(t, f.Cdc.UnmarshalJSON(good, &a))
 	require.NoError(t, f.Cdc.UnmarshalJSON(exported, &b))
 	// the queued job was planned again: its cost of 31 became the planned budget
-	plan, err := keeper.PlanJob(gs.Params, qjtestutil.Bell, 10, "", gs.Params.MaxPlanSteps)
+	plan, err := keeper.PlanJob(gs.Params, qjtestutil.Bell, 10, "", gs.Params.BlockCostBudget)
 	require.NoError(t, err)
 	a.Jobs[1].Cost, a.Jobs[1].Backend = plan.Cost, string(plan.Backend)
 	require.JSONEq(t, string(f.Cdc.MustMarshalJSON(&a)), string(f.Cdc.MustMarshalJSON(&b)))

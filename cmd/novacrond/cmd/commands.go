@@ -35,7 +35,7 @@ import (
 func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 	basicManager := tempApp.BasicModuleManager
 	rootCmd.AddCommand(
-		genutilcli.InitCmd(basicManager, app.DefaultNodeHome),
+		withBlockGasLimit(genutilcli.InitCmd(basicManager, app.DefaultNodeHome)),
 		debug.Cmd(),
 		confixcmd.ConfigCommand(),
 		pruning.Cmd(newApp, app.DefaultNodeHome),

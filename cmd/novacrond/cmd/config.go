@@ -33,6 +33,8 @@ func initAppConfig() (string, any) {
 	// a never-written store (authz, feegrant, evidence) then fails queries and restarts.
 	// PebbleDB returns an empty slice, so the application DB defaults to it.
 	srvCfg.AppDBBackend = "pebbledb"
+	// Queries run engines too (orbit networks, routes): bound each one's gas, hence its work.
+	srvCfg.QueryGasLimit = app.DefaultQueryGasLimit
 	return serverconfig.DefaultConfigTemplate + artifacts.ConfigTemplate,
 		AppConfig{Config: *srvCfg, Artifacts: artifacts.DefaultConfig()}
 }

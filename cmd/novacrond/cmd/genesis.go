@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/genutil"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
+	"github.com/novacron/novacron/app"
 	validatorsettypes "github.com/novacron/novacron/x/validatorset/types"
 )
 
@@ -68,6 +69,29 @@ governance (MsgAddValidator / MsgRemoveValidator).`,
 	cmd.Flags().String(flags.FlagHome, defaultHome, "The application home directory")
 	cmd.Flags().String(flags.FlagKeyringBackend, flags.DefaultKeyringBackend, "Select keyring's backend (os|file|kwallet|pass|test)")
 	return cmd
+}
+
+// withBlockGasLimit makes `novacrond init` write a block gas limit (consensus.params.block.
+// max_gas = app.DefaultBlockMaxGas) instead of CometBFT's -1 (unlimited): without one a single
+// block may carry any number of metered jobs, and the block's work has no bound.
+func withBlockGasLimit(init *cobra.Command) *cobra.Command {
+	run := init.RunE
+	init.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := run(cmd, args); err != nil {
+			return err
+		}
+		cfg := server.GetServerContextFromCmd(cmd).Config
+		return editGenesis(cfg.GenesisFile(), func(_ map[string]json.RawMessage, g *genutiltypes.AppGenesis) error {
+			if g.Consensus == nil || g.Consensus.Params == nil {
+				return fmt.Errorf("genesis has no consensus params")
+			}
+			if g.Consensus.Params.Block.MaxGas <= 0 {
+				g.Consensus.Params.Block.MaxGas = app.DefaultBlockMaxGas
+			}
+			return nil
+		})
+	}
+	return init
 }
 
 // SetVoteExtensionsHeightCmd sets consensus.params.abci.vote_extensions_enable_height.

@@ -15,7 +15,7 @@ import (
 // cost budget of x/quantumjob, the most one job may ever be granted.
 const adversarialBudget = engine.ChainBudget
 
-// checkTxBudget is x/quantumjob's default max_plan_steps.
+// checkTxBudget is x/quantumjob's default max_check_steps.
 const checkTxBudget = 20_000_000
 
 func adversarialCorpus(tb testing.TB) map[string]string {

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"errors"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/novacron/novacron/x/internal/msgwalk"
@@ -8,10 +10,13 @@ import (
 )
 
 // CheckTxDecorator caps the jobs per transaction (every mode) and rejects oversized or
-// invalid quantum jobs in CheckTx, before they reach the mempool, planning each under
-// max_plan_steps and charging its steps as gas; DeliverTx repeats the same checks (PlanJob)
-// authoritatively in the Msg server. The app places it after signature verification and fee
-// deduction, so no engine work runs for an unsigned or unpaid transaction.
+// invalid quantum jobs in CheckTx, before they reach the mempool. Each job is planned under
+// the smaller of max_check_steps and what the tx's gas left pays for, and the steps are
+// charged as gas. A job whose planning outgrows the tx's own gas is rejected (DeliverTx would
+// fail the same way); one that only outgrows max_check_steps is passed on: DeliverTx plans it
+// authoritatively in the Msg server under the gas the tx pays for. The app places this
+// decorator after signature verification and fee deduction, so no engine work runs for an
+// unsigned or unpaid transaction.
 type CheckTxDecorator struct{ k Keeper }
 
 // NewCheckTxDecorator builds the decorator.
@@ -39,8 +44,12 @@ func (d CheckTxDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, 
 	}
 	if ctx.IsCheckTx() && !ctx.IsReCheckTx() {
 		for _, m := range jobs {
-			plan, err := PlanJob(p, m.Source, m.Shots, m.Backend, p.MaxPlanSteps)
+			paid := meterBudget(ctx.GasMeter().GasRemaining(), p.CostUnitsPerGas)
+			plan, err := PlanJob(p, m.Source, m.Shots, m.Backend, min(paid, p.MaxCheckSteps))
 			ctx.GasMeter().ConsumeGas(GasForCost(p, plan.PlanSteps), "quantumjob check")
+			if errors.Is(err, types.ErrBudgetExceeded) && paid > p.MaxCheckSteps {
+				continue // too big to check here; paid for: DeliverTx decides
+			}
 			if err != nil {
 				return ctx, err
 			}

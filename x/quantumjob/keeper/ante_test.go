@@ -105,20 +105,41 @@ func bomb() string {
 	return b.String()
 }
 
-// The pre-check plans under max_plan_steps and charges what it used as gas: the expansion
-// bomb stops there with the budget error; the job count per tx is capped in every mode.
+// The pre-check plans under the smaller of max_check_steps and the tx's gas, charging the
+// steps as gas. Issue 10's expansion bomb: with little gas it is rejected with the budget
+// error (DeliverTx could not do better); with plenty it costs CheckTx exactly
+// max_check_steps and is passed on, and the Msg server then fails it within the gas it paid.
+// The job count per tx is capped in every mode.
 func TestCheckTxDecoratorBudgetAndJobCount(t *testing.T) {
 	f := qjtestutil.NewFixture(t, nil)
 	owner := qjtestutil.AddrStr(1)
 	p := types.DefaultParams()
-	ctx := f.Ctx.WithIsCheckTx(true).WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})
-	reached, err := anteRun(ctx, f.Keeper, &types.MsgSubmitJob{Owner: owner, Source: bomb()})
+	bombMsg := &types.MsgSubmitJob{Owner: owner, Source: bomb()}
+	checkTx := func(gas uint64) sdk.Context {
+		return f.Ctx.WithIsCheckTx(true).WithGasMeter(storetypes.NewGasMeter(gas)).WithKVGasConfig(storetypes.GasConfig{})
+	}
+
+	low := checkTx(100_000) // pays for 10^6 steps < max_check_steps
+	reached, err := anteRun(low, f.Keeper, bombMsg)
 	require.ErrorIs(t, err, types.ErrBudgetExceeded)
-	require.Contains(t, err.Error(), "budget")
+	require.Contains(t, err.Error(), "budget 1000000")
 	require.False(t, reached)
-	// planning stopped within one charge of its budget, and that work was charged
-	require.InDelta(t, keeper.GasForCost(p, p.MaxPlanSteps), ctx.GasMeter().GasConsumed(), 10)
-	require.LessOrEqual(t, ctx.GasMeter().GasConsumed(), keeper.GasForCost(p, p.MaxPlanSteps))
+	require.InDelta(t, 100_000, low.GasMeter().GasConsumed(), 10, "the work done was charged")
+
+	high := checkTx(10_000_000)
+	reached, err = anteRun(high, f.Keeper, bombMsg)
+	require.NoError(t, err)
+	require.True(t, reached, "too big to check, paid for: left to DeliverTx")
+	require.InDelta(t, keeper.GasForCost(p, p.MaxCheckSteps), high.GasMeter().GasConsumed(), 10)
+	require.LessOrEqual(t, high.GasMeter().GasConsumed(), keeper.GasForCost(p, p.MaxCheckSteps))
+
+	// DeliverTx: planning runs under the gas left and fails within it; nothing is stored
+	deliver := f.Ctx.WithGasMeter(storetypes.NewGasMeter(2_000_000)).WithKVGasConfig(storetypes.GasConfig{})
+	_, err = f.MsgServer.SubmitJob(deliver, bombMsg)
+	require.ErrorIs(t, err, types.ErrBudgetExceeded)
+	require.LessOrEqual(t, deliver.GasMeter().GasConsumed(), uint64(2_000_000))
+	require.Greater(t, deliver.GasMeter().GasConsumed(), uint64(1_900_000), "the gas paid for the work is used")
+	assertNothingStored(t, f)
 
 	good := &types.MsgSubmitJob{Owner: owner, Source: qjtestutil.Bell, Shots: 1}
 	many := make([]sdk.Msg, p.MaxJobsPerTx+1)

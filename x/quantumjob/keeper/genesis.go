@@ -28,7 +28,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	var queued uint64
 	for _, j := range gs.Jobs {
 		if j.Status == types.JOB_STATUS_QUEUED {
-			plan, err := PlanJob(gs.Params, j.Source, j.Shots, j.Backend, gs.Params.MaxPlanSteps)
+			plan, err := PlanJob(gs.Params, j.Source, j.Shots, j.Backend, gs.Params.BlockCostBudget)
 			if err != nil {
 				j.Status, j.Error = types.JOB_STATUS_FAILED, err.Error()
 			} else {

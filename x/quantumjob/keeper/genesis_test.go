@@ -146,7 +146,7 @@ func TestInitGenesisReplansQueuedJobs(t *testing.T) {
 	f := qjtestutil.NewFixture(t, gs)
 	require.Equal(t, types.JOB_STATUS_FAILED, f.Job(t, 1).Status)
 	require.Contains(t, f.Job(t, 1).Error, "budget")
-	plan, err := keeper.PlanJob(gs.Params, qjtestutil.Bell, 10, "", gs.Params.MaxPlanSteps)
+	plan, err := keeper.PlanJob(gs.Params, qjtestutil.Bell, 10, "", gs.Params.BlockCostBudget)
 	require.NoError(t, err)
 	require.Equal(t, plan.Cost, f.Job(t, 2).Cost)
 	require.Equal(t, []uint64{2}, f.Queued(t))

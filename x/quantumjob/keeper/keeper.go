@@ -135,8 +135,8 @@ func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
 // PlanJob checks a submission against the params without touching state and returns the
 // engine's estimate; both the CheckTx ante decorator and the Msg server use it, so oversized
-// jobs never enter a block. Planning runs under the given step budget (capped by
-// max_plan_steps); the estimate's PlanSteps are what it used, also on failure.
+// jobs never enter a block. Planning runs under the given step budget; the estimate's
+// PlanSteps are what it used, also on failure (ErrBudgetExceeded).
 func PlanJob(p types.Params, source string, shots uint32, backend string, budget uint64) (engine.Estimate, error) {
 	if uint64(len(source)) > p.MaxSourceBytes {
 		return engine.Estimate{}, types.ErrTooLarge.Wrapf("source is %d bytes > max %d", len(source), p.MaxSourceBytes)
@@ -148,7 +148,7 @@ func PlanJob(p types.Params, source string, shots uint32, backend string, budget
 	if err != nil {
 		return engine.Estimate{}, types.ErrInvalidBackend.Wrap(err.Error())
 	}
-	est, err := engine.EstimateSource(source, want, int(shots), p.EngineLimits(), max(min(budget, p.MaxPlanSteps), 1))
+	est, err := engine.EstimateSource(source, want, int(shots), p.EngineLimits(), max(budget, 1))
 	switch {
 	case err == nil:
 		return est, nil

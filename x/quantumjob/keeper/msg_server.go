@@ -35,7 +35,7 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 	// EndBlock runs it under exactly that budget.
 	gm := sdkCtx.GasMeter()
 	gm.ConsumeGas(GasPerJob+GasPerSourceByte*uint64(len(msg.Source)), "quantumjob source")
-	budget := meterBudget(gm.GasRemaining(), p.CostUnitsPerGas)
+	budget := min(meterBudget(gm.GasRemaining(), p.CostUnitsPerGas), p.BlockCostBudget)
 	plan, err := PlanJob(p, msg.Source, msg.Shots, msg.Backend, budget)
 	gm.ConsumeGas(GasForCost(p, plan.PlanSteps), "quantumjob planning")
 	if err != nil {

@@ -44,7 +44,7 @@ func eventsOf(ctx sdk.Context) []string {
 // wantGas is everything SubmitJob charges for src.
 func wantGas(t *testing.T, p types.Params, src string, shots uint32) (plan engine.Estimate, gas uint64) {
 	t.Helper()
-	plan, err := keeper.PlanJob(p, src, shots, "", p.MaxPlanSteps)
+	plan, err := keeper.PlanJob(p, src, shots, "", p.BlockCostBudget)
 	require.NoError(t, err)
 	return plan, keeper.GasPerJob + keeper.GasPerSourceByte*uint64(len(src)) + keeper.GasForCost(p, plan.Cost) +
 		keeper.GasPerResultByte*keeper.ResultBytesBound(plan, shots, p)
@@ -110,8 +110,8 @@ func TestSubmitJobGasScalesWithCost(t *testing.T) {
 }
 
 func TestGasForCostRoundsUp(t *testing.T) {
-	p := types.DefaultParams() // 100 units per gas
-	for cost, want := range map[uint64]uint64{0: 0, 1: 1, 99: 1, 100: 1, 101: 2, 3092: 31, 242_221_056: 2_422_211} {
+	p := types.DefaultParams() // 10 units per gas
+	for cost, want := range map[uint64]uint64{0: 0, 1: 1, 9: 1, 10: 1, 11: 2, 3092: 310, 177_860_225: 17_786_023} {
 		require.Equal(t, want, keeper.GasForCost(p, cost), "cost %d", cost)
 	}
 }
@@ -132,7 +132,7 @@ func TestResultBytesBound(t *testing.T) {
 func TestSubmitJobOutOfGasStoresNothing(t *testing.T) {
 	p := types.DefaultParams()
 	sourceGas := keeper.GasPerJob + keeper.GasPerSourceByte*uint64(len(qjtestutil.GHZ3))
-	plan, err := keeper.PlanJob(p, qjtestutil.GHZ3, 1024, "", p.MaxPlanSteps)
+	plan, err := keeper.PlanJob(p, qjtestutil.GHZ3, 1024, "", p.BlockCostBudget)
 	require.NoError(t, err)
 	planGas := keeper.GasForCost(p, plan.PlanSteps)
 	for name, tc := range map[string]struct {
@@ -184,6 +184,8 @@ func assertNothingStored(t *testing.T, f *qjtestutil.Fixture) {
 func TestSubmitJobBadInput(t *testing.T) {
 	qasm := func(body string) string { return "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n" + body }
 	big := qasm("qreg q[25];\ncreg c[25];\nh q;\nt q[0];\nmeasure q -> c;\n")
+	nc, err := keeper.PlanJob(types.DefaultParams(), qjtestutil.NonClifford, 1, "", 1<<40)
+	require.NoError(t, err)
 	for name, tc := range map[string]struct {
 		msg     types.MsgSubmitJob
 		params  func(*types.Params)
@@ -221,7 +223,11 @@ func TestSubmitJobBadInput(t *testing.T) {
 		},
 		"cost over the block budget": {
 			msg:    types.MsgSubmitJob{Source: qjtestutil.NonClifford, Shots: 1},
-			params: func(p *types.Params) { p.BlockCostBudget = 10 }, want: types.ErrTooLarge, contain: "cost",
+			params: func(p *types.Params) { p.BlockCostBudget = nc.PlanSteps }, want: types.ErrTooLarge, contain: "cost",
+		},
+		"planning over the block budget": {
+			msg:    types.MsgSubmitJob{Source: qjtestutil.NonClifford, Shots: 1},
+			params: func(p *types.Params) { p.BlockCostBudget = 10 }, want: types.ErrBudgetExceeded, contain: "budget 10",
 		},
 		"opaque gate": {
 			msg: types.MsgSubmitJob{Source: qjtestutil.Opaque, Shots: 1}, want: types.ErrInvalidCircuit, contain: "opaque",
@@ -346,10 +352,10 @@ func TestGasTable(t *testing.T) {
 		gas     uint64
 		backend string
 	}{
-		{"Bell", qjtestutil.Bell, 1024, 94_232, 27_183, "stabilizer"},
-		{"GHZ-3", qjtestutil.GHZ3, 1024, 99_930, 33_620, "stabilizer"},
-		{"QFT-20", qft, 0, 177_860_225, 6_544_064, "statevector"},
-		{"QFT-20 measured", measured, 1024, 179_057_133, 10_795_672, "statevector"},
+		{"Bell", qjtestutil.Bell, 1024, 94_232, 35_664, "stabilizer"},
+		{"GHZ-3", qjtestutil.GHZ3, 1024, 99_930, 42_613, "stabilizer"},
+		{"QFT-20", qft, 0, 177_860_225, 22_551_483, "statevector"},
+		{"QFT-20 measured", measured, 1024, 179_057_133, 26_910_814, "statevector"},
 	} {
 		f := qjtestutil.NewFixture(t, nil)
 		ctx := f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})
@@ -364,7 +370,7 @@ func TestGasTable(t *testing.T) {
 	// QFT-21 is over the default block budget.
 	qft21, err := qasm.Export(algo.QFTCircuit(21, 0x5a5a5).C)
 	require.NoError(t, err)
-	_, err = keeper.PlanJob(types.DefaultParams(), qft21, 0, "", types.DefaultParams().MaxPlanSteps)
+	_, err = keeper.PlanJob(types.DefaultParams(), qft21, 0, "", types.DefaultParams().BlockCostBudget)
 	require.ErrorIs(t, err, types.ErrTooLarge)
 	require.Contains(t, err.Error(), "> 250000000")
 }

@@ -148,9 +148,9 @@ func TestRunQueuedMaxJobsPerBlock(t *testing.T) {
 func TestRunQueuedCostBudget(t *testing.T) {
 	f := qjtestutil.NewFixture(t, nil)
 	p := types.DefaultParams()
-	ghz, err := keeper.PlanJob(p, qjtestutil.GHZ3, 100, "statevector", p.MaxPlanSteps)
+	ghz, err := keeper.PlanJob(p, qjtestutil.GHZ3, 100, "statevector", p.BlockCostBudget)
 	require.NoError(t, err)
-	bell, err := keeper.PlanJob(p, qjtestutil.Bell, 1, "", p.MaxPlanSteps)
+	bell, err := keeper.PlanJob(p, qjtestutil.Bell, 1, "", p.BlockCostBudget)
 	require.NoError(t, err)
 	require.Greater(t, ghz.Cost, bell.Cost)
 	// Room for two GHZ jobs, not three.

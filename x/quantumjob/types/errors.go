@@ -13,7 +13,7 @@ var (
 	ErrInvalidParams  = errorsmod.Register(ModuleName, 8, "invalid params")
 	ErrInvalidShots   = errorsmod.Register(ModuleName, 9, "invalid shot count")
 	ErrInvalidGenesis = errorsmod.Register(ModuleName, 10, "invalid quantumjob genesis")
-	// ErrBudgetExceeded: the engine's work meter ran out (planning under max_plan_steps or
+	// ErrBudgetExceeded: the engine's work meter ran out (planning under max_check_steps or
 	// the gas left, a run under the job's cost).
 	ErrBudgetExceeded = errorsmod.Register(ModuleName, 11, "engine work budget exceeded")
 	ErrTooManyJobs    = errorsmod.Register(ModuleName, 12, "too many jobs in one transaction")

@@ -14,15 +14,16 @@ func DefaultParams() Params {
 		MaxShots:             uint32(lim.MaxShots),
 		MaxSourceBytes:       uint64(lim.Parse.MaxSourceBytes),
 		// A cost unit is one step of the engines' work meter, at most ~2.5 ns of one core
-		// (BenchmarkAdversarial): a 20-qubit QFT is ~1.8e8 steps, ~1.8e6 gas, ~0.11 s.
-		CostUnitsPerGas: 100,
+		// (BenchmarkAdversarial), so a gas unit is ~10-25 ns, in line with the SDK's store
+		// gas: a 20-qubit QFT is ~1.8e8 steps, ~1.8e7 gas, ~0.11 s.
+		CostUnitsPerGas: 10,
 		// Under ~0.6 s of engine work per block at most, so 1 s blocks keep their pace.
 		BlockCostBudget: engine.ChainBudget,
 		MaxJobsPerBlock: 4,
 		MaxQueueLength:  1_000,
-		// Planning a 1 MiB source of 500,000 gates takes ~10^7 steps; an expansion bomb is
-		// cut off there in CheckTx (tens of ms) instead of freezing the node.
-		MaxPlanSteps: 20_000_000,
+		// CheckTx's pre-check stops after ~5 ms of work (BenchmarkAdversarial: <= 1.2 ns
+		// per parse step): an expansion bomb no longer freezes the mempool lock.
+		MaxCheckSteps: 4_000_000,
 		MaxJobsPerTx: 4,
 	}
 }
@@ -49,8 +50,8 @@ func (p Params) Validate() error {
 		return ErrInvalidParams.Wrap("max_jobs_per_block must be positive")
 	case p.MaxQueueLength == 0:
 		return ErrInvalidParams.Wrap("max_queue_length must be positive")
-	case p.MaxPlanSteps == 0:
-		return ErrInvalidParams.Wrap("max_plan_steps must be positive")
+	case p.MaxCheckSteps == 0:
+		return ErrInvalidParams.Wrap("max_check_steps must be positive")
 	case p.MaxJobsPerTx == 0:
 		return ErrInvalidParams.Wrap("max_jobs_per_tx must be positive")
 	}

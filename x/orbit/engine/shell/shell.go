@@ -65,7 +65,7 @@ func (s Shell) Validate() error {
 	switch {
 	case s.Planes < 3 || s.SatsPerPlane < 3:
 		return fmt.Errorf("shell %s: +Grid needs at least 3 planes and 3 satellites per plane", s.Name)
-	case s.Planes*s.SatsPerPlane > 20000:
+	case s.Planes > 20000 || s.SatsPerPlane > 20000 || s.Planes*s.SatsPerPlane > 20000: // no overflow
 		return fmt.Errorf("shell %s: too many satellites", s.Name)
 	case s.InclinationDeg < 0 || s.InclinationDeg > 180:
 		return fmt.Errorf("shell %s: inclination out of range", s.Name)
