@@ -11,7 +11,7 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=novacron \
 
 .PHONY: deps all build install test test-unit test-race proto-gen proto-check test-determinism test-kubo e2e \
 	crosscheck-quantum \
-	localnet localnet-stop localnet-status bench bench-tps fuzz lint clean
+	localnet localnet-stop localnet-status bench bench-tps fuzz lint clean test-faults
 
 all: build
 
@@ -58,6 +58,12 @@ test-kubo:
 
 e2e: build
 	NOVACROND=$(abspath $(BINARY)) go test -count=1 -tags e2e -timeout 20m -v ./tests/e2e/
+
+## test-faults: the fault drill (not in CI; run nightly and before releases, ~4 min): bank-send
+## load from scripts/benchtps while one validator is paused, one killed and restarted, then two of
+## four killed and restarted; asserts heights, app hashes and no lost tx.
+test-faults: build
+	NOVACROND=$(abspath $(BINARY)) go test -count=1 -tags e2e,faults -timeout 15m -v -run TestFaults ./tests/e2e/
 
 localnet: deps build
 	./scripts/localnet.sh start

@@ -5,6 +5,7 @@
 #   scripts/localnet.sh stop             stop every node by its pid
 #   scripts/localnet.sh status [--json]  home, RPC, gRPC, REST, pid and height of each node
 #   scripts/localnet.sh add-node         start one more (non-validator) node that joins the network
+#   scripts/localnet.sh restart-node I   start node I again (after a crash or kill) and wait until it serves
 #
 # Environment: NOVACROND (binary, default build/novacrond), LOCALNET_DIR (default networks/local),
 # LOCALNET_PORT_BASE (default 26000), CHAIN_ID (default novacron-local-1), LOCALNET_NODES (default 4).
@@ -231,6 +232,15 @@ cmd_add_node() {
   echo "node$n"
 }
 
+cmd_restart_node() { # i
+  local i=${1:-}
+  [[ "$i" =~ ^[0-9]+$ ]] && [ -d "$(home_of "$i")" ] || die "restart-node: no node '$i' (have 0..$(($(node_count) - 1)))"
+  alive "$(pid_of "$i")" && die "restart-node: node$i is running (pid $(pid_of "$i"))"
+  start_node "$i"
+  wait_height "$i" 1 90 || { tail -n 30 "$DIR/node$i.log" >&2; die "node$i did not come back"; }
+  echo "node$i"
+}
+
 cmd_stop() {
   local stopped=0 f p
   for f in "$DIR"/node*.pid; do
@@ -271,5 +281,6 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) shift; cmd_status "$@" ;;
   add-node) cmd_add_node ;;
-  *) echo "usage: $0 start|stop|status [--json]|add-node" >&2; exit 2 ;;
+  restart-node) shift; cmd_restart_node "$@" ;;
+  *) echo "usage: $0 start|stop|status [--json]|add-node|restart-node I" >&2; exit 2 ;;
 esac

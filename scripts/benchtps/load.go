@@ -182,10 +182,49 @@ type loadPlan struct {
 	workerOf []int
 }
 
+// unreachable reports an RPC error that means the node did not take the tx (down, paused past
+// the timeout, restarting), as opposed to a CheckTx verdict.
+func unreachable(err error) bool {
+	s := err.Error()
+	for _, m := range []string{"connection refused", "connection reset", "EOF", "deadline exceeded", "Client.Timeout", "no such host", "broken pipe"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// alreadyKnown reports the mempool's answer to a tx it already holds: a resend after a lost
+// reply, which counts as accepted.
+func alreadyKnown(err error) bool { return strings.Contains(err.Error(), "tx already exists in cache") }
+
+// sendFailover broadcasts tx to node first and, while a node is unreachable, to the next ones in
+// turn (one try each). A worker that failed over keeps using the node that answered (sticky),
+// so one account's sequences still reach one node in order.
+func sendFailover(ctx context.Context, nodes []*rpchttp.HTTP, first int, tx []byte) (*ctypes.ResultBroadcastTx, int, int, error) {
+	var err error
+	for k := 0; k < len(nodes); k++ {
+		ni := (first + k) % len(nodes)
+		var res *ctypes.ResultBroadcastTx
+		res, err = nodes[ni].BroadcastTxSync(ctx, tx)
+		switch {
+		case err == nil:
+			return res, ni, k, nil
+		case alreadyKnown(err):
+			return &ctypes.ResultBroadcastTx{}, ni, k, nil
+		case !unreachable(err):
+			return nil, ni, k, err
+		}
+	}
+	return nil, first, len(nodes) - 1, err
+}
+
 // broadcast sends the plan at rate tx/s. Each worker owns a fixed set of accounts and sends their
 // txs in order over its own connection to one node, so one account's sequences reach one node's
 // CheckTx in order; workers of all nodes run concurrently so a slow call does not stall the rate.
-func broadcast(ctx context.Context, plan loadPlan, workers []*rpchttp.HTTP, workerNode []int, rate float64, sent *atomic.Int64, progress func()) {
+// A tx whose node is unreachable is resent to the other nodes (nodeClients, one per node) and the
+// worker stays on the node that took it; resent counts those txs.
+func broadcast(ctx context.Context, plan loadPlan, workers []*rpchttp.HTTP, workerNode []int, nodeClients []*rpchttp.HTTP, rate float64, sent, resent *atomic.Int64, progress func()) {
 	chans := make([]chan int, len(workers))
 	var wg sync.WaitGroup
 	for wi := range workers {
@@ -193,11 +232,23 @@ func broadcast(ctx context.Context, plan loadPlan, workers []*rpchttp.HTTP, work
 		wg.Add(1)
 		go func(wi int) {
 			defer wg.Done()
+			node := workerNode[wi]
 			for k := range chans[wi] {
 				rec := plan.recs[k]
-				rec.node = workerNode[wi]
 				rec.submit = time.Now()
-				res, err := workers[wi].BroadcastTxSync(ctx, plan.txs[k])
+				var res *ctypes.ResultBroadcastTx
+				var err error
+				if node == workerNode[wi] {
+					res, err = workers[wi].BroadcastTxSync(ctx, plan.txs[k])
+				}
+				if node != workerNode[wi] || (err != nil && unreachable(err)) {
+					var hops int
+					res, node, hops, err = sendFailover(ctx, nodeClients, node, plan.txs[k])
+					if hops > 0 || node != workerNode[wi] {
+						resent.Add(1)
+					}
+				}
+				rec.node = node
 				rec.checked = time.Now()
 				switch {
 				case err != nil:

@@ -227,13 +227,21 @@ func run(o options) (Report, error) {
 		}
 	}
 
+	nodeClients := make([]*rpchttp.HTTP, len(rpcs)) // failover targets, one per node
+	for ni := range rpcs {
+		hc := &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second}
+		if nodeClients[ni], err = rpchttp.NewWithClient(toHTTP(rpcs[ni]), "/websocket", hc); err != nil {
+			return Report{}, err
+		}
+	}
+
 	ours := make(map[string]bool, n)
 	for _, r := range plan.recs {
 		ours[r.hash] = true
 	}
 	logf("sending %d txs at %.0f tx/s round-robin over %d node(s) (%d connections each)", n, o.rate, len(rpcs), o.workers)
 	load0 := loadAvg()
-	var sent atomic.Int64
+	var sent, resent atomic.Int64
 	progress := func() {
 		committed := 0
 		for h := range ours {
@@ -243,7 +251,7 @@ func run(o options) (Report, error) {
 		}
 		logf("  sent %d/%d, committed %d", sent.Load(), n, committed)
 	}
-	broadcast(ctx, plan, clients, workerNode, o.rate, &sent, progress)
+	broadcast(ctx, plan, clients, workerNode, nodeClients, o.rate, &sent, &resent, progress)
 	logf("all sent; waiting up to %s for commits", o.timeout)
 
 	// Wait for the accepted ones; rejected txs are checked too, but do not hold the wait.
@@ -264,6 +272,7 @@ func run(o options) (Report, error) {
 	}
 	rep := buildReport(plan.recs, w.blocksWithOurs(ours), o.rate)
 	rep.ChainID, rep.Nodes, rep.Accounts = chainID, len(rpcs), len(senders)
+	rep.Resent = int(resent.Load())
 	rep.GoalP50Ms = float64(o.goalP50) / float64(time.Millisecond)
 	rep.GoalMet = rep.Lost == 0 && rep.Committed > 0 && rep.Latency.P50 <= rep.GoalP50Ms
 	rep.CommitWait = o.timeout.String()

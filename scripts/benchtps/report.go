@@ -84,6 +84,7 @@ type Report struct {
 	CommittedOK    int     `json:"committed_ok"`     // committed with result code 0
 	CommittedError int     `json:"committed_failed"` // committed with a non-zero result code
 	Lost           int     `json:"lost"`             // accepted but not committed within the timeout
+	Resent         int     `json:"resent"`           // sent to another node because theirs was unreachable
 
 	RejectReasons map[string]int `json:"reject_reasons,omitempty"`
 	ExecFailures  map[string]int `json:"exec_failures,omitempty"`
@@ -310,6 +311,7 @@ func printTable(w io.Writer, r Report) {
 	row("broadcast_tx_sync", "p50 %.1f ms, p99 %.1f ms", r.CheckTxP50Ms, r.CheckTxP99Ms)
 	row("accepted by CheckTx", "%d", r.Accepted)
 	row("rejected", "%d", r.Rejected)
+	row("resent to another node", "%d", r.Resent)
 	for _, k := range sortedKeys(r.RejectReasons) {
 		row("", "%6d  %s", r.RejectReasons[k], k)
 	}

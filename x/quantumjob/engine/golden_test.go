@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/novacron/novacron/x/internal/dmath"
@@ -146,4 +147,35 @@ func TestGoldenAlgorithms(t *testing.T) {
 	rep := algo.RepetitionCode(5, 50000, 500, engine.SeedFromUint64(9))
 	check(t, "algorithms", digest(math.Float64bits(vqe.Total), vqe.Theta, vqe.Evaluations, g, shor, math.Float64bits(k33),
 		bb.Sifted, bb.Errors, bb.Key, st, rep), "decfdbd84a25e62faa0e24a22d25ddfb51134625249c44978d1929be0bd72ab1")
+}
+
+// TestGoldenBudget pins the meter across builds (make test-determinism): the steps and cost
+// of runs that fit, and the exact error text of runs that run out of budget, for the
+// adversarial corpus and a few small circuits, as a chain would store them.
+func TestGoldenBudget(t *testing.T) {
+	corpus := adversarialCorpus(t)
+	names := make([]string, 0, len(corpus))
+	for n := range corpus {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var parts []any
+	for _, n := range names {
+		for _, budget := range []uint64{3_000_000, 40_000_000} {
+			r, err := engine.Run(corpus[n], engine.Options{Shots: 100, Seed: engine.SeedFromUint64(5), Limits: engine.ChainLimits(), Budget: budget})
+			if err != nil {
+				parts = append(parts, n, budget, err.Error())
+				continue
+			}
+			parts = append(parts, n, budget, r.Steps, r.Cost, resultDigest(r))
+		}
+	}
+	bell := `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`
+	r, err := engine.Run(bell, engine.Options{Shots: 10, Limits: engine.ChainLimits()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = engine.Run(bell, engine.Options{Shots: 10, Limits: engine.ChainLimits(), Budget: r.Steps - 1})
+	parts = append(parts, r.Steps, r.Cost, err.Error())
+	check(t, "budget", digest(parts...), "3e4415349f682a43aff4361f7dae7a7ebfd9ec3b3c8a987d88e65c879ea95cca")
 }
