@@ -86,6 +86,8 @@ type Report struct {
 	Lost           int     `json:"lost"`             // accepted but not committed within the timeout
 	Resent         int     `json:"resent"`           // sent to another node because theirs was unreachable
 
+	LostByNode map[string]int `json:"lost_by_node,omitempty"` // the node that accepted each lost tx
+
 	RejectReasons map[string]int `json:"reject_reasons,omitempty"`
 	ExecFailures  map[string]int `json:"exec_failures,omitempty"`
 
@@ -216,6 +218,10 @@ func buildReport(recs []*txRecord, blocks []blockRecord, rate float64) Report {
 		case t.state == stateAccepted:
 			r.Accepted++
 			r.Lost++
+			if r.LostByNode == nil {
+				r.LostByNode = map[string]int{}
+			}
+			r.LostByNode[fmt.Sprintf("node%d", t.node)]++
 		default:
 			r.Rejected++
 			r.RejectReasons[normalizeReason(t.reason)]++
