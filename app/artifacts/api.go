@@ -10,7 +10,7 @@ import (
 	"net/netip"
 	"strconv"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // Local HTTP API, version 1. Loopback only and unauthenticated, so every

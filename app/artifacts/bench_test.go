@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 // BenchmarkAdd imports 64 MiB into a fresh on-disk store and pins it.

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 func openNode(t *testing.T, dir string, online bool, timeout time.Duration) *artifacts.Embedded {

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 // TestKuboInteropBitswap runs a real kubo daemon (`ipfs init

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 // TestRefetchAfterGC: B fetches an artifact from A, garbage-collects it,

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // Errors callers can test with errors.Is; they survive the HTTP API.

@@ -21,7 +21,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // Lister returns the CIDs chain state references now. When err != nil the

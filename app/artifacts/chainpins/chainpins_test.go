@@ -14,7 +14,7 @@ import (
 
 	"github.com/novacron/novacron/app/artifacts"
 	"github.com/novacron/novacron/app/artifacts/chainpins"
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // fakeLister is the chain: whatever CIDs (and error) the test sets.

@@ -19,7 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // DefaultNodeHome is the --home default; the node binary sets it to its own

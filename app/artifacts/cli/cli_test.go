@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 	"github.com/novacron/novacron/app/artifacts/cli"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 func startService(t *testing.T) (*artifacts.Service, string) {

@@ -9,7 +9,7 @@ import (
 	mh "github.com/multiformats/go-multihash"
 	"github.com/stretchr/testify/require"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 	"github.com/novacron/novacron/x/quantumjob/engine"
 	"github.com/novacron/novacron/x/quantumjob/keeper"
 	qjtestutil "github.com/novacron/novacron/x/quantumjob/testutil"

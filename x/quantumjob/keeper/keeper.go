@@ -14,7 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 	"github.com/novacron/novacron/x/quantumjob/engine"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )

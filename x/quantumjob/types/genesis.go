@@ -5,7 +5,7 @@ import (
 
 	"cosmossdk.io/core/address"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // DefaultGenesis has the default params and no jobs.

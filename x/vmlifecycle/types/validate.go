@@ -2,9 +2,8 @@ package types
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/ipfs/go-cid"
+	"github.com/novacron/novacron/cidcalc"
 )
 
 // Syntax limits that do not depend on params.
@@ -14,7 +13,6 @@ const (
 	MaxLabelLen    = 63
 	MaxNameLen     = 63
 	MaxReasonLen   = 256
-	MaxCIDLen      = 128
 	MaxLatencyBnds = 8
 	MaxRegionsVM   = 16
 	MaxLatUdeg     = 90_000_000
@@ -86,17 +84,12 @@ func ValidateLocation(lat, lon int64) error {
 	return nil
 }
 
-// ValidateCID parses an image CID (CIDv0 "Qm..." base58btc or CIDv1 in any multibase go-cid decodes).
+// ValidateCID accepts exactly the image CIDs the artifact store can store and pin:
+// cidcalc.Validate, the one rule every module and the store share (CIDv0 or CIDv1, dag-pb or
+// raw, sha2-256, at most cidcalc.MaxCIDLength characters, no padding).
 func ValidateCID(s string) error {
-	if s == "" || len(s) > MaxCIDLen || strings.TrimSpace(s) != s {
-		return ErrInvalidCID.Wrapf("%q: empty, too long or padded", s)
-	}
-	c, err := cid.Decode(s)
-	if err != nil {
-		return ErrInvalidCID.Wrapf("%q: %v", s, err)
-	}
-	if c.Version() != 0 && c.Version() != 1 {
-		return ErrInvalidCID.Wrapf("%q: CID version %d", s, c.Version())
+	if err := cidcalc.Validate(s); err != nil {
+		return ErrInvalidCID.Wrap(err.Error())
 	}
 	return nil
 }

@@ -4,8 +4,8 @@ import (
 	"io"
 	"testing"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 // benchSize is large enough for two tree layers (> 174 chunks).

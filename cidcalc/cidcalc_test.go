@@ -9,8 +9,8 @@ import (
 	"github.com/ipfs/go-cid"
 	mh "github.com/multiformats/go-multihash"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 // Expected CIDs were produced by kubo v0.43.1 `ipfs add --only-hash -Q

@@ -5,8 +5,8 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/novacron/novacron/app/artifacts/cidcalc"
-	"github.com/novacron/novacron/app/artifacts/internal/testgen"
+	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/internal/testgen"
 )
 
 // TestKuboInteropCIDs compares our CIDs with `ipfs add --only-hash -Q` from
