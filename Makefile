@@ -81,6 +81,16 @@ bench:
 bench-tps: build
 	go run ./scripts/benchtps $(BENCH_ARGS)
 
+## lint: go vet on every package, then staticcheck (honnef.co/go/tools v0.8.2 via go run).
+lint:
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+## test-race: the race detector over the pure engines and libraries (the SDK-backed packages
+## are covered by test-unit; their stores are single-threaded).
+test-race:
+	go test -count=1 -race ./x/quantumjob/engine/... ./x/orbit/engine/... ./x/internal/... ./cidcalc/... ./scripts/benchtps/
+
 ## fuzz: a short run of every fuzz target (seed corpora live in testdata/fuzz; FuzzRun is
 ## also seeded with the adversarial corpus and fails on work above its budget).
 fuzz:

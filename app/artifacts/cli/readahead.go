@@ -8,13 +8,12 @@ import (
 // copies, disk waits) overlaps with hashing instead of alternating with it.
 // Memory is bounded by depth buffers of size bytes.
 type readAhead struct {
-	full  chan chunk
-	free  chan []byte
-	cur   chunk
-	off   int
-	stop  chan struct{}
-	done  chan struct{}
-	final error
+	full chan chunk
+	free chan []byte
+	cur  chunk
+	off  int
+	stop chan struct{}
+	done chan struct{}
 }
 
 type chunk struct {
