@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Golden determinism check (DESIGN.md rule 4): the pure engines' golden tests
+# Golden determinism check (docs/ARCHITECTURE.md, Determinism rule 4): the pure engines' golden tests
 # (go test -run Golden) must pass, with the same pinned digests, under
 #   1. the default build
 #   2. GODEBUG=cpu.fma=off

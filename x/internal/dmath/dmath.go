@@ -1,5 +1,5 @@
 // Package dmath is the deterministic math layer shared by the pure engines
-// under x/ (orbit, quantumjob, ...). See DESIGN.md, "Determinism rules".
+// under x/ (orbit, quantumjob, ...). See docs/ARCHITECTURE.md, "Determinism".
 //
 // Every function here is pure Go built from IEEE-754 +, -, *, / and
 // math.Sqrt/Floor/Trunc/Abs plus bit manipulation (math.Float64bits), so it

@@ -10,7 +10,7 @@ import (
 
 // TestGoldenDmath pins the bits of every function of the package on a fixed
 // grid. It must hold under the default build, GODEBUG=cpu.fma=off,
-// GOAMD64=v3 and GOARCH=arm64 (DESIGN.md rule 4): run
+// GOAMD64=v3 and GOARCH=arm64 (docs/ARCHITECTURE.md, Determinism rule 4): run
 //
 //	go test -run Golden ./x/internal/dmath/
 //
