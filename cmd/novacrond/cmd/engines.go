@@ -3,6 +3,8 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/cosmos/cosmos-sdk/version"
+
 	"github.com/novacron/novacron/app"
 	artifactscli "github.com/novacron/novacron/app/artifacts/cli"
 	orbitcli "github.com/novacron/novacron/x/orbit/engine/cli"
@@ -23,4 +25,24 @@ func addEngineCommands(rootCmd *cobra.Command) {
 	ac := artifactscli.NewArtifactsCmd()
 	ac.PersistentPreRunE = func(*cobra.Command, []string) error { return nil }
 	rootCmd.AddCommand(ac)
+}
+
+// lightCommands are the top-level commands that need no app, codec or node config.
+var lightCommands = map[string]bool{"version": true, "quantum": true, "orbit": true, "artifacts": true}
+
+// IsLightCommand reports whether the top-level command name runs on the light root.
+func IsLightCommand(name string) bool { return lightCommands[name] }
+
+// NewLightRootCmd is the command tree of the commands that need no app: version and the
+// off-chain engine tools. Building it costs no throwaway app, codecs or module manager.
+func NewLightRootCmd() *cobra.Command {
+	app.SetConfig()
+	rootCmd := &cobra.Command{
+		Use:           "novacrond",
+		Short:         "NovaCron: the control-plane chain of a planetary-scale VM platform",
+		SilenceErrors: true,
+	}
+	rootCmd.AddCommand(version.NewVersionCommand())
+	addEngineCommands(rootCmd)
+	return rootCmd
 }
