@@ -3,10 +3,6 @@ package keeper
 import (
 	"context"
 
-	"cosmossdk.io/collections"
-
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
@@ -35,14 +31,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 				j.Cost, j.Backend = plan.Cost, string(plan.Backend)
 			}
 		}
-		if err := k.Jobs.Set(ctx, j.Id, j); err != nil {
-			return err
-		}
-		owner, err := k.addressCodec.StringToBytes(j.Owner)
-		if err != nil {
-			return err
-		}
-		if err := k.JobsByOwner.Set(ctx, collections.Join(sdk.AccAddress(owner), j.Id)); err != nil {
+		if err := k.Jobs.Set(ctx, j.Id, j); err != nil { // indexes the owner too
 			return err
 		}
 		if j.Status == types.JOB_STATUS_QUEUED {

@@ -76,7 +76,7 @@ func (q queryServer) JobsByOwner(ctx context.Context, req *types.QueryJobsByOwne
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	jobs, page, err := query.CollectionPaginate(ctx, q.k.JobsByOwner, req.Pagination,
+	jobs, page, err := query.CollectionPaginate(ctx, q.k.Jobs.Indexes.Owner, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.Job, error) {
 			return q.k.Jobs.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](owner))

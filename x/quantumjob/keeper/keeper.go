@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	corestore "cosmossdk.io/core/store"
 
@@ -58,14 +59,25 @@ type Keeper struct {
 	// sink set after the module is registered is seen by EndBlock. Not consensus state.
 	sink *sinkHolder
 
-	Schema      collections.Schema
-	Params      collections.Item[types.Params]
-	NextJobID   collections.Sequence
-	Jobs        collections.Map[uint64, types.Job]
-	Results     collections.Map[uint64, types.Result]
-	Queue       collections.KeySet[uint64]
-	QueueSize   collections.Item[uint64]
-	JobsByOwner collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	Schema    collections.Schema
+	Params    collections.Item[types.Params]
+	NextJobID collections.Sequence
+	Jobs      *collections.IndexedMap[uint64, types.Job, JobIndexes]
+	Results   collections.Map[uint64, types.Result]
+	Queue     collections.KeySet[uint64]
+	QueueSize collections.Item[uint64]
+}
+
+// JobIndexes are the secondary indexes of Jobs, kept by the IndexedMap on every write.
+type JobIndexes struct {
+	// Owner maps (owner, job id): the jobs of an owner in id order. Its keys are the
+	// jobs_by_owner KeySet's (prefix 5, (address, uint64)), so the store layout is unchanged.
+	Owner *indexes.Multi[sdk.AccAddress, uint64, types.Job]
+}
+
+// IndexesList implements collections.Indexes.
+func (i JobIndexes) IndexesList() []collections.Index[uint64, types.Job] {
+	return []collections.Index[uint64, types.Job]{i.Owner}
 }
 
 // NewKeeper builds the keeper; authority is the x/gov module address.
@@ -78,12 +90,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 		sink:         &sinkHolder{},
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		NextJobID:    collections.NewSequence(sb, types.NextJobIDKey, "next_job_id"),
-		Jobs:         collections.NewMap(sb, types.JobsKey, "jobs", collections.Uint64Key, codec.CollValue[types.Job](cdc)),
-		Results:      collections.NewMap(sb, types.ResultsKey, "results", collections.Uint64Key, codec.CollValue[types.Result](cdc)),
-		Queue:        collections.NewKeySet(sb, types.QueueKey, "queue", collections.Uint64Key),
-		QueueSize:    collections.NewItem(sb, types.QueueSizeKey, "queue_size", collections.Uint64Value),
-		JobsByOwner: collections.NewKeySet(sb, types.JobsByOwnerKey, "jobs_by_owner",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		Jobs: collections.NewIndexedMap(sb, types.JobsKey, "jobs", collections.Uint64Key, codec.CollValue[types.Job](cdc),
+			JobIndexes{Owner: indexes.NewMulti(sb, types.JobsByOwnerKey, "jobs_by_owner", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, j types.Job) (sdk.AccAddress, error) { return ac.StringToBytes(j.Owner) })}),
+		Results:   collections.NewMap(sb, types.ResultsKey, "results", collections.Uint64Key, codec.CollValue[types.Result](cdc)),
+		Queue:     collections.NewKeySet(sb, types.QueueKey, "queue", collections.Uint64Key),
+		QueueSize: collections.NewItem(sb, types.QueueSizeKey, "queue_size", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

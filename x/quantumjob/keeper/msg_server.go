@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"cosmossdk.io/collections"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
@@ -21,8 +19,7 @@ var _ types.MsgServer = msgServer{}
 
 func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*types.MsgSubmitJobResponse, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	owner, err := m.addressCodec.StringToBytes(msg.Owner)
-	if err != nil {
+	if _, err := m.addressCodec.StringToBytes(msg.Owner); err != nil {
 		return nil, sdkerrors.ErrInvalidAddress.Wrapf("owner %q: %v", msg.Owner, err)
 	}
 	p, err := m.Params.Get(ctx)
@@ -71,9 +68,6 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 		return nil, err
 	}
 	if err := m.QueueSize.Set(ctx, n+1); err != nil {
-		return nil, err
-	}
-	if err := m.JobsByOwner.Set(ctx, collections.Join(sdk.AccAddress(owner), id)); err != nil {
 		return nil, err
 	}
 	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeJobSubmitted,

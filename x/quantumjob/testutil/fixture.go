@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"cosmossdk.io/collections"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
@@ -171,7 +170,6 @@ func (f *Fixture) Enqueue(t testing.TB, owner byte, src string, shots uint32, co
 		f.Keeper.Jobs.Set(f.Ctx, id, job),
 		f.Keeper.Queue.Set(f.Ctx, id),
 		f.Keeper.QueueSize.Set(f.Ctx, n+1),
-		f.Keeper.JobsByOwner.Set(f.Ctx, collections.Join(Addr(owner), id)),
 	} {
 		if e != nil {
 			t.Fatal(e)
