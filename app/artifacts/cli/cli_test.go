@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/novacron/novacron/app/artifacts"
-	"github.com/novacron/novacron/cidcalc"
 	"github.com/novacron/novacron/app/artifacts/cli"
+	"github.com/novacron/novacron/cidcalc"
 	"github.com/novacron/novacron/internal/testgen"
 )
 
