@@ -3,45 +3,28 @@
 package testutil
 
 import (
-	"bytes"
 	"sync"
 	"testing"
 
-
-	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-	"github.com/cosmos/cosmos-sdk/runtime"
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	sdktestutil "github.com/cosmos/cosmos-sdk/testutil"
-	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
-
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/quantumjob/keeper"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
+// Shared with every module's fixture (internal/testkit).
 const (
-	// AccPrefix is NovaCron's bech32 account prefix.
-	AccPrefix = "nova"
-	// ChainID is the fixture's chain id (it keys the shot seeds).
-	ChainID = "novacron-test-1"
+	AccPrefix = testkit.AccPrefix
+	ChainID   = testkit.ChainID
 	// Height is the fixture's block height.
 	Height = 7
 )
 
-// AccCodec parses nova addresses.
-var AccCodec = addresscodec.NewBech32Codec(AccPrefix)
-
-// GovAuthority is the x/gov module address, the keeper's authority.
-var GovAuthority = sdk.MustBech32ifyAddressBytes(AccPrefix, authtypes.NewModuleAddress(govtypes.ModuleName))
-
-// Addr returns a deterministic 20-byte account address whose bytes are all i.
-func Addr(i byte) sdk.AccAddress { return sdk.AccAddress(bytes.Repeat([]byte{i}, 20)) }
-
-// AddrStr is the nova bech32 form of Addr(i).
-func AddrStr(i byte) string { return sdk.MustBech32ifyAddressBytes(AccPrefix, Addr(i)) }
+var (
+	AccCodec     = testkit.AccCodec
+	GovAuthority = testkit.GovAuthority
+	Addr         = testkit.Addr
+	AddrStr      = testkit.AddrStr
+)
 
 // Circuits used across the tests.
 const (
@@ -83,33 +66,23 @@ measure q -> c;
 `
 )
 
-// Fixture is a keeper on a real IAVL store loaded with the default genesis.
+// Fixture is a keeper on a real IAVL store loaded with the default genesis; Ctx, Cdc and
+// AtHeight come from the shared testkit.Env.
 type Fixture struct {
-	Ctx       sdk.Context
+	*testkit.Env
 	Keeper    keeper.Keeper
 	MsgServer types.MsgServer
 	Query     types.QueryServer
-	Cdc       codec.Codec
 }
 
 // NewFixture mounts a fresh store, builds the keeper with GovAuthority as authority and loads
 // gs (the default genesis when nil). The context is at ChainID, Height, with an infinite gas meter.
 func NewFixture(t testing.TB, gs *types.GenesisState) *Fixture {
 	t.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tkey := storetypes.NewTransientStoreKey("transient_test")
-	tc := sdktestutil.DefaultContextWithDB(t, key, tkey)
-	reg := codectypes.NewInterfaceRegistry()
-	types.RegisterInterfaces(reg)
-	cdc := codec.NewProtoCodec(reg)
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), AccCodec, GovAuthority)
-	f := &Fixture{
-		Ctx:       tc.Ctx.WithChainID(ChainID).WithBlockHeight(Height),
-		Keeper:    k,
-		MsgServer: keeper.NewMsgServerImpl(k),
-		Query:     keeper.NewQueryServerImpl(k),
-		Cdc:       cdc,
-	}
+	env := testkit.NewEnv(t, types.StoreKey, types.RegisterInterfaces)
+	k := keeper.NewKeeper(env.Cdc, env.StoreService, AccCodec, GovAuthority)
+	f := &Fixture{Env: env, Keeper: k, MsgServer: keeper.NewMsgServerImpl(k), Query: keeper.NewQueryServerImpl(k)}
+	f.Ctx = f.Ctx.WithBlockHeight(Height)
 	if gs == nil {
 		gs = types.DefaultGenesis()
 	}
@@ -117,12 +90,6 @@ func NewFixture(t testing.TB, gs *types.GenesisState) *Fixture {
 		t.Fatal(err)
 	}
 	return f
-}
-
-// AtHeight moves the fixture to another height with a fresh event manager and returns the context.
-func (f *Fixture) AtHeight(h int64) sdk.Context {
-	f.Ctx = f.Ctx.WithBlockHeight(h).WithEventManager(sdk.NewEventManager())
-	return f.Ctx
 }
 
 // SetParams replaces the params directly.
