@@ -3,6 +3,11 @@
 // contact graph routing and Earth-Mars light time. It imports nothing from
 // the Cosmos SDK. This file is the facade the keeper uses: every value that
 // leaves it is an integer (mm, mm/s, us, ms) so it can go into state.
+//
+// The *Metered functions run under a deterministic work meter
+// (x/internal/meter, nil = unmetered): they charge the step prices of
+// netgraph, sgp4 and dtn before the work and fail with a *meter.BudgetError
+// (errors.Is(err, meter.ErrBudgetExceeded)) once the budget would be passed.
 package engine
 
 import (
@@ -11,6 +16,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/orbit/engine/geo"
 	"github.com/novacron/novacron/x/orbit/engine/netgraph"
 	"github.com/novacron/novacron/x/orbit/engine/planets"
@@ -33,6 +39,12 @@ func DefaultGroundStations() []geo.GroundStation {
 // NewShellNetwork builds a preset or custom shell over the stations.
 func NewShellNetwork(sh shell.Shell, stations []geo.GroundStation) (*netgraph.Network, error) {
 	return netgraph.NewNetwork(sh, stations)
+}
+
+// NewShellNetworkMetered is NewShellNetwork under the meter m
+// (netgraph.NewNetworkMetered).
+func NewShellNetworkMetered(sh shell.Shell, stations []geo.GroundStation, m *meter.Meter) (*netgraph.Network, error) {
+	return netgraph.NewNetworkMetered(sh, stations, m)
 }
 
 // LatencyMatrix is the integer snapshot the keeper stores: RTTUs[i*N+j] is
@@ -58,15 +70,32 @@ func QuantiseUs(ns float64) int64 {
 
 // ComputeLatencyMatrix routes all station pairs at an absolute Unix time.
 func ComputeLatencyMatrix(n *netgraph.Network, unixNs int64) LatencyMatrix {
-	s := n.Snapshot(unixNs)
-	rtt := s.RTTMatrixNs()
+	m, _ := ComputeLatencyMatrixMetered(n, unixNs, nil) // fails only on a charge
+	return m
+}
+
+// ComputeLatencyMatrixMetered is ComputeLatencyMatrix under the meter mt:
+// the snapshot, one Dijkstra per station, and netgraph.HopSteps per entry
+// quantised.
+func ComputeLatencyMatrixMetered(n *netgraph.Network, unixNs int64, mt *meter.Meter) (LatencyMatrix, error) {
+	s, err := n.SnapshotMetered(unixNs, mt)
+	if err != nil {
+		return LatencyMatrix{}, err
+	}
+	rtt, err := s.RTTMatrixNsMetered(mt)
+	if err != nil {
+		return LatencyMatrix{}, err
+	}
+	if err := mt.Charge(netgraph.StageRoute, meter.Mul(uint64(s.NGS)*uint64(s.NGS), netgraph.HopSteps)); err != nil {
+		return LatencyMatrix{}, err
+	}
 	m := LatencyMatrix{UnixNano: unixNs, N: s.NGS, RTTUs: make([]int64, s.NGS*s.NGS)}
 	for i := range rtt {
 		for j := range rtt[i] {
 			m.RTTUs[i*m.N+j] = QuantiseUs(rtt[i][j])
 		}
 	}
-	return m
+	return m, nil
 }
 
 // PathUs is a quantised route between two stations.
@@ -79,7 +108,17 @@ type PathUs struct {
 
 // Route computes the path between two stations at a Unix time.
 func Route(n *netgraph.Network, unixNs int64, from, to int) (PathUs, error) {
-	p, err := n.Snapshot(unixNs).Route(from, to)
+	return RouteMetered(n, unixNs, from, to, nil)
+}
+
+// RouteMetered is Route under the meter m: the snapshot and one Dijkstra. A
+// budget error is a *meter.BudgetError, never netgraph.ErrUnreachable.
+func RouteMetered(n *netgraph.Network, unixNs int64, from, to int, m *meter.Meter) (PathUs, error) {
+	s, err := n.SnapshotMetered(unixNs, m)
+	if err != nil {
+		return PathUs{}, err
+	}
+	p, err := s.RouteMetered(from, to, m)
 	if err != nil {
 		return PathUs{}, err
 	}
@@ -89,8 +128,17 @@ func Route(n *netgraph.Network, unixNs int64, from, to int) (PathUs, error) {
 
 // SatelliteStateMM returns a satellite's TEME state in mm and mm/s.
 func SatelliteStateMM(n *netgraph.Network, sat int, unixNs int64) (sgp4.StateMM, error) {
+	return SatelliteStateMMMetered(n, sat, unixNs, nil)
+}
+
+// SatelliteStateMMMetered is SatelliteStateMM under the meter m: the
+// satellite's propagation price (sgp4.PropagateUnixNanoSteps).
+func SatelliteStateMMMetered(n *netgraph.Network, sat int, unixNs int64, m *meter.Meter) (sgp4.StateMM, error) {
 	if sat < 0 || sat >= len(n.Sats) {
 		return sgp4.StateMM{}, fmt.Errorf("engine: satellite %d out of range", sat)
+	}
+	if err := m.Charge(netgraph.StagePropagate, n.Sats[sat].PropagateUnixNanoSteps(unixNs)); err != nil {
+		return sgp4.StateMM{}, err
 	}
 	r, v, err := n.Sats[sat].PropagateUnixNano(unixNs)
 	if err != nil {
@@ -109,7 +157,9 @@ func EarthMarsLightTimeMs(unixNs int64) int64 { return planets.EarthMarsLightTim
 
 // Cost model. One unit is roughly 10 ns of single-core work on the
 // reference machine (see README), so the keeper can price gas as
-// units * gasPerUnit. Constants are rounded up from the benchmarks.
+// units * gasPerUnit. Constants are rounded up from the benchmarks. The
+// estimate only rejects oversized work early (EndBlock's max_snapshot_cost);
+// what bounds the work is the meter of the *Metered functions.
 const (
 	CostPerPropagation = 40  // SGP4 near-earth ~0.35 us
 	CostPerLinkCheck   = 1   // ground-satellite range test ~5 ns

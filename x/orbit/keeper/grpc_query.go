@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/orbit/engine"
 	"github.com/novacron/novacron/x/orbit/engine/dtn"
 	"github.com/novacron/novacron/x/orbit/types"
@@ -36,7 +37,10 @@ func grpcErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	err = types.WrapBudget(err)
 	switch {
+	case errors.Is(err, types.ErrBudgetExceeded):
+		return status.Error(codes.ResourceExhausted, err.Error())
 	case errors.Is(err, types.ErrUnknownRegion), errors.Is(err, types.ErrUnknownConstellation), errors.Is(err, types.ErrNoSnapshot):
 		return status.Error(codes.NotFound, err.Error())
 	case errors.Is(err, types.ErrNoRoute):
@@ -45,9 +49,17 @@ func grpcErr(err error) error {
 	return status.Error(codes.InvalidArgument, err.Error())
 }
 
-// charge converts engine cost units into gas on the query's gas meter, before the work.
-func (q queryServer) charge(ctx context.Context, p types.Params, cost uint64, what string) {
-	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(cost/p.CostUnitsPerGas+1, what)
+// budget is the meter of a query's engine work: the gas left × the steps one gas pays for
+// (types.Params.QueryStepBudget). Pair it with a deferred settle.
+func budget(ctx context.Context, p types.Params) *meter.Meter {
+	return meter.New(p.QueryStepBudget(sdk.UnwrapSDKContext(ctx).GasMeter().GasRemaining()))
+}
+
+// settle charges the steps m used as gas, rounded up: also when the work failed or ran out
+// of budget, since the steps charged were done (or, for the failing charge, not started).
+// It never exceeds the gas that was left when budget made m.
+func settle(ctx context.Context, p types.Params, m *meter.Meter, what string) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(p.GasForSteps(m.Used()), what)
 }
 
 func at(ctx context.Context, unixNano int64) int64 {
@@ -178,13 +190,17 @@ func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*
 	if err != nil {
 		return nil, grpcErr(err)
 	}
-	q.charge(ctx, p, routeCost(c, len(regions)), "orbit route")
-	n, err := q.k.network(c, regions)
+	t := at(ctx, req.UnixNano)
+	m := budget(ctx, p)
+	defer settle(ctx, p, m, "orbit route")
+	n, err := q.k.network(c, regions, m)
 	if err != nil {
 		return nil, grpcErr(err)
 	}
-	t := at(ctx, req.UnixNano)
-	path, err := engine.Route(n, t, from, to)
+	path, err := engine.RouteMetered(n, t, from, to, m)
+	if errors.Is(err, meter.ErrBudgetExceeded) {
+		return nil, grpcErr(err)
+	}
 	if err != nil {
 		return nil, grpcErr(types.ErrNoRoute.Wrapf("%s -> %s: %v", req.From, req.To, err))
 	}
@@ -212,13 +228,14 @@ func (q queryServer) SatellitePosition(ctx context.Context, req *types.QuerySate
 	if int64(req.Index) >= int64(c.NumSatellites()) {
 		return nil, status.Errorf(codes.InvalidArgument, "satellite %d: %s has %d", req.Index, c.Name, c.NumSatellites())
 	}
-	q.charge(ctx, p, uint64(c.NumSatellites())*engine.CostPerPropagation, "orbit network")
-	n, err := q.k.network(c, nil)
+	t := at(ctx, req.UnixNano)
+	m := budget(ctx, p)
+	defer settle(ctx, p, m, "orbit satellite")
+	n, err := q.k.network(c, nil, m)
 	if err != nil {
 		return nil, grpcErr(err)
 	}
-	t := at(ctx, req.UnixNano)
-	st, err := engine.SatelliteStateMM(n, int(req.Index), t)
+	st, err := engine.SatelliteStateMMMetered(n, int(req.Index), t, m)
 	if err != nil {
 		return nil, grpcErr(err)
 	}
@@ -249,16 +266,16 @@ func (q queryServer) NextHandoff(ctx context.Context, req *types.QueryNextHandof
 	if horizon < 0 || horizon > maxHandoffHorizon || step <= 0 || step > horizon*1000 || horizon*1000/step > 100000 {
 		return nil, status.Errorf(codes.InvalidArgument, "horizon %d s / step %d ms: at most %d s, step at most the horizon, at most 100000 steps", horizon, step, maxHandoffHorizon)
 	}
-	// The scan evaluates both ends of the window: steps+1 instants.
-	steps := uint64(horizon*1000/step) + 1
-	sats := uint64(c.NumSatellites())
-	q.charge(ctx, p, steps*sats*(engine.CostPerPropagation+engine.CostPerLinkCheck), "orbit handoff")
-	n, err := q.k.network(c, regions)
+	// The scan evaluates both ends of the window (steps+1 instants), every satellite at
+	// each, charged before it is propagated.
+	t := at(ctx, req.UnixNano)
+	m := budget(ctx, p)
+	defer settle(ctx, p, m, "orbit handoff")
+	n, err := q.k.network(c, regions, m)
 	if err != nil {
 		return nil, grpcErr(err)
 	}
-	t := at(ctx, req.UnixNano)
-	ev, found, err := n.NextHandoff(gs, t, horizon*1e9, step*1e6)
+	ev, found, err := n.NextHandoffMetered(gs, t, horizon*1e9, step*1e6, m)
 	if err != nil {
 		return nil, grpcErr(err)
 	}
@@ -279,17 +296,22 @@ func (q queryServer) DtnRoute(ctx context.Context, req *types.QueryDtnRouteReque
 	if len(req.ContactPlan) > maxPlanBytes {
 		return nil, status.Errorf(codes.InvalidArgument, "contact plan is %d bytes > %d", len(req.ContactPlan), maxPlanBytes)
 	}
+	// A fee per plan byte before parsing, then the parse (lines, sort, light times: quadratic
+	// in the worst case) and CGR under the gas left.
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(len(req.ContactPlan))*gasPerPlanByte, "orbit dtn parse")
-	plan, err := dtn.ParsePlan(strings.NewReader(req.ContactPlan))
+	m := budget(ctx, p)
+	defer settle(ctx, p, m, "orbit dtn")
+	plan, err := dtn.ParsePlanMetered(strings.NewReader(req.ContactPlan), m)
+	if errors.Is(err, meter.ErrBudgetExceeded) {
+		return nil, grpcErr(err)
+	}
 	if err != nil {
 		return nil, grpcErr(types.ErrInvalidPlan.Wrap(err.Error()))
 	}
-	nodes := map[int64]bool{}
-	for _, ct := range plan.Contacts {
-		nodes[ct.From], nodes[ct.To] = true, true
+	r, err := plan.CGRMetered(req.FromNode, req.ToNode, req.BundleBytes, req.StartUs, req.ExpiryUs, m)
+	if errors.Is(err, meter.ErrBudgetExceeded) {
+		return nil, grpcErr(err)
 	}
-	q.charge(ctx, p, engine.EstimateCGRCost(len(plan.Contacts), len(nodes)), "orbit cgr")
-	r, err := plan.CGR(req.FromNode, req.ToNode, req.BundleBytes, req.StartUs, req.ExpiryUs)
 	if err != nil {
 		return nil, grpcErr(types.ErrNoRoute.Wrap(err.Error()))
 	}

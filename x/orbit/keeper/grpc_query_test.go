@@ -131,14 +131,19 @@ func TestQueryRouteGas(t *testing.T) {
 	require.GreaterOrEqual(t, used, starlinkRouteGas())
 	t.Logf("route gas: %d (engine estimate %d)", used, starlinkRouteGas())
 
-	// The same query on a meter one short fails on the engine charge, before the work.
-	ctx = f.Ctx.WithGasMeter(storetypes.NewGasMeter(used - 1))
-	require.PanicsWithValue(t, storetypes.ErrorOutOfGas{Descriptor: "orbit route"}, func() {
-		_, _ = f.Query.Route(ctx, req)
-	})
-	// A meter below the estimate fails as well.
-	ctx = f.Ctx.WithGasMeter(storetypes.NewGasMeter(starlinkRouteGas()))
-	require.Panics(t, func() { _, _ = f.Query.Route(ctx, req) })
+	// The same query on a meter one short runs out of work budget: the engine stops at the
+	// charge that does not fit (before that work), the steps done are charged as gas, within
+	// the limit (no out-of-gas panic), and the error is ResourceExhausted.
+	for _, limit := range []uint64{used - 1, starlinkRouteGas(), 20_000} {
+		ctx = f.Ctx.WithGasMeter(storetypes.NewGasMeter(limit))
+		_, err = f.Query.Route(ctx, req)
+		requireStatus(t, err, codes.ResourceExhausted)
+		require.Contains(t, err.Error(), "work budget exceeded")
+		require.LessOrEqual(t, ctx.GasMeter().GasConsumed(), limit)
+		if limit == used-1 { // it stopped in the last Dijkstra charges: almost all of it was paid
+			require.Greater(t, ctx.GasMeter().GasConsumed(), limit-limit/100)
+		}
+	}
 
 	// Kuiper K1 (1,156 satellites) is cheaper than Starlink S1 (1,584).
 	ctx = f.Ctx.WithGasMeter(storetypes.NewGasMeter(10_000_000))

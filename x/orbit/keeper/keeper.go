@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/orbit/engine"
 	"github.com/novacron/novacron/x/orbit/engine/geo"
 	"github.com/novacron/novacron/x/orbit/engine/netgraph"
@@ -21,7 +22,8 @@ import (
 )
 
 // Keeper holds constellations, regions and the latency snapshot, and adapts the pure
-// orbit engine: every engine call is priced from the engine's cost model first.
+// orbit engine: every engine call runs under the engine's work meter, with a budget from the
+// query's gas or, in EndBlock, from max_snapshot_cost (types/budget.go).
 type Keeper struct {
 	cdc       codec.BinaryCodec
 	authority string
@@ -36,11 +38,29 @@ type Keeper struct {
 }
 
 // networkCache keeps built networks (TLE generation and SGP4 initialisation) between
-// blocks. It only saves work: a cached network is a pure function of its key.
+// blocks. It only saves work: a cached network is a pure function of its key, and a hit
+// charges the meter exactly what the build did. The mutex guards the map only; builds run
+// outside it (see network).
 type networkCache struct {
 	mu   sync.Mutex
-	nets map[[32]byte]*netgraph.Network
+	nets map[[32]byte]cachedNetwork
+	// onBuild, when set (tests only: export_test.go), runs on every cache miss in the middle
+	// of the build (for a TLE set after its lines are charged, before they are parsed; then
+	// the engine generates or sets satellites up), outside the lock, with the constellation's
+	// name.
+	onBuild func(constellation string)
 }
+
+// cachedNetwork is a built network and the steps of the TLE source the keeper charged
+// before the engine build (TLE sets: parsing tle_lines; 0 for shells, whose TLE generation
+// the engine charges itself).
+type cachedNetwork struct {
+	net         *netgraph.Network
+	sourceSteps uint64
+}
+
+// maxCachedNetworks bounds the cache's memory: when full, it is emptied.
+const maxCachedNetworks = 8
 
 // NewKeeper builds the keeper; authority is the x/gov module address.
 func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, authority string) Keeper {
@@ -52,7 +72,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, aut
 		Constellations: collections.NewMap(sb, types.ConstellationsKey, "constellations", collections.StringKey, codec.CollValue[types.Constellation](cdc)),
 		Regions:        collections.NewMap(sb, types.RegionsKey, "regions", collections.StringKey, codec.CollValue[types.Region](cdc)),
 		Snapshot:       newSnapshotStore(sb, cdc),
-		networks:       &networkCache{nets: map[[32]byte]*netgraph.Network{}},
+		networks:       &networkCache{nets: map[[32]byte]cachedNetwork{}},
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -75,8 +95,22 @@ func (k Keeper) regionsInOrder(ctx context.Context) ([]types.Region, error) {
 	return out, err
 }
 
-// network builds (or reuses) the engine network of a constellation over the regions.
-func (k Keeper) network(c types.Constellation, regions []types.Region) (*netgraph.Network, error) {
+// network builds (or reuses) the engine network of a constellation over the regions under
+// the meter m (nil: unmetered).
+//
+// The cache's lock is held only to look the key up and to store a result: the build (TLE
+// parsing or generation, SGP4 set-up of up to 20,000 satellites) runs outside it, so
+// EndBlock never waits on a query's build, nor a query on EndBlock's. Callers that miss the
+// same key at the same time each build it (each under its own budget); the networks are
+// equal and the first stored stays. A hit charges m exactly the charges of a build (the
+// TLE source, then netgraph.Network.ChargeBuild), so the steps used, and a budget error's
+// stage and numbers, do not depend on what this node's cache holds.
+//
+// The key (SHA-256 of the stored constellation and regions) is not metered: it is linear in
+// the bytes the caller read from the store (queries pay store read gas per byte; EndBlock
+// reads at most MaxConstellationBytes), so a shell and its own TLEs as a TLE set are charged
+// the same steps.
+func (k Keeper) network(c types.Constellation, regions []types.Region, m *meter.Meter) (*netgraph.Network, error) {
 	h := sha256.New()
 	bz, _ := c.Marshal()
 	h.Write(bz)
@@ -89,44 +123,73 @@ func (k Keeper) network(c types.Constellation, regions []types.Region) (*netgrap
 	copy(key[:], h.Sum(nil))
 
 	k.networks.mu.Lock()
-	defer k.networks.mu.Unlock()
-	if n, ok := k.networks.nets[key]; ok {
-		return n, nil
+	e, ok := k.networks.nets[key]
+	onBuild := k.networks.onBuild
+	k.networks.mu.Unlock()
+	if ok {
+		if e.sourceSteps > 0 {
+			if err := m.Charge(netgraph.StageTLEs, e.sourceSteps); err != nil {
+				return nil, err
+			}
+		}
+		if err := e.net.ChargeBuild(m); err != nil {
+			return nil, err
+		}
+		return e.net, nil
 	}
+
+	e, err := buildNetwork(c, regions, m, onBuild)
+	if err != nil {
+		return nil, err
+	}
+	k.networks.mu.Lock()
+	if old, ok := k.networks.nets[key]; ok {
+		e = old // built meanwhile by another caller: equal, keep the stored one
+	} else {
+		if len(k.networks.nets) >= maxCachedNetworks { // bound memory: drop everything, rebuild on demand
+			k.networks.nets = map[[32]byte]cachedNetwork{}
+		}
+		k.networks.nets[key] = e
+	}
+	k.networks.mu.Unlock()
+	return e.net, nil
+}
+
+// buildNetwork builds the engine network of a constellation over the regions under m: a TLE
+// set's lines are charged netgraph.TLESourceSteps per satellite before they are parsed (the
+// engine charges a shell's TLE generation at the same price), then the engine charges the
+// SGP4 set-up, links and stations.
+func buildNetwork(c types.Constellation, regions []types.Region, m *meter.Meter, onBuild func(string)) (cachedNetwork, error) {
 	stations := make([]geo.GroundStation, len(regions))
 	for i, r := range regions {
 		stations[i] = r.ToStation(i)
 	}
-	var n *netgraph.Network
-	var err error
-	if c.IsTLESet() {
-		var tn types.TLENetwork
-		if tn, err = c.ToTLENetwork(); err != nil {
-			return nil, err
+	if !c.IsTLESet() {
+		if onBuild != nil {
+			onBuild(c.Name)
 		}
-		n, err = netgraph.NewNetworkFromTLEs(tn.TLEs, tn.ISLs, tn.MaxGSLKm, tn.MaxISLKm, stations, tn.EpochUnixNano)
-	} else {
-		n, err = engine.NewShellNetwork(c.ToShell(), stations)
+		n, err := engine.NewShellNetworkMetered(c.ToShell(), stations, m)
+		return cachedNetwork{net: n}, err
 	}
+	src := meter.Mul(uint64(c.NumSatellites()), netgraph.TLESourceSteps)
+	if err := m.Charge(netgraph.StageTLEs, src); err != nil {
+		return cachedNetwork{}, err
+	}
+	if onBuild != nil {
+		onBuild(c.Name)
+	}
+	tn, err := c.ToTLENetwork()
 	if err != nil {
-		return nil, err
+		return cachedNetwork{}, err
 	}
-	if len(k.networks.nets) >= 8 { // bound memory: drop everything, rebuild on demand
-		k.networks.nets = map[[32]byte]*netgraph.Network{}
-	}
-	k.networks.nets[key] = n
-	return n, nil
+	n, err := netgraph.NewNetworkFromTLEsMetered(tn.TLEs, tn.ISLs, tn.MaxGSLKm, tn.MaxISLKm, stations, tn.EpochUnixNano, m)
+	return cachedNetwork{net: n, sourceSteps: src}, err
 }
 
 // snapshotCost prices an all-pairs snapshot from the satellite and ISL counts (+Grid: two
 // ISLs per satellite; a TLE set without a plane layout has none).
 func snapshotCost(c types.Constellation, regions int) uint64 {
 	return engine.EstimateSnapshotCost(c.NumSatellites(), regions, c.NumISLs())
-}
-
-// routeCost prices one pair route.
-func routeCost(c types.Constellation, regions int) uint64 {
-	return engine.EstimateRouteCost(c.NumSatellites(), regions, c.NumISLs())
 }
 
 // MaybeSnapshot recomputes the latency matrix every snapshot_interval_blocks. Engine failures
@@ -174,14 +237,21 @@ func (k Keeper) computeSnapshot(ctx context.Context, p types.Params) (snap types
 	if len(regions) < 2 {
 		return snap, types.ErrInvalidRegion.Wrap("fewer than two regions")
 	}
+	// The estimate rejects an oversized snapshot early; the meter bounds the work itself:
+	// max_snapshot_cost × SnapshotStepsPerCostUnit steps for the network (built or from the
+	// cache, charged the same) and the all-pairs routing.
 	if cost := snapshotCost(c, len(regions)); cost > p.MaxSnapshotCost {
 		return snap, types.ErrTooCostly.Wrapf("snapshot cost %d > max %d", cost, p.MaxSnapshotCost)
 	}
-	n, err := k.network(c, regions)
+	mt := meter.New(p.SnapshotStepBudget())
+	n, err := k.network(c, regions, mt)
 	if err != nil {
-		return snap, err
+		return snap, types.WrapBudget(err)
 	}
-	m := engine.ComputeLatencyMatrix(n, sdkCtx.BlockTime().UnixNano())
+	m, err := engine.ComputeLatencyMatrixMetered(n, sdkCtx.BlockTime().UnixNano(), mt)
+	if err != nil {
+		return snap, types.WrapBudget(err)
+	}
 	snap = types.LatencySnapshot{Height: sdkCtx.BlockHeight(), UnixNano: m.UnixNano, Constellation: c.Name, RttUs: m.RTTUs}
 	for _, r := range regions {
 		snap.RegionCodes = append(snap.RegionCodes, r.Code)

@@ -16,4 +16,7 @@ var (
 	ErrInvalidPlan          = errorsmod.Register(ModuleName, 11, "invalid DTN contact plan")
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 12, "invalid orbit genesis")
 	ErrInUse                = errorsmod.Register(ModuleName, 13, "in use")
+	// ErrBudgetExceeded is the engine's work meter running out (meter.ErrBudgetExceeded):
+	// a query's gas or EndBlock's snapshot budget does not pay for the work.
+	ErrBudgetExceeded = errorsmod.Register(ModuleName, 14, "work budget exceeded")
 )

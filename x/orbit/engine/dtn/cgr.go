@@ -3,6 +3,8 @@ package dtn
 import (
 	"errors"
 	"sort"
+
+	"github.com/novacron/novacron/x/internal/meter"
 )
 
 // Route is a contact path with its delivery time.
@@ -33,13 +35,19 @@ type label struct {
 
 // route runs Dijkstra over contacts (earliest arrival; ties: fewer hops,
 // then lower contact index). busy, if non-nil, is each contact's next free
-// transmit time.
-func (p *Plan) route(src, dst, size, t0, expiry int64, busy []int64) (Route, error) {
+// transmit time. Under the meter m it charges LabelSteps per contact, a
+// heap price before every pop and push, ScanSteps per successor examined
+// plus RelaxSteps per relaxation (charged for the whole successor list
+// before scanning it) and HopSteps per contact of the route.
+func (p *Plan) route(src, dst, size, t0, expiry int64, busy []int64, m *meter.Meter) (Route, error) {
 	n := len(p.Contacts)
+	if err := m.Charge(StageCGR, meter.Mul(uint64(n), LabelSteps)); err != nil {
+		return Route{}, err
+	}
 	lab := make([]label, n)
 	done := make([]bool, n)
 	h := &cheap{}
-	relax := func(i int, ready int64, hops, prev int) {
+	relax := func(i int, ready int64, hops, prev int) error {
 		c := p.Contacts[i]
 		start := max(ready, c.StartUs)
 		if busy != nil {
@@ -47,22 +55,35 @@ func (p *Plan) route(src, dst, size, t0, expiry int64, busy []int64) (Route, err
 		}
 		end := start + txUs(size, c.RateBps)
 		if end > c.EndUs {
-			return
+			return nil
 		}
 		arr := end + c.OWLTUs
 		if arr > expiry {
-			return
+			return nil
 		}
 		l := &lab[i]
 		if !l.set || arr < l.arr || (arr == l.arr && hops < l.hops) {
+			if err := m.Charge(StageCGR, heapSteps(PushSteps, h.len())); err != nil {
+				return err
+			}
 			*l = label{arr: arr, hops: hops, prev: prev, set: true}
 			h.push(citem{arr, hops, i})
 		}
+		return nil
 	}
-	for _, i := range p.byFrom[src] {
-		relax(i, t0, 1, -1)
+	first := p.byFrom[src]
+	if err := m.Charge(StageCGR, meter.Mul(uint64(len(first)), ScanSteps+RelaxSteps)); err != nil {
+		return Route{}, err
+	}
+	for _, i := range first {
+		if err := relax(i, t0, 1, -1); err != nil {
+			return Route{}, err
+		}
 	}
 	for h.len() > 0 {
+		if err := m.Charge(StageCGR, heapSteps(PopSteps, h.len())); err != nil {
+			return Route{}, err
+		}
 		it := h.pop()
 		if done[it.idx] || lab[it.idx].arr != it.arr || lab[it.idx].hops != it.hops {
 			continue
@@ -72,6 +93,9 @@ func (p *Plan) route(src, dst, size, t0, expiry int64, busy []int64) (Route, err
 		if c.To == dst {
 			var path []int
 			for j := it.idx; j >= 0; j = lab[j].prev {
+				if err := m.Charge(StageCGR, HopSteps); err != nil {
+					return Route{}, err
+				}
 				path = append(path, j)
 			}
 			for a, b := 0, len(path)-1; a < b; a, b = a+1, b-1 {
@@ -80,9 +104,15 @@ func (p *Plan) route(src, dst, size, t0, expiry int64, busy []int64) (Route, err
 			return Route{Contacts: path, ArrivalUs: it.arr}, nil
 		}
 		// Successor contacts from c.To that are still open on arrival.
-		for _, j := range p.byFrom[c.To] {
+		next := p.byFrom[c.To]
+		if err := m.Charge(StageCGR, meter.Mul(uint64(len(next)), ScanSteps+RelaxSteps)); err != nil {
+			return Route{}, err
+		}
+		for _, j := range next {
 			if !done[j] && p.Contacts[j].EndUs > it.arr && p.Contacts[j].To != c.From {
-				relax(j, it.arr, it.hops+1, it.idx)
+				if err := relax(j, it.arr, it.hops+1, it.idx); err != nil {
+					return Route{}, err
+				}
 			}
 		}
 	}
@@ -92,10 +122,16 @@ func (p *Plan) route(src, dst, size, t0, expiry int64, busy []int64) (Route, err
 // CGR finds the earliest-arrival route for a bundle of size bytes created
 // at t0 at node src for node dst, expiring at expiry (all us).
 func (p *Plan) CGR(src, dst, size, t0, expiry int64) (Route, error) {
+	return p.CGRMetered(src, dst, size, t0, expiry, nil)
+}
+
+// CGRMetered is CGR under the meter m (see route for the prices). A budget
+// error is a *meter.BudgetError, never ErrNoRoute.
+func (p *Plan) CGRMetered(src, dst, size, t0, expiry int64, m *meter.Meter) (Route, error) {
 	if src == dst {
 		return Route{ArrivalUs: t0}, nil
 	}
-	return p.route(src, dst, size, t0, expiry, nil)
+	return p.route(src, dst, size, t0, expiry, nil, m)
 }
 
 type citem struct {
@@ -177,6 +213,17 @@ type Delivery struct {
 // wait in storage between contacts, and a bundle that cannot arrive before
 // its expiry is dropped as expired.
 func (p *Plan) Simulate(bundles []Bundle) []Delivery {
+	out, _ := p.SimulateMetered(bundles, nil) // fails only on a charge
+	return out
+}
+
+// SimulateMetered is Simulate under the meter m: the sort of the bundles
+// (priced like the contact sort), then per bundle its route (see route) and
+// HopSteps per contact reserved. A budget error stops the simulation.
+func (p *Plan) SimulateMetered(bundles []Bundle, m *meter.Meter) ([]Delivery, error) {
+	if err := m.Charge(StageSimulate, sortSteps(len(bundles))); err != nil {
+		return nil, err
+	}
 	order := append([]Bundle(nil), bundles...)
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].CreatedUs != order[j].CreatedUs {
@@ -191,10 +238,16 @@ func (p *Plan) Simulate(bundles []Bundle) []Delivery {
 			out = append(out, Delivery{ID: b.ID, Delivered: true, ArrivalUs: b.CreatedUs, Reason: "delivered"})
 			continue
 		}
-		r, err := p.route(b.Src, b.Dst, b.SizeBytes, b.CreatedUs, b.ExpiryUs, busy)
+		r, err := p.route(b.Src, b.Dst, b.SizeBytes, b.CreatedUs, b.ExpiryUs, busy, m)
+		if err != nil && !errors.Is(err, ErrNoRoute) {
+			return nil, err
+		}
 		if err != nil {
 			out = append(out, Delivery{ID: b.ID, Reason: "expired"})
 			continue
+		}
+		if err := m.Charge(StageSimulate, meter.Mul(uint64(len(r.Contacts)), HopSteps)); err != nil {
+			return nil, err
 		}
 		// Reserve the transmitter of every contact on the path.
 		ready := b.CreatedUs
@@ -207,5 +260,5 @@ func (p *Plan) Simulate(bundles []Bundle) []Delivery {
 		}
 		out = append(out, Delivery{ID: b.ID, Delivered: true, ArrivalUs: r.ArrivalUs, Contacts: r.Contacts, Reason: "delivered"})
 	}
-	return out
+	return out, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/novacron/novacron/x/internal/meter"
 )
 
 // Contact is a scheduled transmission opportunity From -> To.
@@ -96,12 +98,22 @@ func parseSecondsUs(s string) (int64, error) {
 // ParsePlan reads ION contact-plan commands. Lines other than "a contact"
 // and "a range" (comments, "m", "s", node settings) are ignored.
 func ParsePlan(r io.Reader) (*Plan, error) {
+	return ParsePlanMetered(r, nil)
+}
+
+// ParsePlanMetered is ParsePlan under the meter m: LineSteps plus a step
+// per ByteSteps bytes before each line is parsed, then the prices of
+// finishing the plan (sort, light times, index; see finish).
+func ParsePlanMetered(r io.Reader, m *meter.Meter) (*Plan, error) {
 	p := &Plan{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), 1<<20)
 	line := 0
 	for sc.Scan() {
 		line++
+		if err := m.Charge(StagePlan, LineSteps+uint64(len(sc.Bytes()))/ByteSteps); err != nil {
+			return nil, err
+		}
 		f := strings.Fields(sc.Text())
 		if len(f) < 2 || f[0] != "a" || (f[1] != "contact" && f[1] != "range") {
 			continue
@@ -136,7 +148,9 @@ func ParsePlan(r io.Reader) (*Plan, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	p.finish()
+	if err := p.finish(m); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -152,12 +166,17 @@ func firstErr(errs ...error) error {
 // NewPlan builds a plan from contacts and ranges given in code.
 func NewPlan(contacts []Contact, ranges []Range) *Plan {
 	p := &Plan{Contacts: append([]Contact(nil), contacts...), Ranges: append([]Range(nil), ranges...)}
-	p.finish()
+	_ = p.finish(nil) // unmetered: cannot fail
 	return p
 }
 
-// finish sorts contacts canonically, attaches light times and indexes.
-func (p *Plan) finish() {
+// finish sorts contacts canonically, attaches light times and indexes,
+// charging sortSteps for the sort, then RangeSteps per range for each
+// contact without a light time and IndexSteps per contact, before each.
+func (p *Plan) finish(m *meter.Meter) error {
+	if err := m.Charge(StagePlan, sortSteps(len(p.Contacts))); err != nil {
+		return err
+	}
 	sort.SliceStable(p.Contacts, func(i, j int) bool {
 		a, b := p.Contacts[i], p.Contacts[j]
 		if a.StartUs != b.StartUs {
@@ -177,13 +196,20 @@ func (p *Plan) finish() {
 	for i := range p.Contacts {
 		c := &p.Contacts[i]
 		if c.OWLTUs == 0 {
+			if err := m.Charge(StagePlan, meter.Mul(uint64(len(p.Ranges)), RangeSteps)); err != nil {
+				return err
+			}
 			c.OWLTUs = p.owlt(c.From, c.To, c.StartUs)
 		}
+	}
+	if err := m.Charge(StagePlan, meter.Mul(uint64(len(p.Contacts)), IndexSteps)); err != nil {
+		return err
 	}
 	p.byFrom = map[int64][]int{}
 	for i, c := range p.Contacts {
 		p.byFrom[c.From] = append(p.byFrom[c.From], i)
 	}
+	return nil
 }
 
 // owlt finds the range covering t for the pair (either direction, as ION

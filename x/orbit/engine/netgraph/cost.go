@@ -24,10 +24,12 @@ const (
 const (
 	// TLESourceSteps is one satellite's element set obtained: a shell's TLE
 	// generated (formatted and parsed back, ~3.3 us) or, charged by the
-	// keeper, a TLE set's two lines parsed and checked (~1.5 us). One price
+	// keeper, a TLE set's two lines parsed and checked (~1.3 us). One price
 	// for both, so a shell and its own TLEs registered as a TLE set cost the
-	// same.
-	TLESourceSteps = 4096
+	// same; a shell's build as a whole (with its SGP4 set-ups) stays under
+	// 1 ns/step (BenchmarkMeteredBuildStarlink), and a route over a
+	// 20,000-satellite TLE set fits the default query gas limit.
+	TLESourceSteps = 3072
 	// StationSteps is one ground station: ECEF at build, TEME per snapshot.
 	StationSteps = 64
 	// ISLSteps is one ISL: its ids checked at build, its length against
@@ -42,21 +44,23 @@ const (
 	// distance, predecessor and settled flags set up.
 	NodeSteps = 6
 	// PopSteps and PushSteps are one binary-heap pop or push, plus
-	// LevelSteps per level of the heap (sift-down compares two children).
-	PopSteps   = 8
-	PushSteps  = 8
-	LevelSteps = 4
+	// PopLevelSteps or PushLevelSteps per level of the heap (a sift-down
+	// compares two children per level, a sift-up one parent; the pops'
+	// mispredicted branches dominate Dijkstra).
+	PopSteps       = 16
+	PopLevelSteps  = 10
+	PushSteps      = 8
+	PushLevelSteps = 4
 	// ScanSteps is one adjacency entry of a settled node examined.
-	ScanSteps = 6
+	ScanSteps = 8
 	// HopSteps is one node of an extracted path or one entry of a result
 	// matrix.
 	HopSteps = 4
 )
 
-// heapSteps prices one heap operation on a heap of size n.
-func heapSteps(base uint64, n int) uint64 {
-	return base + LevelSteps*uint64(bits.Len(uint(n)))
-}
+// popSteps and pushSteps price one heap operation on a heap of n entries.
+func popSteps(n int) uint64  { return PopSteps + PopLevelSteps*uint64(bits.Len(uint(n))) }
+func pushSteps(n int) uint64 { return PushSteps + PushLevelSteps*uint64(bits.Len(uint(n))) }
 
 // buildCharge is one charge of a network build, repeated times times.
 type buildCharge struct {

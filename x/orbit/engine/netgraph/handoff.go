@@ -3,6 +3,7 @@ package netgraph
 import (
 	"fmt"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/orbit/engine/geo"
 )
 
@@ -31,11 +32,19 @@ func (s *Snapshot) Serving(gs int) (int, float64) {
 	return best, bestD
 }
 
-// servingAt computes the serving satellite without building a full graph.
-func (n *Network) servingAt(gs int, unixNs int64) (int, float64) {
+// servingAt computes the serving satellite without building a full graph,
+// charging StationSteps and HopSteps for the instant, then each satellite's
+// propagation price plus ISLSteps (its distance) before it.
+func (n *Network) servingAt(gs int, unixNs int64, m *meter.Meter) (int, float64, error) {
+	if err := m.Charge(StageHandoff, StationSteps+HopSteps); err != nil {
+		return 0, 0, err
+	}
 	p := geo.ECEFToTEME(n.StationECEF[gs], geo.GMST(unixNs))
 	best, bestD := -1, 0.0
 	for i, sat := range n.Sats {
+		if err := m.Charge(StageHandoff, meter.Add(sat.PropagateUnixNanoSteps(unixNs), ISLSteps)); err != nil {
+			return 0, 0, err
+		}
 		r, _, err := sat.PropagateUnixNano(unixNs)
 		if err != nil {
 			continue
@@ -45,23 +54,35 @@ func (n *Network) servingAt(gs int, unixNs int64) (int, float64) {
 			best, bestD = i, d
 		}
 	}
-	return best, bestD
+	return best, bestD, nil
 }
 
 // Handoffs scans [start, end] every step and reports the serving satellite
 // at each step and the events where it changes.
 func (n *Network) Handoffs(gs int, startNs, endNs, stepNs int64) ([]int, []HandoffEvent, error) {
+	return n.HandoffsMetered(gs, startNs, endNs, stepNs, nil)
+}
+
+// HandoffsMetered is Handoffs under the meter m (see servingAt for the
+// prices of each instant scanned).
+func (n *Network) HandoffsMetered(gs int, startNs, endNs, stepNs int64, m *meter.Meter) ([]int, []HandoffEvent, error) {
 	if gs < 0 || gs >= len(n.Stations) {
 		return nil, nil, fmt.Errorf("netgraph: ground station %d out of range", gs)
 	}
-	if stepNs <= 0 || endNs < startNs || (endNs-startNs)/stepNs >= MaxHandoffSteps {
+	span := endNs - startNs // negative when it overflows
+	if stepNs <= 0 || endNs < startNs || span < 0 || span/stepNs >= MaxHandoffSteps {
 		return nil, nil, fmt.Errorf("netgraph: bad handoff window")
 	}
 	var serving []int
 	var events []HandoffEvent
 	prev := -2
-	for t := startNs; t <= endNs; t += stepNs {
-		cur, d := n.servingAt(gs, t)
+	// Counted, so that t never overflows near the end of the int64 range.
+	for i := int64(0); i <= span/stepNs; i++ {
+		t := startNs + i*stepNs
+		cur, d, err := n.servingAt(gs, t, m)
+		if err != nil {
+			return nil, nil, err
+		}
 		serving = append(serving, cur)
 		if prev != -2 && cur != prev {
 			events = append(events, HandoffEvent{UnixNano: t, GS: gs, From: prev, To: cur, DistanceKm: d})
@@ -73,7 +94,13 @@ func (n *Network) Handoffs(gs int, startNs, endNs, stepNs int64) ([]int, []Hando
 
 // NextHandoff returns the first handoff after fromNs within horizonNs.
 func (n *Network) NextHandoff(gs int, fromNs, horizonNs, stepNs int64) (HandoffEvent, bool, error) {
-	_, ev, err := n.Handoffs(gs, fromNs, fromNs+horizonNs, stepNs)
+	return n.NextHandoffMetered(gs, fromNs, horizonNs, stepNs, nil)
+}
+
+// NextHandoffMetered is NextHandoff under the meter m: the whole window is
+// scanned (HandoffsMetered).
+func (n *Network) NextHandoffMetered(gs int, fromNs, horizonNs, stepNs int64, m *meter.Meter) (HandoffEvent, bool, error) {
+	_, ev, err := n.HandoffsMetered(gs, fromNs, fromNs+horizonNs, stepNs, m)
 	if err != nil || len(ev) == 0 {
 		return HandoffEvent{}, false, err
 	}

@@ -3,6 +3,10 @@
 // Dijkstra on a binary heap. Ground stations originate and terminate paths
 // but never relay. Everything is deterministic: fixed edge order, ties
 // broken by node id.
+//
+// The *Metered functions run under a work meter (x/internal/meter; nil is
+// unmetered) and charge the prices of cost.go before each piece of work;
+// the plain functions are the unmetered wrappers.
 package netgraph
 
 import (
@@ -10,6 +14,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/orbit/engine/geo"
 	"github.com/novacron/novacron/x/orbit/engine/sgp4"
 	"github.com/novacron/novacron/x/orbit/engine/shell"
@@ -25,6 +30,8 @@ type Network struct {
 	Stations      []geo.GroundStation
 	StationECEF   [][3]float64
 	EpochUnixNano int64 // time origin for offsets
+
+	build []buildCharge // the build's meter charges, for ChargeBuild
 }
 
 // Limits reject inputs too large for bounded on-chain work.
@@ -35,34 +42,74 @@ const (
 
 // NewNetwork builds the network of a Walker shell over the given stations.
 func NewNetwork(sh shell.Shell, stations []geo.GroundStation) (*Network, error) {
+	return NewNetworkMetered(sh, stations, nil)
+}
+
+// NewNetworkMetered is NewNetwork under the meter m: TLE generation
+// (TLESourceSteps per satellite), then the charges of
+// NewNetworkFromTLEsMetered.
+func NewNetworkMetered(sh shell.Shell, stations []geo.GroundStation, m *meter.Meter) (*Network, error) {
+	if err := sh.Validate(); err != nil {
+		return nil, err
+	}
+	if len(stations) > MaxStations {
+		return nil, fmt.Errorf("netgraph: %d satellites / %d stations exceed limits", sh.NumSats(), len(stations))
+	}
+	rec := &recorder{m: m}
+	if err := rec.charge(StageTLEs, meter.Mul(uint64(sh.NumSats()), TLESourceSteps)); err != nil {
+		return nil, err
+	}
 	tles, err := sh.TLEs()
 	if err != nil {
 		return nil, err
 	}
-	return NewNetworkFromTLEs(tles, sh.PlusGridISLs(), sh.MaxGSLLengthKm(), sh.MaxISLLengthKm(), stations, shell.EpochUnixNano)
+	return build(tles, sh.PlusGridISLs(), sh.MaxGSLLengthKm(), sh.MaxISLLengthKm(), stations, shell.EpochUnixNano, rec)
 }
 
 // NewNetworkFromTLEs builds a network from arbitrary element sets.
 func NewNetworkFromTLEs(tles []tle.TLE, isls []shell.ISL, maxGSLKm, maxISLKm float64, stations []geo.GroundStation, epochUnixNano int64) (*Network, error) {
+	return NewNetworkFromTLEsMetered(tles, isls, maxGSLKm, maxISLKm, stations, epochUnixNano, nil)
+}
+
+// NewNetworkFromTLEsMetered is NewNetworkFromTLEs under the meter m:
+// sgp4.SetupSteps(tle) before each satellite's initialisation, ISLSteps per
+// ISL and StationSteps per station. Obtaining the TLEs is the caller's to
+// charge (TLESourceSteps per satellite).
+func NewNetworkFromTLEsMetered(tles []tle.TLE, isls []shell.ISL, maxGSLKm, maxISLKm float64, stations []geo.GroundStation, epochUnixNano int64, m *meter.Meter) (*Network, error) {
+	return build(tles, isls, maxGSLKm, maxISLKm, stations, epochUnixNano, &recorder{m: m})
+}
+
+func build(tles []tle.TLE, isls []shell.ISL, maxGSLKm, maxISLKm float64, stations []geo.GroundStation, epochUnixNano int64, rec *recorder) (*Network, error) {
 	if len(tles) > MaxSatellites || len(stations) > MaxStations {
 		return nil, fmt.Errorf("netgraph: %d satellites / %d stations exceed limits", len(tles), len(stations))
 	}
-	n := &Network{ISLs: isls, MaxGSLKm: maxGSLKm, MaxISLKm: maxISLKm, Stations: stations, EpochUnixNano: epochUnixNano}
+	n := &Network{ISLs: isls, MaxGSLKm: maxGSLKm, MaxISLKm: maxISLKm, Stations: stations, EpochUnixNano: epochUnixNano,
+		Sats: make([]*sgp4.Satellite, 0, len(tles))}
 	for i, t := range tles {
+		if err := rec.charge(StageSetup, sgp4.SetupSteps(t)); err != nil {
+			return nil, err
+		}
 		s, err := sgp4.New(t, sgp4.WGS72)
 		if err != nil {
 			return nil, fmt.Errorf("netgraph: satellite %d: %w", i, err)
 		}
 		n.Sats = append(n.Sats, s)
 	}
+	if err := rec.charge(StageLinks, meter.Mul(uint64(len(isls)), ISLSteps)); err != nil {
+		return nil, err
+	}
 	for _, l := range isls {
 		if l.A < 0 || l.B < 0 || l.A >= len(tles) || l.B >= len(tles) || l.A == l.B {
 			return nil, fmt.Errorf("netgraph: bad ISL %d-%d", l.A, l.B)
 		}
 	}
+	if err := rec.charge(StageLinks, meter.Mul(uint64(len(stations)), StationSteps)); err != nil {
+		return nil, err
+	}
 	for _, g := range stations {
 		n.StationECEF = append(n.StationECEF, geo.WGS72.ECEF(g.LatDeg, g.LonDeg, g.ElevM))
 	}
+	n.build = rec.log
 	return n, nil
 }
 
@@ -82,12 +129,30 @@ type Snapshot struct {
 
 // Snapshot computes positions and links at an absolute Unix time.
 func (n *Network) Snapshot(unixNs int64) *Snapshot {
+	s, _ := n.SnapshotMetered(unixNs, nil) // fails only on a charge
+	return s
+}
+
+// SnapshotMetered is Snapshot under the meter m: NodeSteps per node,
+// PropagateUnixNanoSteps before each satellite's propagation, StationSteps
+// per station, ISLSteps per ISL, GSLSteps per station and satellite pair,
+// then EdgeSteps per link kept for the CSR arrays.
+func (n *Network) SnapshotMetered(unixNs int64, m *meter.Meter) (*Snapshot, error) {
 	ns, ng := len(n.Sats), len(n.Stations)
+	if err := m.Charge(StageGraph, meter.Mul(uint64(ns+ng), NodeSteps)); err != nil {
+		return nil, err
+	}
 	s := &Snapshot{UnixNano: unixNs, NSat: ns, NGS: ng,
 		SatPos: make([][3]float64, ns), SatOK: make([]bool, ns), GSPos: make([][3]float64, ng)}
 	for i, sat := range n.Sats {
+		if err := m.Charge(StagePropagate, sat.PropagateUnixNanoSteps(unixNs)); err != nil {
+			return nil, err
+		}
 		r, _, err := sat.PropagateUnixNano(unixNs)
 		s.SatPos[i], s.SatOK[i] = r, err == nil
+	}
+	if err := m.Charge(StageGraph, meter.Add(meter.Mul(uint64(ng), StationSteps), meter.Mul(uint64(len(n.ISLs)), ISLSteps))); err != nil {
+		return nil, err
 	}
 	gmst := geo.GMST(unixNs)
 	for g := range n.Stations {
@@ -109,6 +174,9 @@ func (n *Network) Snapshot(unixNs int64) *Snapshot {
 	}
 	max2 := float64(n.MaxGSLKm * n.MaxGSLKm)
 	for g := 0; g < ng; g++ {
+		if err := m.Charge(StageGraph, meter.Mul(uint64(ns), GSLSteps)); err != nil {
+			return nil, err
+		}
 		p := s.GSPos[g]
 		for i := 0; i < ns; i++ {
 			if !s.SatOK[i] {
@@ -123,6 +191,9 @@ func (n *Network) Snapshot(unixNs int64) *Snapshot {
 		}
 	}
 	nn := ns + ng
+	if err := m.Charge(StageGraph, meter.Add(meter.Mul(uint64(len(edges)), EdgeSteps), meter.Mul(uint64(nn+1), NodeSteps))); err != nil {
+		return nil, err
+	}
 	s.offsets = make([]int32, nn+1)
 	for _, e := range edges {
 		s.offsets[e.a+1]++
@@ -141,7 +212,7 @@ func (n *Network) Snapshot(unixNs int64) *Snapshot {
 		s.targets[fill[e.b]], s.weights[fill[e.b]] = e.a, e.w
 		fill[e.b]++
 	}
-	return s
+	return s, nil
 }
 
 // NumEdges is the number of undirected links in the snapshot.
@@ -210,22 +281,40 @@ type Tree struct {
 // are settled but never expanded (no relaying). It stops once every ground
 // station is settled when stopAtStations is set.
 func (s *Snapshot) ShortestFrom(gs int, stopAtStations bool) *Tree {
+	t, _ := s.ShortestFromMetered(gs, stopAtStations, nil) // fails only on a charge
+	return t
+}
+
+// ShortestFromMetered is ShortestFrom under the meter m: NodeSteps per node
+// for the tree, a heap price before every pop and push (popSteps,
+// pushSteps: a base plus a price per level) and ScanSteps per adjacency entry of each
+// expanded node.
+func (s *Snapshot) ShortestFromMetered(gs int, stopAtStations bool, m *meter.Meter) (*Tree, error) {
 	nn := s.NSat + s.NGS
+	if err := m.Charge(StageRoute, meter.Mul(uint64(nn), NodeSteps)); err != nil {
+		return nil, err
+	}
 	t := &Tree{Src: gs, Dist: make([]float64, nn), Prev: make([]int32, nn)}
 	for i := range t.Dist {
 		t.Dist[i] = math.Inf(1)
 		t.Prev[i] = -1
 	}
 	if gs < 0 || gs >= s.NGS {
-		return t
+		return t, nil
 	}
 	src := int32(s.NSat + gs)
 	done := make([]bool, nn)
 	t.Dist[src] = 0
 	h := &heap{d: make([]float64, 0, 256), n: make([]int32, 0, 256)}
+	if err := m.Charge(StageRoute, pushSteps(0)); err != nil {
+		return nil, err
+	}
 	h.push(0, src)
 	settledGS := 0
 	for len(h.d) > 0 {
+		if err := m.Charge(StageRoute, popSteps(len(h.d))); err != nil {
+			return nil, err
+		}
 		d, u := h.pop()
 		if done[u] {
 			continue
@@ -240,6 +329,9 @@ func (s *Snapshot) ShortestFrom(gs int, stopAtStations bool) *Tree {
 				continue // ground stations never relay
 			}
 		}
+		if err := m.Charge(StageRoute, uint64(s.offsets[u+1]-s.offsets[u])*ScanSteps); err != nil {
+			return nil, err
+		}
 		for k := s.offsets[u]; k < s.offsets[u+1]; k++ {
 			v := s.targets[k]
 			if done[v] {
@@ -247,12 +339,15 @@ func (s *Snapshot) ShortestFrom(gs int, stopAtStations bool) *Tree {
 			}
 			nd := d + s.weights[k]
 			if nd < t.Dist[v] || (nd == t.Dist[v] && u < t.Prev[v]) {
+				if err := m.Charge(StageRoute, pushSteps(len(h.d))); err != nil {
+					return nil, err
+				}
 				t.Dist[v], t.Prev[v] = nd, u
 				h.push(nd, v)
 			}
 		}
 	}
-	return t
+	return t, nil
 }
 
 // Path is a route between two ground stations.
@@ -268,21 +363,35 @@ var ErrUnreachable = errors.New("netgraph: destination unreachable")
 
 // Route returns the shortest path between two ground stations.
 func (s *Snapshot) Route(from, to int) (Path, error) {
+	return s.RouteMetered(from, to, nil)
+}
+
+// RouteMetered is Route under the meter m: ShortestFromMetered, then
+// HopSteps per node of the path.
+func (s *Snapshot) RouteMetered(from, to int, m *meter.Meter) (Path, error) {
 	if from < 0 || to < 0 || from >= s.NGS || to >= s.NGS {
 		return Path{}, fmt.Errorf("netgraph: ground station out of range")
 	}
-	t := s.ShortestFrom(from, false)
-	return t.PathTo(s, to)
+	t, err := s.ShortestFromMetered(from, false, m)
+	if err != nil {
+		return Path{}, err
+	}
+	return t.pathTo(s, to, m)
 }
 
 // PathTo extracts the path to ground station gs from a tree.
-func (t *Tree) PathTo(s *Snapshot, gs int) (Path, error) {
+func (t *Tree) PathTo(s *Snapshot, gs int) (Path, error) { return t.pathTo(s, gs, nil) }
+
+func (t *Tree) pathTo(s *Snapshot, gs int, m *meter.Meter) (Path, error) {
 	dst := s.NSat + gs
 	if math.IsInf(t.Dist[dst], 1) {
 		return Path{}, ErrUnreachable
 	}
 	var rev []int
 	for u := int32(dst); u >= 0; u = t.Prev[u] {
+		if err := m.Charge(StageRoute, 2*HopSteps); err != nil { // walked, then reversed
+			return Path{}, err
+		}
 		rev = append(rev, int(u))
 	}
 	nodes := make([]int, len(rev))
@@ -297,9 +406,22 @@ func (t *Tree) PathTo(s *Snapshot, gs int) (Path, error) {
 // RTTMatrixNs returns the round-trip times between all ground stations in
 // ns (+Inf when unreachable, 0 on the diagonal).
 func (s *Snapshot) RTTMatrixNs() [][]float64 {
+	out, _ := s.RTTMatrixNsMetered(nil) // fails only on a charge
+	return out
+}
+
+// RTTMatrixNsMetered is RTTMatrixNs under the meter m: one
+// ShortestFromMetered per station and HopSteps per matrix entry.
+func (s *Snapshot) RTTMatrixNsMetered(m *meter.Meter) ([][]float64, error) {
 	out := make([][]float64, s.NGS)
 	for g := 0; g < s.NGS; g++ {
-		t := s.ShortestFrom(g, true)
+		t, err := s.ShortestFromMetered(g, true, m)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.Charge(StageRoute, meter.Mul(uint64(s.NGS), HopSteps)); err != nil {
+			return nil, err
+		}
 		row := make([]float64, s.NGS)
 		for h := 0; h < s.NGS; h++ {
 			if h == g {
@@ -309,5 +431,5 @@ func (s *Snapshot) RTTMatrixNs() [][]float64 {
 		}
 		out[g] = row
 	}
-	return out
+	return out, nil
 }
