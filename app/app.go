@@ -394,7 +394,15 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (res *a
 	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
 		return nil, err
 	}
-	return app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState)
+	if res, err = app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState); err != nil {
+		return nil, err
+	}
+	// An exported staking genesis is loaded without the allowlist hooks: cross-check every
+	// validator x/staking now holds against x/validatorset's allowlist before the chain starts.
+	if err := app.ValidatorSetKeeper.CheckGenesisValidators(ctx); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // DefaultGenesis is every module's default genesis with NovaCron's denom.

@@ -24,7 +24,9 @@ import (
 )
 
 // ConsensusVersion is bumped with every state migration.
-const ConsensusVersion = 1
+// Version 2 adds the host-operator indexes (ActiveHostsByOperator, RevokedOperators; see
+// keeper.Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -91,6 +93,9 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, am.keeper.Migrate1to2); err != nil {
+		panic(fmt.Sprintf("x/%s: register migration 1→2: %v", types.ModuleName, err))
+	}
 }
 
 // EndBlock retries pending placements, drains hosts, expires proposals, runs due time-locked operations,

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sort"
 	"testing"
 
 	"cosmossdk.io/core/address"
@@ -120,6 +121,47 @@ func (f *FakeStaking) GetLastValidators(context.Context) ([]stakingtypes.Validat
 		out = append(out, f.Validators[op])
 	}
 	return out, nil
+}
+
+// GetAllValidators returns every validator in operator-address byte order, like x/staking's store.
+func (f *FakeStaking) GetAllValidators(context.Context) ([]stakingtypes.Validator, error) {
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	ops := make([]string, 0, len(f.Validators))
+	for op := range f.Validators {
+		ops = append(ops, op)
+	}
+	key := func(op string) []byte {
+		bz, err := ValCodec.StringToBytes(op)
+		if err != nil {
+			panic(err)
+		}
+		return bz
+	}
+	sort.Slice(ops, func(i, j int) bool { return bytes.Compare(key(ops[i]), key(ops[j])) < 0 })
+	out := make([]stakingtypes.Validator, len(ops))
+	for i, op := range ops {
+		out[i] = f.Validators[op]
+	}
+	return out, nil
+}
+
+// IterateLastValidatorPowers walks LastSet with each validator's consensus power.
+func (f *FakeStaking) IterateLastValidatorPowers(_ context.Context, handler func(sdk.ValAddress, int64) bool) error {
+	if f.Err != nil {
+		return f.Err
+	}
+	for _, op := range f.LastSet {
+		bz, err := ValCodec.StringToBytes(op)
+		if err != nil {
+			return err
+		}
+		if handler(bz, f.Validators[op].ConsensusPower(sdk.DefaultPowerReduction)) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // Jail marks the validator with that consensus address jailed and records the call; like

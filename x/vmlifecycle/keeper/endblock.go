@@ -12,7 +12,7 @@ import (
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
-// EndBlocker retries pending placements, migrates VMs off draining hosts, expires proposals, runs
+// EndBlocker drains the hosts of operators removed from host_operators, retries pending placements, migrates VMs off draining hosts, expires proposals, runs
 // due time-locked operations, fires rules and prunes finished operations, each in bounded batches. Each item runs in its own cache context, so a failed item leaves nothing behind;
 // item failures are logged, never returned, and panics are recovered (an EndBlock panic halts the chain).
 func (k Keeper) EndBlocker(ctx context.Context) (err error) {
@@ -24,6 +24,11 @@ func (k Keeper) EndBlocker(ctx context.Context) (err error) {
 	}()
 	p, err := k.Params.Get(ctx)
 	if err != nil {
+		return err
+	}
+	// one scheduling budget for every placement of this block (types.EndBlockSchedulerSteps)
+	ctx = withEndBlockMeter(sdk.UnwrapSDKContext(ctx))
+	if err := k.sweepRevoked(ctx, p); err != nil {
 		return err
 	}
 	if err := k.retryPending(ctx, p); err != nil {
@@ -95,7 +100,18 @@ func (k Keeper) retryPending(ctx context.Context, p types.Params) error {
 			return k.tryPlace(cc, p, &vm, owner, types.ModuleName, "retry")
 		})
 		if err != nil {
+			// Nothing of the attempt was applied; the VM stays PENDING and is retried later
+			// (a budget error also leaves its reason queryable through Query/Explain).
 			k.logger(ctx).Error("pending retry failed", "vm", vm.Id, "err", err.Error())
+			if errors.Is(err, types.ErrSchedulerBudget) {
+				ex := types.Explanation{VmId: vm.Id, Height: height, Kind: "retry", Summary: err.Error()}
+				if err := k.Explanations.Set(ctx, vm.Id, ex); err != nil {
+					return err
+				}
+			}
+			if err := k.PendingQueue.Set(ctx, collections.Join(height+p.PendingRetryIntervalBlocks, vm.Id)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

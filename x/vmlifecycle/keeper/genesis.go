@@ -40,6 +40,23 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	// Operators no longer on host_operators that still have ACTIVE hosts (an export taken while
+	// EndBlock was draining them, or a hand-written genesis): EndBlock goes on draining them.
+	for _, h := range gs.Hosts {
+		if h.Status != types.HOST_STATUS_ACTIVE {
+			continue
+		}
+		op, opStr, err := k.canonical(h.Operator)
+		if err != nil {
+			return err
+		}
+		if gs.Params.IsHostOperator(opStr) {
+			continue
+		}
+		if err := k.RevokedOperators.Set(ctx, op); err != nil {
+			return err
+		}
+	}
 	for _, h := range gs.DrainQueue {
 		if err := k.DrainQueue.Set(ctx, h); err != nil {
 			return err

@@ -186,8 +186,9 @@ func pastDeadline(ctx context.Context, o types.Operation) bool {
 }
 
 // runOp executes o in a cache context: EXECUTED, or FAILED with the error and nothing applied.
-// The caller stores o.
-func (k Keeper) runOp(ctx context.Context, o *types.Operation) {
+// The caller stores o. The execution error is returned too (ApproveOperation fails its transaction
+// on ErrSchedulerBudget: the approver did not pay for the work, as with running out of gas).
+func (k Keeper) runOp(ctx context.Context, o *types.Operation) error {
 	err := inCache(ctx, func(cc sdk.Context) error {
 		_, err := k.execOp(withOrigin(cc, fmt.Sprintf("operation %d", o.Id)), o.Owner, o.Op)
 		return err
@@ -199,21 +200,23 @@ func (k Keeper) runOp(ctx context.Context, o *types.Operation) {
 		o.Status = types.OPERATION_STATUS_FAILED
 		o.Error = err.Error()
 		emit(ctx, types.EventTypeOpFailed, append(attrs, types.AttributeKeyError, o.Error)...)
-		return
+		return err
 	}
 	o.Status = types.OPERATION_STATUS_EXECUTED
 	emit(ctx, types.EventTypeOpExecuted, attrs...)
+	return nil
 }
 
-// release moves an approved operation on: queued when its time-lock is still ahead, else executed.
-func (k Keeper) release(ctx context.Context, o *types.Operation) {
+// release moves an approved operation on: queued when its time-lock is still ahead, else executed
+// (the execution error, if any, is returned; o records it either way).
+func (k Keeper) release(ctx context.Context, o *types.Operation) error {
 	if !isDue(ctx, *o) {
 		o.Status = types.OPERATION_STATUS_QUEUED
 		emit(ctx, types.EventTypeOpQueued, types.AttributeKeyOpID, fmt.Sprint(o.Id), types.AttributeKeyVMID,
 			fmt.Sprint(o.Op.VmId), types.AttributeKeyOpKind, o.Op.Kind.String(), types.AttributeKeyDue, dueString(*o))
-		return
+		return nil
 	}
-	k.runOp(ctx, o)
+	return k.runOp(ctx, o)
 }
 
 func (m msgServer) SetApprovalPolicy(ctx context.Context, msg *types.MsgSetApprovalPolicy) (*types.MsgSetApprovalPolicyResponse, error) {
@@ -295,7 +298,12 @@ func (m msgServer) ApproveOperation(ctx context.Context, msg *types.MsgApproveOp
 	emit(ctx, types.EventTypeOpApproved, types.AttributeKeyOpID, fmt.Sprint(o.Id), types.AttributeKeyApprover, approver,
 		types.AttributeKeyApprovals, fmt.Sprint(len(o.Approvals)), types.AttributeKeyThreshold, fmt.Sprint(o.Threshold))
 	if uint32(len(o.Approvals)) >= o.Threshold {
-		m.release(ctx, &o)
+		// The operation's scheduler work is paid from this transaction's gas: a budget error
+		// fails the approval (nothing recorded, like running out of gas), so it can be sent again
+		// with more gas; any other execution error is recorded on the operation (FAILED).
+		if err := m.release(ctx, &o); errors.Is(err, types.ErrSchedulerBudget) {
+			return nil, err
+		}
 	}
 	if err := m.writeOp(ctx, &old, o); err != nil {
 		return nil, err
@@ -380,7 +388,8 @@ func (k Keeper) expireOps(ctx context.Context, p types.Params) error {
 
 // runDueOps executes up to MaxScheduledOpsPerBlock due QUEUED operations (at_height ≤ height or
 // not_before ≤ block time), oldest operation id first; each runs in its own cache context and a
-// failure is recorded on the operation, never returned.
+// failure is recorded on the operation, never returned. Once less than a placement's worth of the
+// block's scheduling budget is left, the remaining due operations wait for the next block.
 func (k Keeper) runDueOps(ctx context.Context, p types.Params) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	budget := int(p.MaxScheduledOpsPerBlock)
@@ -401,12 +410,17 @@ func (k Keeper) runDueOps(ctx context.Context, p types.Params) error {
 		ids = ids[:budget]
 	}
 	for _, id := range ids {
+		if !endBlockSchedulingLeft(ctx) {
+			// the block's scheduling budget is nearly spent: the rest stay QUEUED (still due) and
+			// run next block, rather than fail for want of budget that is not theirs
+			return nil
+		}
 		o, err := k.getOp(ctx, id)
 		if err != nil {
 			return err
 		}
 		old := o
-		k.runOp(ctx, &o)
+		_ = k.runOp(ctx, &o) // recorded on the operation (FAILED), never returned from EndBlock
 		if o.Status == types.OPERATION_STATUS_FAILED {
 			k.logger(ctx).Error("scheduled operation failed", "operation", o.Id, "err", o.Error)
 		}

@@ -6,6 +6,8 @@ import (
 
 	"cosmossdk.io/collections"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
@@ -36,7 +38,12 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	indexed := 0
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	indexed, active := 0, 0
+	revoked := map[string]bool{}
 	err = k.Hosts.Walk(ctx, nil, func(id string, h types.Host) (bool, error) {
 		if !h.Allocated.Fits(h.Capacity) {
 			return true, fmt.Errorf("host %s allocated %s > capacity %s", id, h.Allocated.Describe(), h.Capacity.Describe())
@@ -45,6 +52,17 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 			return true, fmt.Errorf("host %s allocated %s/%d != Σ VMs %s/%d", id, h.Allocated.Describe(), h.VmCount, sums[id].Describe(), counts[id])
 		}
 		if h.Status == types.HOST_STATUS_ACTIVE {
+			op, _, err := k.canonical(h.Operator)
+			if err != nil {
+				return true, err
+			}
+			if has, err := k.ActiveHostsByOperator.Has(ctx, collections.Join(op, id)); err != nil || !has {
+				return true, fmt.Errorf("active host %s missing from ActiveHostsByOperator", id)
+			}
+			active++
+			if !p.IsHostOperator(h.Operator) {
+				revoked[string(op)] = true
+			}
 			for _, s := range types.HostScopes(h) {
 				has, err := k.HostIndex.Has(ctx, collections.Join3(s, h.Free().CpuMillis, id))
 				if err != nil || !has {
@@ -66,6 +84,9 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 		return err
 	}
 	if err := k.checkGovernanceIndexes(ctx); err != nil {
+		return err
+	}
+	if err := k.checkOperatorIndexes(ctx, active, revoked); err != nil {
 		return err
 	}
 	if total != indexed {
@@ -136,6 +157,37 @@ func (k Keeper) checkGovernanceIndexes(ctx context.Context) error {
 		return fmt.Errorf("operation indexes out of sync: status %d/%d, vm %d/%d, deadline %d/%d, queue %d/%d, finish %d/%d",
 			st, counts["status"], byVM, counts["status"], n(k.OpDeadlineH, k.OpDeadlineT), counts["deadline"],
 			n(k.OpQueueH, k.OpQueueT), counts["queue"], n(k.OpsByFinish), counts["finish"])
+	}
+	return nil
+}
+
+// checkOperatorIndexes: ActiveHostsByOperator has exactly the ACTIVE hosts (active of them, each
+// checked by the caller) and RevokedOperators exactly the operators off host_operators with an
+// ACTIVE host.
+func (k Keeper) checkOperatorIndexes(ctx context.Context, active int, revoked map[string]bool) error {
+	n := 0
+	if err := k.ActiveHostsByOperator.Walk(ctx, nil, func(collections.Pair[sdk.AccAddress, string]) (bool, error) {
+		n++
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if n != active {
+		return fmt.Errorf("ActiveHostsByOperator has %d entries, %d hosts are ACTIVE", n, active)
+	}
+	n = 0
+	err := k.RevokedOperators.Walk(ctx, nil, func(op sdk.AccAddress) (bool, error) {
+		if !revoked[string(op)] {
+			return true, fmt.Errorf("RevokedOperators holds %X, which is allowlisted or has no ACTIVE host", op)
+		}
+		n++
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	if n != len(revoked) {
+		return fmt.Errorf("RevokedOperators has %d entries, expected %d", n, len(revoked))
 	}
 	return nil
 }

@@ -29,6 +29,11 @@ type Keeper struct {
 	// HostIndex holds (scope, free cpu_millis, host id) for every ACTIVE host; see types.HostScopes.
 	HostIndex       collections.KeySet[collections.Triple[string, uint64, string]]
 	HostsByOperator collections.KeySet[collections.Pair[sdk.AccAddress, string]]
+	// ActiveHostsByOperator holds (operator, host id) for every ACTIVE host; RevokedOperators the
+	// operators that are not on params.host_operators but still have an ACTIVE host (EndBlock
+	// drains those hosts in bounded batches, see revoked.go). Both are rebuilt by InitGenesis.
+	ActiveHostsByOperator collections.KeySet[collections.Pair[sdk.AccAddress, string]]
+	RevokedOperators      collections.KeySet[sdk.AccAddress]
 	// RegionHosts counts registered hosts per region (the known regions).
 	RegionHosts collections.Map[string, uint64]
 
@@ -97,9 +102,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 			collections.TripleKeyCodec(collections.StringKey, collections.Uint64Key, collections.StringKey)),
 		HostsByOperator: collections.NewKeySet(sb, types.HostsByOperKey, "hosts_by_operator",
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey)),
-		RegionHosts: collections.NewMap(sb, types.RegionHostsKey, "region_hosts", collections.StringKey, collections.Uint64Value),
-		NextVMID:    collections.NewSequence(sb, types.NextVMIDKey, "next_vm_id"),
-		VMs:         collections.NewMap(sb, types.VMsKey, "vms", collections.Uint64Key, codec.CollValue[types.VM](cdc)),
+		ActiveHostsByOperator: collections.NewKeySet(sb, types.ActiveHostsByOperKey, "active_hosts_by_operator",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey)),
+		RevokedOperators: collections.NewKeySet(sb, types.RevokedOperatorsKey, "revoked_operators", sdk.AccAddressKey),
+		RegionHosts:      collections.NewMap(sb, types.RegionHostsKey, "region_hosts", collections.StringKey, collections.Uint64Value),
+		NextVMID:         collections.NewSequence(sb, types.NextVMIDKey, "next_vm_id"),
+		VMs:              collections.NewMap(sb, types.VMsKey, "vms", collections.Uint64Key, codec.CollValue[types.VM](cdc)),
 		VMByName: collections.NewMap(sb, types.VMByNameKey, "vm_by_name",
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), collections.Uint64Value),
 		VMsByOwner: collections.NewKeySet(sb, types.VMsByOwnerKey, "vms_by_owner",
@@ -176,6 +184,9 @@ type ParamsLatency struct {
 }
 
 func (pl ParamsLatency) LatencyUs(ctx context.Context, from, to string) (int64, bool) {
+	if p, ok := ctx.Value(searchParamsKey{}).(*types.Params); ok && p != nil {
+		return p.TableLatencyUs(from, to) // inside a scheduler search: the params it started with
+	}
 	p, err := pl.k.Get(ctx)
 	if err != nil {
 		return 0, false
@@ -234,7 +245,8 @@ func (k Keeper) indexHost(ctx context.Context, h types.Host, add bool) error {
 	return nil
 }
 
-// writeHost stores h and moves its placement-index entries from old (nil for a new host).
+// writeHost stores h and moves its placement-index entries from old (nil for a new host); a
+// change into or out of ACTIVE also updates ActiveHostsByOperator.
 func (k Keeper) writeHost(ctx context.Context, old *types.Host, h types.Host) error {
 	if old != nil {
 		if err := k.indexHost(ctx, *old, false); err != nil {
@@ -243,6 +255,21 @@ func (k Keeper) writeHost(ctx context.Context, old *types.Host, h types.Host) er
 	}
 	if err := k.indexHost(ctx, h, true); err != nil {
 		return err
+	}
+	wasActive := old != nil && old.Status == types.HOST_STATUS_ACTIVE
+	if isActive := h.Status == types.HOST_STATUS_ACTIVE; isActive != wasActive {
+		op, _, err := k.canonical(h.Operator)
+		if err != nil {
+			return err
+		}
+		if isActive {
+			err = k.ActiveHostsByOperator.Set(ctx, collections.Join(op, h.Id))
+		} else {
+			err = k.ActiveHostsByOperator.Remove(ctx, collections.Join(op, h.Id))
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return k.Hosts.Set(ctx, h.Id, h)
 }

@@ -122,6 +122,9 @@ func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*t
 	if err != nil {
 		return nil, err
 	}
+	if err := requireHostOperator(p, opStr, "update host "+msg.HostId); err != nil {
+		return nil, err
+	}
 	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels); err != nil {
 		return nil, err
 	}
@@ -156,11 +159,18 @@ func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*t
 }
 
 // drainMsgHost is the common start of MsgDrainHost and MsgUndrainHost: gas,
-// the signer, the reason's length, and the signer's host.
-func (m msgServer) drainMsgHost(ctx context.Context, operator, hostID, reason string) (types.Host, string, error) {
+// the signer, that it is still on host_operators, the reason's length, and the signer's host.
+func (m msgServer) drainMsgHost(ctx context.Context, action, operator, hostID, reason string) (types.Host, string, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
 	_, opStr, err := m.signer(operator)
 	if err != nil {
+		return types.Host{}, "", err
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return types.Host{}, "", err
+	}
+	if err := requireHostOperator(p, opStr, action+" host "+hostID); err != nil {
 		return types.Host{}, "", err
 	}
 	if len(reason) > types.MaxReasonLen {
@@ -171,28 +181,16 @@ func (m msgServer) drainMsgHost(ctx context.Context, operator, hostID, reason st
 }
 
 func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*types.MsgDrainHostResponse, error) {
-	h, opStr, err := m.drainMsgHost(ctx, msg.Operator, msg.HostId, msg.Reason)
+	h, opStr, err := m.drainMsgHost(ctx, "drain", msg.Operator, msg.HostId, msg.Reason)
 	if err != nil {
 		return nil, err
 	}
 	if h.Status == types.HOST_STATUS_DRAINING {
 		return nil, types.ErrHostDraining.Wrap(h.Id)
 	}
-	old := h
-	h.Status = types.HOST_STATUS_DRAINING
-	if err := m.writeHost(ctx, &old, h); err != nil {
+	if err := m.startDrain(ctx, h, opStr, msg.Reason); err != nil {
 		return nil, err
 	}
-	if err := m.DrainQueue.Set(ctx, h.Id); err != nil {
-		return nil, err
-	}
-	if err := m.hostAudit(ctx, h.Id, opStr, "drain: "+msg.Reason); err != nil {
-		return nil, err
-	}
-	if err := m.noteHost(ctx, h.Id, types.TRIGGER_KIND_HOST_DRAINING); err != nil {
-		return nil, err
-	}
-	emit(ctx, types.EventTypeHostDraining, types.AttributeKeyHostID, h.Id, types.AttributeKeyReason, msg.Reason)
 	return &types.MsgDrainHostResponse{}, nil
 }
 
@@ -200,7 +198,7 @@ func (m msgServer) DrainHost(ctx context.Context, msg *types.MsgDrainHost) (*typ
 // scope at its current free cpu (as registration does), and it leaves the drain queue and its
 // cursor. VMs still on it stay; VMs already migrated away stay where they are.
 func (m msgServer) UndrainHost(ctx context.Context, msg *types.MsgUndrainHost) (*types.MsgUndrainHostResponse, error) {
-	h, opStr, err := m.drainMsgHost(ctx, msg.Operator, msg.HostId, msg.Reason)
+	h, opStr, err := m.drainMsgHost(ctx, "undrain", msg.Operator, msg.HostId, msg.Reason)
 	if err != nil {
 		return nil, err
 	}
@@ -230,6 +228,8 @@ func (m msgServer) UndrainHost(ctx context.Context, msg *types.MsgUndrainHost) (
 	return &types.MsgUndrainHostResponse{}, nil
 }
 
+// DeregisterHost removes an empty host. It stays open to an operator removed from host_operators:
+// it only takes capacity away (see revoked.go).
 func (m msgServer) DeregisterHost(ctx context.Context, msg *types.MsgDeregisterHost) (*types.MsgDeregisterHostResponse, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
 	op, opStr, err := m.signer(msg.Operator)
@@ -246,10 +246,22 @@ func (m msgServer) DeregisterHost(ctx context.Context, msg *types.MsgDeregisterH
 	if err := m.indexHost(ctx, h, false); err != nil {
 		return nil, err
 	}
+	if h.Status == types.HOST_STATUS_ACTIVE {
+		if err := m.ActiveHostsByOperator.Remove(ctx, collections.Join(op, h.Id)); err != nil {
+			return nil, err
+		}
+	}
 	if err := m.Hosts.Remove(ctx, h.Id); err != nil {
 		return nil, err
 	}
 	if err := m.HostsByOperator.Remove(ctx, collections.Join(op, h.Id)); err != nil {
+		return nil, err
+	}
+	p, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.syncRevoked(ctx, p, op, opStr); err != nil {
 		return nil, err
 	}
 	if err := addCount(ctx, m.RegionHosts, h.Region, -1); err != nil {
@@ -318,6 +330,10 @@ func (m msgServer) CreateVM(ctx context.Context, msg *types.MsgCreateVM) (*types
 			return nil, types.ErrDuplicateName.Wrapf("%s already has a VM named %q", ownerStr, name)
 		}
 	}
+	// The replicas are written, then placed, one by one; a placement can still fail (the
+	// scheduler's work budget: ErrSchedulerBudget), so they go through a cache context that is
+	// written only when every replica is done, and a failed MsgCreateVM changes nothing.
+	ctx, write := sdkCtx.CacheContext()
 	resp := &types.MsgCreateVMResponse{}
 	var first uint64
 	for i, name := range names {
@@ -354,6 +370,7 @@ func (m msgServer) CreateVM(ctx context.Context, msg *types.MsgCreateVM) (*types
 		resp.VmIds = append(resp.VmIds, id)
 		resp.HostIds = append(resp.HostIds, vm.HostId)
 	}
+	write()
 	return resp, nil
 }
 
@@ -448,6 +465,8 @@ func (m msgServer) DeleteVM(ctx context.Context, msg *types.MsgDeleteVM) (*types
 	return &types.MsgDeleteVMResponse{}, nil
 }
 
+// ReportVMStatus stays open to an operator removed from host_operators for the VMs still on its
+// hosts: the drain needs a STOPPING VM's STOPPED report before it can move it (see revoked.go).
 func (m msgServer) ReportVMStatus(ctx context.Context, msg *types.MsgReportVMStatus) (*types.MsgReportVMStatusResponse, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerVMMsg, "vmlifecycle vm")
 	_, opStr, err := m.signer(msg.Operator)
@@ -487,7 +506,16 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := msg.Params.Validate(m.addressCodec); err != nil {
 		return nil, err
 	}
+	before, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if err := m.Params.Set(ctx, msg.Params); err != nil {
+		return nil, err
+	}
+	// Operators removed from host_operators: their ACTIVE hosts are drained by EndBlock in
+	// bounded batches (revoked.go); operators added back leave that queue.
+	if err := m.syncRevokedChanges(ctx, msg.Params, before.HostOperators, msg.Params.HostOperators); err != nil {
 		return nil, err
 	}
 	emit(ctx, types.EventTypeParamsUpdated, types.AttributeKeyActor, msg.Authority)

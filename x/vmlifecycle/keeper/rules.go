@@ -332,7 +332,7 @@ func (k Keeper) fire(ctx context.Context, ruleID uint64, cause string) error {
 			return err
 		})
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("vm %d: %v", vmID, err))
+			errs = append(errs, fmt.Sprintf("vm %d: %s", vmID, err.Error())) // %v would append the error's source frame (a build path) to state
 			continue
 		}
 		okCount++

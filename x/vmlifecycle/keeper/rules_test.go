@@ -93,6 +93,7 @@ func TestRulesNoLoopsAndOncePerBlock(t *testing.T) {
 	// r3 fired in the same block but its start failed (a was already restarted): error recorded
 	require.Equal(t, uint64(1), f.rule(r3).FireCount)
 	require.Contains(t, f.rule(r3).LastError, "illegal VM state transition")
+	require.NotContains(t, f.rule(r3).LastError, ".go:", "state must not carry the error's source frame (a build path)")
 	require.Equal(t, types.VM_STATE_FAILED, f.vm(b).State)
 	// next block: r2 sees a's SCHEDULED and stops b — but b is FAILED → STOPPING is illegal
 	f.nextBlock()

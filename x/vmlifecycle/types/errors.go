@@ -42,4 +42,7 @@ var (
 	ErrTooManyRules         = errorsmod.Register(ModuleName, 37, "owner has too many rules")
 	ErrNotOperationOwner    = errorsmod.Register(ModuleName, 38, "signer is not the operation's owner")
 	ErrHostNotDraining      = errorsmod.Register(ModuleName, 39, "host is not draining")
+	// ErrSchedulerBudget: a placement needed more scheduler steps than its budget (the gas the
+	// transaction had left × SchedulerStepsPerGas, at most MaxPlacementSteps; see scheduler_meter.go).
+	ErrSchedulerBudget = errorsmod.Register(ModuleName, 40, "scheduler work budget exceeded")
 )

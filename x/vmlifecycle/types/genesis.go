@@ -180,7 +180,7 @@ func (gs GenesisState) validateGovernance(ac address.Codec, vmOwner map[uint64]s
 			return ErrInvalidGenesis.Wrapf("rule %d owner %q: %v", r.Id, r.Owner, err)
 		}
 		if err := ValidateRuleShape(r.Trigger, r.Action, r.VmIds, gs.Params); err != nil {
-			return ErrInvalidGenesis.Wrapf("rule %d: %v", r.Id, err)
+			return ErrInvalidGenesis.Wrapf("rule %d: %s", r.Id, err.Error())
 		}
 		for _, id := range r.VmIds {
 			if vmOwner[id] != r.Owner {

@@ -49,6 +49,10 @@ var (
 	NextRuleEventKey  = collections.NewPrefix(35)
 	RuleEventsKey     = collections.NewPrefix(36)
 	OpsByFinishKey    = collections.NewPrefix(37)
+
+	// host-operator allowlist enforcement (rebuilt from hosts and params by InitGenesis)
+	ActiveHostsByOperKey = collections.NewPrefix(38)
+	RevokedOperatorsKey  = collections.NewPrefix(39)
 )
 
 // Scopes of the host placement index (HostIndex keys are (scope, free cpu_millis, host id)).

@@ -119,7 +119,7 @@ func ValidateConstraints(c Constraints, maxLabels uint32) error {
 		}
 	}
 	if err := ValidateLabels(c.RequiredLabels, maxLabels); err != nil {
-		return ErrInvalidConstraints.Wrapf("required labels: %v", err)
+		return ErrInvalidConstraints.Wrapf("required labels: %s", err.Error())
 	}
 	if c.AntiAffinityGroup != "" && !isToken(c.AntiAffinityGroup, MaxNameLen) {
 		return ErrInvalidConstraints.Wrapf("anti-affinity group %q", c.AntiAffinityGroup)
