@@ -46,9 +46,11 @@ func paramSteps(ps []float64) uint64 {
 	return s
 }
 
-// prepSteps prices fusing and preparing one op's kernel.
+// prepSteps prices building one op's kernel: the plan's copy, fusion, the swap relabelling,
+// the matrix and the diagonal-run rewrite each copy or allocate per op (a cold run spends
+// ~0.5 µs per op there: scripts/bench-adversarial.sh, cond_wide_creg).
 func prepSteps(o *ir.Op) uint64 {
-	return meter.Add(uint64(32+len(o.Qubits)+2*len(o.Mat)), paramSteps(o.Params))
+	return meter.Add(uint64(256+len(o.Qubits)+2*len(o.Mat)), paramSteps(o.Params))
 }
 
 // condSteps prices one evaluation of a condition: one step per word of the
@@ -201,7 +203,8 @@ func estimateStateVector(c *ir.Circuit, shots int, traj uint64, lim Limits) uint
 	for i := range c.Ops {
 		o := &c.Ops[i]
 		switch o.Type {
-		case ir.OpBarrier:
+		case ir.OpBarrier: // prepared (then dropped by fusion), never run
+			prep = meter.Add(prep, prepSteps(o))
 			continue
 		case ir.OpMeasure, ir.OpReset:
 			if o.Type == ir.OpMeasure && term[i] {

@@ -89,11 +89,11 @@ func TestGoldenCircuits(t *testing.T) {
 		backend         engine.Backend
 	}{
 		{"bell-auto", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "b9b9a251d3b5adaf2a6a5f247fba01f93db2c78f9d255fe5ed0b61978535c0f6", engine.BackendAuto},
-		{"bell-sv", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "67c8eb83a9f34c9c6ef58f01d64f92ffe29b12fa06ca766f5a7e0499e6657f91", engine.BackendStateVector},
+		{"bell-sv", `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;`, "78d542823156991c7b54d693bf7a888e1cd8b7dfb433d8d11b76767bacf6fa45", engine.BackendStateVector},
 		{"rotations", `OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg a[2]; creg b[1];
-u3(1.1,0.2,0.3) q[0]; ry(2*pi/3) q[1]; cx q[0],q[2]; crx(0.9) q[1],q[2]; measure q[0] -> a[1]; measure q[1] -> a[0]; measure q[2] -> b[0];`, "c03fd9ee0512f802f8d83140cc1c7c27c9d7b46b906795e3c0d0202d8b052d69", engine.BackendAuto},
+u3(1.1,0.2,0.3) q[0]; ry(2*pi/3) q[1]; cx q[0],q[2]; crx(0.9) q[1],q[2]; measure q[0] -> a[1]; measure q[1] -> a[0]; measure q[2] -> b[0];`, "ba25fbac4564672ebb57b3a99ff008045ed8839a35b6446042a548222fcf4e34", engine.BackendAuto},
 		{"midcircuit", `OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg c[3];
-h q[0]; rx(0.7) q[1]; measure q[0] -> c[0]; if(c==1) ry(0.4) q[1]; reset q[0]; cx q[1],q[0]; measure q -> c;`, "5ad1933f34d56ef7e4aee66d1a104f1aa102293af5db8b97761e860b8cce0b96", engine.BackendAuto},
+h q[0]; rx(0.7) q[1]; measure q[0] -> c[0]; if(c==1) ry(0.4) q[1]; reset q[0]; cx q[1],q[0]; measure q -> c;`, "49c42b0f51e2ac4e4e172dd7433ba8cbb9cd795afc4fd3d27f4e4fc3ae0591b2", engine.BackendAuto},
 	}
 	for _, c := range cases {
 		r, err := engine.Run(c.src, engine.Options{Shots: 2000, Seed: engine.DeriveSeed("novacron-1", 42, 7), Backend: c.backend, Limits: engine.ChainLimits()})
@@ -110,9 +110,9 @@ func TestGoldenQASMBench(t *testing.T) {
 		dir, _ = filepath.Abs(filepath.Join("..", "..", "..", "..", "shared"))
 	}
 	want := map[string]string{
-		"qft_n4.qasm": "c9ddc952e71898a10eb8b8de5e1e387b4b50bb31f761ad69b3b378e5ef3fa6db", "ipea_n2.qasm": "17c2c13bd4e1196ff72172df8103e86440382594b398de33d984510ed4a4197a", "qaoa_n6.qasm": "8cb3db2f33770b592b9902ba5533e6a40dccd584ef5a16b452024a9a1c9c0432",
-		"vqe_n4.qasm": "078af3171bffd8bd8aa7c430f2e967cf187b9913fd32cc33e2edd1c2debc92b7", "dnn_n8.qasm": "34ef9e6b9a99eba3da346cd451525d28d06c503fc3ae71435ec9ba52f572fb28", "teleportation_n3.qasm": "c98f25577f21b168272172981862015dcb9f46ba4da2c9dd97f27993443b604e",
-		"error_correctiond3_n5.qasm": "d1e380b9b2ca4dd4ef5f1a45b271f38b2af16ba930785e00166d012e53e57813", "qec_sm_n5.qasm": "44c6f21336a87806a4e41ccd79f1e6be620614a5e64887a505534e7282f32eae", "hhl_n7.qasm": "33d5e57679308a4fe78854939d9e431d30a20c08525fd53fce1a365eb4e30fca",
+		"qft_n4.qasm": "5892bd2c383ff45965fa9554c96ce811dc9f25e6afcb9897388f1c76bcaaf922", "ipea_n2.qasm": "8844b9f6b753cd8a76bd052fa14ff9ba6d5a113f0b208ab3aa72fef072b0b28b", "qaoa_n6.qasm": "36a2a0ee491f4e875caf03696d17ee92298f9a6e09d64e67feab0043f5338834",
+		"vqe_n4.qasm": "d7902b8389a589fc267b98eb651b3989ed7c7dd50d53102b5d75ef261d046588", "dnn_n8.qasm": "ca06779915462af0d4c983b3b8e79ede4709d82bd9a9990aa2f75dfcf70c0b2b", "teleportation_n3.qasm": "4d37ef712eb14b55d51099277835cb00e9cc929816eaf649798c250543f53a05",
+		"error_correctiond3_n5.qasm": "d1e380b9b2ca4dd4ef5f1a45b271f38b2af16ba930785e00166d012e53e57813", "qec_sm_n5.qasm": "0c861e2544614f7cfc729170f411292a7898c7e9a689a75f692f52bde644db21", "hhl_n7.qasm": "467f1221af3bc198d15b5f2622356cf302f9d24109e6b743b2b2adeae6199ca3",
 	}
 	for _, name := range []string{"qft_n4.qasm", "ipea_n2.qasm", "qaoa_n6.qasm", "vqe_n4.qasm", "dnn_n8.qasm",
 		"teleportation_n3.qasm", "error_correctiond3_n5.qasm", "qec_sm_n5.qasm", "hhl_n7.qasm"} {
@@ -177,5 +177,5 @@ func TestGoldenBudget(t *testing.T) {
 	}
 	_, err = engine.Run(bell, engine.Options{Shots: 10, Limits: engine.ChainLimits(), Budget: r.Steps - 1})
 	parts = append(parts, r.Steps, r.Cost, err.Error())
-	check(t, "budget", digest(parts...), "3e4415349f682a43aff4361f7dae7a7ebfd9ec3b3c8a987d88e65c879ea95cca")
+	check(t, "budget", digest(parts...), "c650c1c80e58413d172b272dc749ee7c9641b503ed852c0ad10170987ed21445")
 }

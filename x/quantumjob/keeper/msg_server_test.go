@@ -356,8 +356,8 @@ func TestGasTable(t *testing.T) {
 	}{
 		{"Bell", qjtestutil.Bell, 1024, 94_232, 35_664, "stabilizer"},
 		{"GHZ-3", qjtestutil.GHZ3, 1024, 99_930, 42_613, "stabilizer"},
-		{"QFT-20", qft, 0, 177_860_225, 22_551_483, "statevector"},
-		{"QFT-20 measured", measured, 1024, 179_057_133, 26_910_814, "statevector"},
+		{"QFT-20", qft, 0, 177_911_745, 22_556_635, "statevector"},
+		{"QFT-20 measured", measured, 1024, 179_108_653, 26_915_966, "statevector"},
 	} {
 		f := qjtestutil.NewFixture(t, nil)
 		ctx := f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()).WithKVGasConfig(storetypes.GasConfig{})

@@ -24,7 +24,7 @@ func DefaultParams() Params {
 		// CheckTx's pre-check stops after ~5 ms of work (BenchmarkAdversarial: <= 1.2 ns
 		// per parse step): an expansion bomb no longer freezes the mempool lock.
 		MaxCheckSteps: 4_000_000,
-		MaxJobsPerTx: 4,
+		MaxJobsPerTx:  4,
 	}
 }
 
