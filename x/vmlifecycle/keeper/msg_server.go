@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -521,5 +520,3 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	emit(ctx, types.EventTypeParamsUpdated, types.AttributeKeyActor, msg.Authority)
 	return &types.MsgUpdateParamsResponse{}, nil
 }
-
-var _ = errors.Is
