@@ -3,9 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math/bits"
-	"sort"
 
 	"cosmossdk.io/collections"
 
@@ -13,39 +10,37 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/novacron/novacron/x/internal/meter"
+	"github.com/novacron/novacron/x/vmlifecycle/engine"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
 // Scheduler
 //
-// A placement never scans every host. ACTIVE hosts are indexed in HostIndex under
-// (scope, free cpu_millis, host id); a placement picks one scope per candidate region
+// Filtering, scoring and ranking are the pure engine's (x/vmlifecycle/engine: engine.Place and
+// engine.EvaluateTarget on engine.HostSnapshot values); the keeper supplies the hosts and pays
+// for the search. A placement never scans every host. ACTIVE hosts are indexed in HostIndex
+// under (scope, free cpu_millis, host id); the engine picks one scope per candidate region
 // (GPU scope if the VM needs GPUs, else the scope of its first required label, else the plain
-// region scope, or the global scope when the VM has no region constraint), seeks to
-// free cpu ≥ requested cpu and walks upward in free-cpu order, so the first candidates are the
-// tightest CPU fits. At most Params.MaxCandidates index entries are evaluated per placement
-// (shared across regions, unused quota carries forward).
+// region scope, or the global scope when the VM has no region constraint) and indexHosts.Walk
+// seeks to free cpu ≥ requested cpu and walks upward in free-cpu order, reading each host and
+// converting it to a snapshot as it goes, so the first candidates are the tightest CPU fits. At
+// most Params.MaxCandidates index entries are evaluated per placement (shared across regions,
+// unused quota carries forward).
 //
-// Metering: the whole search runs under a step meter (x/internal/meter, prices and budget in
-// types/scheduler_meter.go). Every region, latency lookup, scope seek, scanned index entry, label,
-// operator comparison, anti-affinity read, score and ranking comparison is charged before it is
-// done, plus the governance surcharges Params.GasPerRegion / Params.GasPerCandidate (in steps:
-// × SchedulerStepsPerGas); the store's per-access gas is off inside the search (the prices include
-// the reads). Running out is ErrSchedulerBudget; the steps used are charged as gas when the search
-// ends, whatever its outcome.
+// Metering: the whole search runs under a step meter (x/internal/meter, prices in
+// engine/prices.go, budgets in types/scheduler_meter.go). The keeper charges the index work
+// (known regions read from RegionHosts, scope seeks, each scanned index entry before its host is
+// read); the engine charges every region, latency lookup, label, operator comparison,
+// anti-affinity read, score and ranking comparison before it is done, the anti-affinity and
+// spread reads happening through indexHosts only for the hosts that get that far. The
+// governance surcharges Params.GasPerRegion / Params.GasPerCandidate are in the region and
+// candidate prices (× SchedulerStepsPerGas); the store's per-access gas is off inside the search
+// (the prices include the reads). Running out is ErrSchedulerBudget; the steps used are charged
+// as gas when the search ends, whatever its outcome.
 //
 // Complexity per placement: O(R·log N + K) store operations, N = hosts, R = candidate regions
 // (≤ Params.MaxRegionsScanned), K = Params.MaxCandidates; steps (and gas) are O(R + K),
 // independent of N.
-//
-// Filter: free memory/disk/gpus, required labels, anti-affinity (owner, group) not on the host,
-// host ACTIVE, its operator still on Params.HostOperators, not the excluded (current) host;
-// latency bounds are checked per region.
-// Score (integers, higher is better):
-//
-//	fit    = 1e6 − mean over dimensions with capacity > 0 of (free_after·1e6 / capacity)
-//	spread = SpreadWeightPpm × (VMs of the same owner already on the host)
-//	score  = fit − spread;  ties → smaller host id.
 
 // placeRequest describes one placement.
 type placeRequest struct {
@@ -57,121 +52,101 @@ type placeRequest struct {
 	kind    string
 }
 
-type candidateResult struct {
-	host  types.Host
-	score int64
-}
-
-const ppm = 1_000_000
-
-// scoreHost computes fit and spread for a host that passed the filters.
-func scoreHost(p types.Params, h types.Host, req types.Resources, sameOwner uint64) (fit, spread int64) {
-	after := h.Free().Sub(req)
-	var sum, dims int64
-	add := func(free, capacity uint64) {
-		if capacity == 0 {
-			return
-		}
-		sum += int64(free * ppm / capacity) // free ≤ capacity ≤ 2^40 so no overflow
-		dims++
+// EngineConfig is the scheduler's view of the params.
+func EngineConfig(p types.Params) engine.Config {
+	return engine.Config{
+		HostOperators:     p.HostOperators,
+		LatencyTableSize:  len(p.RegionLatencies),
+		MaxCandidates:     p.MaxCandidates,
+		MaxRegionsScanned: p.MaxRegionsScanned,
+		SpreadWeightPpm:   p.SpreadWeightPpm,
+		GasPerRegion:      p.GasPerRegion,
+		GasPerCandidate:   p.GasPerCandidate,
 	}
-	add(after.CpuMillis, h.Capacity.CpuMillis)
-	add(after.MemoryMib, h.Capacity.MemoryMib)
-	add(after.DiskGib, h.Capacity.DiskGib)
-	add(uint64(after.Gpus), uint64(h.Capacity.Gpus))
-	fit = ppm - sum/dims
-	spread = p.SpreadWeightPpm * int64(min(sameOwner, 1_000_000))
-	return fit, spread
 }
 
-// filterHost returns "" when h can take the VM, else the reason it cannot. The caller charged the
-// candidate and its labels; the operator check and the anti-affinity read are charged here.
-func (k Keeper) filterHost(ctx context.Context, m *meter.Meter, p types.Params, req placeRequest, h types.Host) (string, error) {
-	r := req.vm.Resources
-	free := h.Free()
+// EngineResources converts resources.
+func EngineResources(r types.Resources) engine.Resources {
+	return engine.Resources{CPUMillis: r.CpuMillis, MemoryMiB: r.MemoryMib, DiskGiB: r.DiskGib, GPUs: r.Gpus}
+}
+
+func engineLabels(ls []types.Label) []engine.Label {
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make([]engine.Label, len(ls))
+	for i, l := range ls {
+		out[i] = engine.Label{Key: l.Key, Value: l.Value}
+	}
+	return out
+}
+
+// EngineHost is the snapshot of a stored host (GroupVMs and OwnerVMs, which depend on the
+// request's owner, left zero: the keeper reads them per host when the engine asks).
+func EngineHost(h types.Host) engine.HostSnapshot {
+	return engine.HostSnapshot{
+		ID:       h.Id,
+		Operator: h.Operator,
+		Region:   h.Region,
+		Labels:   engineLabels(h.Labels),
+		Capacity: EngineResources(h.Capacity),
+		Used:     EngineResources(h.Allocated),
+		Active:   h.Status == types.HOST_STATUS_ACTIVE,
+		Status:   h.Status.String(),
+	}
+}
+
+// EngineRequest is the engine's request for placing vm: not on exclude, in nearest mode when
+// nearest is set, latencies from lat.
+func EngineRequest(vm types.VM, exclude, nearest string, lat engine.Latency) engine.Request {
+	c := vm.Constraints
+	req := engine.Request{
+		Resources:         EngineResources(vm.Resources),
+		AllowedRegions:    c.AllowedRegions,
+		RequiredLabels:    engineLabels(c.RequiredLabels),
+		AntiAffinityGroup: c.AntiAffinityGroup,
+		Exclude:           exclude,
+		Nearest:           nearest,
+		Latency:           lat,
+	}
+	for _, b := range c.MaxLatency {
+		req.MaxLatency = append(req.MaxLatency, engine.LatencyBound{Region: b.Region, MaxUs: b.MaxUs})
+	}
+	return req
+}
+
+// EngineLatency is lp answering at ctx.
+func EngineLatency(ctx context.Context, lp types.LatencyProvider) engine.Latency {
+	return ctxLatency{ctx, lp}
+}
+
+type ctxLatency struct {
+	ctx context.Context
+	lp  types.LatencyProvider
+}
+
+func (l ctxLatency) LatencyUs(from, to string) (int64, bool) { return l.lp.LatencyUs(l.ctx, from, to) }
+
+func (k Keeper) engineRequest(ctx context.Context, req placeRequest) engine.Request {
+	return EngineRequest(req.vm, req.exclude, req.nearest, EngineLatency(ctx, k.latency))
+}
+
+// scopeKey is the HostIndex scope of an engine scope.
+func scopeKey(s engine.Scope) string {
+	l := types.Label{Key: s.Label.Key, Value: s.Label.Value}
 	switch {
-	case h.Id == req.exclude:
-		return "current host of the VM", nil
-	case h.Status != types.HOST_STATUS_ACTIVE:
-		return "host is " + h.Status.String(), nil
-	}
-	if err := m.Charge("operator check", types.StepsPerOperatorCompare*uint64(bits.Len(uint(len(p.HostOperators))))); err != nil {
-		return "", err
-	}
-	switch {
-	case !p.IsHostOperator(h.Operator):
-		return fmt.Sprintf("operator %s not on host_operators", h.Operator), nil
-	case free.CpuMillis < r.CpuMillis:
-		return fmt.Sprintf("insufficient cpu: free %d < %d millis", free.CpuMillis, r.CpuMillis), nil
-	case free.MemoryMib < r.MemoryMib:
-		return fmt.Sprintf("insufficient memory: free %d < %d MiB", free.MemoryMib, r.MemoryMib), nil
-	case free.DiskGib < r.DiskGib:
-		return fmt.Sprintf("insufficient disk: free %d < %d GiB", free.DiskGib, r.DiskGib), nil
-	case free.Gpus < r.Gpus:
-		return fmt.Sprintf("insufficient gpus: free %d < %d", free.Gpus, r.Gpus), nil
-	}
-	if l, ok := types.HasLabels(h.Labels, req.vm.Constraints.RequiredLabels); !ok {
-		return fmt.Sprintf("missing label %s=%s", l.Key, l.Value), nil
-	}
-	if regions := req.vm.Constraints.AllowedRegions; len(regions) > 0 {
-		i := sort.SearchStrings(regions, h.Region)
-		if i == len(regions) || regions[i] != h.Region {
-			return fmt.Sprintf("region %s not allowed", h.Region), nil
-		}
-	}
-	if g := req.vm.Constraints.AntiAffinityGroup; g != "" {
-		if err := m.Charge("anti-affinity", types.StepsPerAffinityCheck); err != nil {
-			return "", err
-		}
-		has, err := k.GroupOnHost.Has(ctx, collections.Join3(req.owner, g, h.Id))
-		if err != nil {
-			return "", err
-		}
-		if has {
-			return fmt.Sprintf("anti-affinity: group %s already on host", g), nil
-		}
-	}
-	return "", nil
-}
-
-// latencyPrice is the charge of one latency lookup: a flat part (a provider such as x/orbit's
-// reads its snapshot) and the binary search of the params table.
-func latencyPrice(p types.Params) uint64 {
-	return types.StepsPerLatencyLookup + types.StepsPerTableCompare*uint64(bits.Len(uint(len(p.RegionLatencies))))
-}
-
-// regionLatencyOK checks the VM's latency bounds for a region ("" = all hold), charging each lookup.
-func (k Keeper) regionLatencyOK(ctx context.Context, m *meter.Meter, p types.Params, vm types.VM, region string) (string, error) {
-	for _, b := range vm.Constraints.MaxLatency {
-		if err := m.Charge("latency lookup", latencyPrice(p)); err != nil {
-			return "", err
-		}
-		lat, ok := k.latency.LatencyUs(ctx, region, b.Region)
-		if !ok {
-			return fmt.Sprintf("latency %s→%s unknown", region, b.Region), nil
-		}
-		if lat > b.MaxUs {
-			return fmt.Sprintf("latency %s→%s %d µs > %d µs", region, b.Region, lat, b.MaxUs), nil
-		}
-	}
-	return "", nil
-}
-
-// scopeFor picks the index scope of a region ("" region = global).
-func scopeFor(vm types.VM, region string) string {
-	switch {
-	case vm.Resources.Gpus > 0 && region == "":
+	case s.GPU && s.Region == "":
 		return types.ScopeGPU()
-	case vm.Resources.Gpus > 0:
-		return types.ScopeRegionGPU(region)
-	case len(vm.Constraints.RequiredLabels) > 0 && region == "":
-		return types.ScopeLabel(vm.Constraints.RequiredLabels[0])
-	case len(vm.Constraints.RequiredLabels) > 0:
-		return types.ScopeRegionLabel(region, vm.Constraints.RequiredLabels[0])
-	case region == "":
+	case s.GPU:
+		return types.ScopeRegionGPU(s.Region)
+	case s.ByLabel && s.Region == "":
+		return types.ScopeLabel(l)
+	case s.ByLabel:
+		return types.ScopeRegionLabel(s.Region, l)
+	case s.Region == "":
 		return types.ScopeGlobal()
 	default:
-		return types.ScopeRegion(region)
+		return types.ScopeRegion(s.Region)
 	}
 }
 
@@ -187,11 +162,25 @@ func (r scopeRange) RangeValues() (start, end *collections.RangeKey[collections.
 		collections.OrderAscending, nil
 }
 
-// knownRegions lists up to max regions that have hosts, in byte order, charging each one read.
-func (k Keeper) knownRegions(ctx context.Context, m *meter.Meter, max uint32) ([]string, error) {
+// indexHosts is the engine's Hosts over the store, for one request's owner and anti-affinity
+// group: the known regions from RegionHosts, scope walks over HostIndex, the facts from
+// GroupOnHost and OwnerOnHost. It charges the index work; the engine charges the rest.
+type indexHosts struct {
+	k     Keeper
+	ctx   context.Context
+	owner sdk.AccAddress
+	group string
+}
+
+func (k Keeper) indexHosts(ctx context.Context, req placeRequest) indexHosts {
+	return indexHosts{k: k, ctx: ctx, owner: req.owner, group: req.vm.Constraints.AntiAffinityGroup}
+}
+
+// KnownRegions lists up to max regions that have hosts, in byte order, charging each one read.
+func (s indexHosts) KnownRegions(m *meter.Meter, max uint32) ([]string, error) {
 	var out []string
-	err := k.RegionHosts.Walk(ctx, nil, func(r string, _ uint64) (bool, error) {
-		if err := m.Charge("known region", types.StepsPerRegion); err != nil {
+	err := s.k.RegionHosts.Walk(s.ctx, nil, func(r string, _ uint64) (bool, error) {
+		if err := m.Charge(engine.StageKnownRegion, engine.StepsPerRegion); err != nil {
 			return true, err
 		}
 		out = append(out, r)
@@ -200,65 +189,63 @@ func (k Keeper) knownRegions(ctx context.Context, m *meter.Meter, max uint32) ([
 	return out, err
 }
 
-// candidateRegions returns the ordered region list to scan ([""] = global) and records rejected regions.
-func (k Keeper) candidateRegions(ctx context.Context, m *meter.Meter, p types.Params, req placeRequest, ex *types.Explanation) ([]string, error) {
-	c := req.vm.Constraints
-	var regions []string
-	switch {
-	case len(c.AllowedRegions) > 0:
-		regions = c.AllowedRegions
-	case len(c.MaxLatency) > 0 || req.nearest != "":
-		var err error
-		if regions, err = k.knownRegions(ctx, m, p.MaxRegionsScanned); err != nil {
-			return nil, err
-		}
-	default:
-		return []string{""}, nil
+// Walk seeks w's scope and hands each host to visit as a snapshot, charging the seek and each
+// entry before its host is read.
+func (s indexHosts) Walk(m *meter.Meter, w engine.WalkSpec, visit engine.Visit) error {
+	if err := m.Charge(engine.StageScopeSeek, engine.StepsPerScopeSeek); err != nil {
+		return err
 	}
-	type ranked struct {
-		region string
-		lat    int64
-	}
-	var ok []ranked
-	for _, r := range regions {
-		if err := m.Charge("region", meter.Add(types.StepsPerRegion, meter.Mul(p.GasPerRegion, types.SchedulerStepsPerGas))); err != nil {
-			return nil, err
+	var walkErr error
+	err := s.k.HostIndex.Walk(s.ctx, scopeRange{scopeKey(w.Scope), w.MinFreeCPU}, func(key collections.Triple[string, uint64, string]) (bool, error) {
+		if walkErr = m.Charge(engine.StageCandidate, w.CandidateSteps); walkErr != nil {
+			return true, nil
 		}
-		reason, err := k.regionLatencyOK(ctx, m, p, req.vm, r)
+		h, err := s.k.getHost(s.ctx, key.K3())
 		if err != nil {
-			return nil, err
+			walkErr = err
+			return true, nil
 		}
-		var lat int64
-		if reason == "" && req.nearest != "" {
-			if err := m.Charge("latency lookup", latencyPrice(p)); err != nil {
-				return nil, err
-			}
-			l, known := k.latency.LatencyUs(ctx, r, req.nearest)
-			if !known {
-				reason = fmt.Sprintf("latency %s→%s unknown", r, req.nearest)
-			}
-			lat = l
+		stop, err := visit(EngineHost(h))
+		if err != nil {
+			walkErr = err
+			return true, nil
 		}
-		if reason != "" {
-			ex.Regions = append(ex.Regions, types.RegionExplanation{Region: r, RejectReason: reason})
-			continue
-		}
-		ok = append(ok, ranked{r, lat})
+		return stop, nil
+	})
+	if err == nil {
+		err = walkErr
 	}
-	// regions is already sorted by name; a stable sort by latency keeps name order for ties (and
-	// without a nearest region every latency is 0, so there is nothing to sort).
-	if req.nearest != "" && len(ok) > 1 {
-		n := uint64(len(ok))
-		if err := m.Charge("region ranking", meter.Mul(types.StepsPerRegionRank, meter.Mul(n, uint64(bits.Len64(n))))); err != nil {
-			return nil, err
+	return err
+}
+
+// GroupOnHost is the anti-affinity read (owner, group, host).
+func (s indexHosts) GroupOnHost(hostID string) (bool, error) {
+	return s.k.GroupOnHost.Has(s.ctx, collections.Join3(s.owner, s.group, hostID))
+}
+
+// OwnerVMs is the spread read (host, owner).
+func (s indexHosts) OwnerVMs(hostID string) (uint64, error) {
+	n, err := s.k.OwnerOnHost.Get(s.ctx, collections.Join(hostID, s.owner))
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return 0, err
+	}
+	return n, nil
+}
+
+// explain copies an engine result into ex (regions, candidates; the winner and summary are the
+// caller's).
+func explain(ex *types.Explanation, r engine.Result) {
+	for _, o := range r.Regions {
+		e := types.RegionExplanation{Region: o.Region, RejectReason: o.RejectReason}
+		if o.Searched {
+			e.Scope = scopeKey(o.Scope)
 		}
-		sort.SliceStable(ok, func(i, j int) bool { return ok[i].lat < ok[j].lat })
+		ex.Regions = append(ex.Regions, e)
 	}
-	out := make([]string, len(ok))
-	for i, r := range ok {
-		out[i] = r.region
+	for _, c := range r.Candidates {
+		ex.Candidates = append(ex.Candidates, types.CandidateExplanation{HostId: c.HostID, Region: c.Region,
+			Accepted: c.Accepted, RejectReason: c.RejectReason, Score: c.Score, FitScore: c.Fit, SpreadPenalty: c.Spread})
 	}
-	return out, nil
 }
 
 // maxPlacementSteps and endBlockSchedulerSteps are types.MaxPlacementSteps and
@@ -339,154 +326,52 @@ func (k Keeper) schedule(ctx context.Context, p types.Params, req placeRequest) 
 func (k Keeper) scheduleSteps(ctx context.Context, p types.Params, req placeRequest) (*types.Host, types.Explanation, uint64, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	ex := types.Explanation{VmId: req.vm.Id, Height: sdkCtx.BlockHeight(), Kind: req.kind}
-	var best *candidateResult
-	var regions []string
+	var res engine.Result
+	var winner *types.Host
 	steps, gas, err := k.metered(ctx, &p, req.vm.Id, func(sctx sdk.Context, m *meter.Meter) error {
 		var err error
-		if regions, err = k.candidateRegions(sctx, m, p, req, &ex); err != nil {
+		if res, err = engine.Place(m, EngineConfig(p), k.engineRequest(sctx, req), k.indexHosts(sctx, req)); err != nil || res.Winner == nil {
 			return err
 		}
-		best, err = k.searchRegions(sctx, m, p, req, regions, &ex)
+		// the winner as stored (read in the walk already, so from the cache, and inside the search)
+		h, err := k.getHost(sctx, res.Winner.ID)
+		winner = &h
 		return err
 	})
 	ex.GasCharged = gas
+	explain(&ex, res)
 	if err != nil {
 		ex.Summary = err.Error()
 		return nil, ex, steps, err
 	}
-	if best == nil {
-		ex.Summary = fmt.Sprintf("no host: %d candidate(s) in %d region(s) considered, none fit", len(ex.Candidates), len(regions))
-		return nil, ex, steps, nil
+	ex.Summary = res.Summary
+	if winner != nil {
+		ex.WinnerHostId, ex.WinningScore = winner.Id, res.WinningScore
 	}
-	ex.WinnerHostId = best.host.Id
-	ex.WinningScore = best.score
-	ex.Summary = fmt.Sprintf("placed on %s (region %s) with score %d after %d candidate(s)",
-		best.host.Id, best.host.Region, best.score, len(ex.Candidates))
-	return &best.host, ex, steps, nil
-}
-
-// searchRegions walks each region's index scope under the shared candidate quota.
-func (k Keeper) searchRegions(ctx context.Context, m *meter.Meter, p types.Params, req placeRequest, regions []string, ex *types.Explanation) (*candidateResult, error) {
-	remaining := int(p.MaxCandidates)
-	candidatePrice := meter.Add(types.StepsPerCandidate, meter.Mul(p.GasPerCandidate, types.SchedulerStepsPerGas))
-	required := uint64(len(req.vm.Constraints.RequiredLabels))
-	var best *candidateResult
-	for i, region := range regions {
-		if remaining == 0 {
-			ex.Regions = append(ex.Regions, types.RegionExplanation{Region: region, RejectReason: "candidate budget exhausted"})
-			continue
-		}
-		quota := max(remaining/(len(regions)-i), 1)
-		scope := scopeFor(req.vm, region)
-		ex.Regions = append(ex.Regions, types.RegionExplanation{Region: region, Scope: scope})
-		if err := m.Charge("scope seek", types.StepsPerScopeSeek); err != nil {
-			return nil, err
-		}
-		used := 0
-		var walkErr error
-		err := k.HostIndex.Walk(ctx, scopeRange{scope, req.vm.Resources.CpuMillis}, func(key collections.Triple[string, uint64, string]) (bool, error) {
-			if walkErr = m.Charge("candidate", candidatePrice); walkErr != nil {
-				return true, nil
-			}
-			used++
-			h, err := k.getHost(ctx, key.K3())
-			if err != nil {
-				walkErr = err
-				return true, nil
-			}
-			if walkErr = m.Charge("candidate labels", types.StepsPerLabel*(uint64(len(h.Labels))+required)); walkErr != nil {
-				return true, nil
-			}
-			cand := types.CandidateExplanation{HostId: h.Id, Region: h.Region}
-			reason, err := k.filterHost(ctx, m, p, req, h)
-			if err != nil {
-				walkErr = err
-				return true, nil
-			}
-			if reason != "" {
-				cand.RejectReason = reason
-				ex.Candidates = append(ex.Candidates, cand)
-				return used >= quota, nil
-			}
-			if walkErr = m.Charge("score", types.StepsPerScore); walkErr != nil {
-				return true, nil
-			}
-			same, err := k.OwnerOnHost.Get(ctx, collections.Join(h.Id, req.owner))
-			if err != nil && !errors.Is(err, collections.ErrNotFound) {
-				walkErr = err
-				return true, nil
-			}
-			fit, spread := scoreHost(p, h, req.vm.Resources, same)
-			cand.Accepted, cand.FitScore, cand.SpreadPenalty, cand.Score = true, fit, spread, fit-spread
-			ex.Candidates = append(ex.Candidates, cand)
-			if walkErr = m.Charge("ranking", types.StepsPerRank); walkErr != nil {
-				return true, nil
-			}
-			if best == nil || cand.Score > best.score || (cand.Score == best.score && h.Id < best.host.Id) {
-				best = &candidateResult{host: h, score: cand.Score}
-			}
-			return used >= quota, nil
-		})
-		if err == nil {
-			err = walkErr
-		}
-		if err != nil {
-			return nil, err
-		}
-		remaining -= used
-		// nearest-region mode stops at the first (nearest) region with a feasible host.
-		if req.nearest != "" && best != nil {
-			break
-		}
-	}
-	return best, nil
+	return winner, ex, steps, nil
 }
 
 // evaluateTarget explains a placement on one named host (MsgMigrateVM with target_host_id), metered
-// like a search over one region and one candidate.
+// like a search over one region and one candidate (engine.EvaluateTarget).
 func (k Keeper) evaluateTarget(ctx context.Context, p types.Params, req placeRequest, h types.Host) (bool, types.Explanation, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	ex := types.Explanation{VmId: req.vm.Id, Height: sdkCtx.BlockHeight(), Kind: req.kind}
-	cand := types.CandidateExplanation{HostId: h.Id, Region: h.Region}
-	var reason string
+	var res engine.Result
 	_, gas, err := k.metered(ctx, &p, req.vm.Id, func(sctx sdk.Context, m *meter.Meter) error {
-		price := meter.Add(meter.Add(types.StepsPerRegion, types.StepsPerCandidate),
-			meter.Mul(p.GasPerRegion+p.GasPerCandidate, types.SchedulerStepsPerGas))
-		price = meter.Add(price, types.StepsPerLabel*(uint64(len(h.Labels))+uint64(len(req.vm.Constraints.RequiredLabels))))
-		if err := m.Charge("target", price); err != nil {
-			return err
-		}
 		var err error
-		if reason, err = k.regionLatencyOK(sctx, m, p, req.vm, h.Region); err != nil || reason != "" {
-			return err
-		}
-		if reason, err = k.filterHost(sctx, m, p, req, h); err != nil || reason != "" {
-			return err
-		}
-		if err := m.Charge("score", types.StepsPerScore); err != nil {
-			return err
-		}
-		same, err := k.OwnerOnHost.Get(sctx, collections.Join(h.Id, req.owner))
-		if err != nil && !errors.Is(err, collections.ErrNotFound) {
-			return err
-		}
-		fit, spread := scoreHost(p, h, req.vm.Resources, same)
-		cand.Accepted, cand.FitScore, cand.SpreadPenalty, cand.Score = true, fit, spread, fit-spread
-		return nil
+		res, err = engine.EvaluateTarget(m, EngineConfig(p), k.engineRequest(sctx, req), EngineHost(h), k.indexHosts(sctx, req))
+		return err
 	})
 	ex.GasCharged = gas
 	if err != nil {
 		ex.Summary = err.Error()
 		return false, ex, err
 	}
-	if reason != "" {
-		cand.RejectReason = reason
-		ex.Candidates = append(ex.Candidates, cand)
-		ex.Summary = "target host rejected: " + reason
+	explain(&ex, res)
+	ex.Summary = res.Summary
+	if res.Winner == nil {
 		return false, ex, nil
 	}
-	ex.Candidates = append(ex.Candidates, cand)
-	ex.WinnerHostId, ex.WinningScore = h.Id, cand.Score
-	ex.Summary = fmt.Sprintf("placed on requested host %s with score %d", h.Id, cand.Score)
+	ex.WinnerHostId, ex.WinningScore = h.Id, res.WinningScore
 	return true, ex, nil
 }

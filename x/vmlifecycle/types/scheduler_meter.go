@@ -1,12 +1,15 @@
 package types
 
-// Scheduler work metering (keeper/scheduler.go, x/internal/meter).
+import "github.com/novacron/novacron/x/vmlifecycle/engine"
+
+// Scheduler work metering (keeper/scheduler.go, x/vmlifecycle/engine, x/internal/meter).
 //
 // A placement runs under a step budget:
 //
 //	budget = min(gas remaining at the start of the placement × SchedulerStepsPerGas, MaxPlacementSteps)
 //
-// Every unit of work is charged before it is done, at the prices below (a region also pays
+// Every unit of work is charged before it is done, at the prices below (defined in
+// engine/prices.go, where the engine and the keeper's index walk charge them; a region also pays
 // Params.GasPerRegion × SchedulerStepsPerGas, a candidate Params.GasPerCandidate ×
 // SchedulerStepsPerGas: the governance surcharges, inside the budget); when a charge does not
 // fit, the placement stops with ErrSchedulerBudget. The store reads inside the placement are not
@@ -25,7 +28,7 @@ package types
 // committed IAVL state (BenchmarkSchedulerSteps reports ns/step; see the README).
 const (
 	// SchedulerStepsPerGas is how many scheduler steps one unit of gas buys.
-	SchedulerStepsPerGas uint64 = 2
+	SchedulerStepsPerGas = engine.StepsPerGas
 	// MaxPlacementSteps caps one placement's budget whatever the gas (so simulation, on an
 	// infinite gas meter, answers as delivery does).
 	MaxPlacementSteps uint64 = 10_000_000
@@ -35,34 +38,21 @@ const (
 	// MaxPlacementSteps is left; a retry, drain move or rule action that runs out fails like any
 	// other placement (re-queued, retried next pass, or recorded in the rule's last_error).
 	EndBlockSchedulerSteps uint64 = 100_000_000
+)
 
-	// StepsPerRegion: one candidate region (read from RegionHosts or the constraint list,
-	// explanation entry).
-	StepsPerRegion uint64 = 600
-	// StepsPerLatencyLookup: one LatencyProvider call (a latency bound, or the distance to the
-	// nearest_region), flat part: covers x/orbit's snapshot reads when it is chained first.
-	StepsPerLatencyLookup uint64 = 4_000
-	// StepsPerTableCompare: per comparison of the params latency table's binary search (the
-	// params-table provider answers from the params the search started with, no store read).
-	StepsPerTableCompare uint64 = 20
-	// StepsPerRegionRank: per comparison of the nearest-region sort (n·⌈log2 n⌉ comparisons).
-	StepsPerRegionRank uint64 = 10
-	// StepsPerScopeSeek: seeking one placement-index scope to the requested free cpu.
-	StepsPerScopeSeek uint64 = 20_000
-	// StepsPerCandidate: one index entry scanned: iterator step, host read and decode, the
-	// resource/status/region filters, the explanation entry (with its reject reason).
-	StepsPerCandidate uint64 = 4_000
-	// StepsPerLabel: per label of a scanned host and per required label (decode and compare).
-	StepsPerLabel uint64 = 150
-	// StepsPerOperatorCompare: per comparison of the host_operators binary search.
-	StepsPerOperatorCompare uint64 = 20
-	// StepsPerAffinityCheck: the anti-affinity read (owner, group, host).
-	StepsPerAffinityCheck uint64 = 1_800
-	// StepsPerScore: the spread read (owner on host) and the fit/spread arithmetic of a host
-	// that passed the filters.
-	StepsPerScore uint64 = 1_800
-	// StepsPerRank: comparing a scored host with the best so far.
-	StepsPerRank uint64 = 10
+// Step prices (see engine/prices.go for what each covers and who charges it).
+const (
+	StepsPerRegion          = engine.StepsPerRegion          // a candidate region
+	StepsPerLatencyLookup   = engine.StepsPerLatencyLookup   // a latency lookup, flat part
+	StepsPerTableCompare    = engine.StepsPerTableCompare    // per latency-table comparison
+	StepsPerRegionRank      = engine.StepsPerRegionRank      // per nearest-region sort comparison
+	StepsPerScopeSeek       = engine.StepsPerScopeSeek       // an index scope seek
+	StepsPerCandidate       = engine.StepsPerCandidate       // an index entry scanned
+	StepsPerLabel           = engine.StepsPerLabel           // per host label and required label
+	StepsPerOperatorCompare = engine.StepsPerOperatorCompare // per host_operators comparison
+	StepsPerAffinityCheck   = engine.StepsPerAffinityCheck   // the anti-affinity read
+	StepsPerScore           = engine.StepsPerScore           // the spread read and the score
+	StepsPerRank            = engine.StepsPerRank            // a comparison with the best so far
 )
 
 // MaxRevokedHostDrainsPerBlock bounds how many ACTIVE hosts of operators removed from
