@@ -86,3 +86,17 @@ func (e *Env) AtHeight(h int64) sdk.Context {
 	e.Ctx = e.Ctx.WithBlockHeight(h).WithEventManager(sdk.NewEventManager())
 	return e.Ctx
 }
+
+// Module is what a module fixture holds besides its Env: the keeper and its Msg and Query
+// services (embed both; f.Keeper, f.MsgServer and f.Query are promoted).
+type Module[K, M, Q any] struct {
+	Keeper    K
+	MsgServer M
+	Query     Q
+}
+
+// NewModule builds the services of keeper k, e.g.
+// NewModule(k, keeper.NewMsgServerImpl, keeper.NewQueryServerImpl).
+func NewModule[K, M, Q any](k K, msgServer func(K) M, queryServer func(K) Q) Module[K, M, Q] {
+	return Module[K, M, Q]{Keeper: k, MsgServer: msgServer(k), Query: queryServer(k)}
+}

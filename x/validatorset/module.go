@@ -14,8 +14,10 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/novacron/novacron/x/validatorset/keeper"
+	"github.com/novacron/novacron/x/validatorset/simulation"
 	"github.com/novacron/novacron/x/validatorset/types"
 )
 
@@ -29,6 +31,7 @@ var (
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ module.AppModuleSimulation = AppModule{}
 )
 
 // AppModuleBasic is the stateless part of the module.
@@ -98,4 +101,21 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(err)
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// GenerateGenesisState (simulation): the bonded validators' operators and a random third of
+// the other accounts allowlisted.
+func (am AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState, am.valCodec)
+}
+
+// RegisterStoreDecoder (simulation): prints the allowlist entries.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simulation.NewDecodeStore(am.cdc)
+}
+
+// WeightedOperations (simulation): MsgAddValidator and MsgRemoveValidator with the governance
+// authority as signer.
+func (am AppModule) WeightedOperations(simState module.SimulationState) []simtypes.WeightedOperation {
+	return simulation.WeightedOperations(simState.AppParams, am.keeper)
 }

@@ -9,52 +9,36 @@ import (
 	"sort"
 	"testing"
 
-	"cosmossdk.io/core/address"
 	sdkmath "cosmossdk.io/math"
 
-	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
-	"github.com/cosmos/cosmos-sdk/runtime"
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	sdktestutil "github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/validatorset/keeper"
 	"github.com/novacron/novacron/x/validatorset/types"
 )
 
-const (
-	// AccPrefix and ValPrefix are NovaCron's bech32 prefixes.
-	AccPrefix = "nova"
-	ValPrefix = "novavaloper"
+// Addresses, codecs and the authority are internal/testkit's, shared by every module's fixture.
+var (
+	// ValCodec parses novavaloper addresses.
+	ValCodec = testkit.ValCodec
+	// GovAuthority is the x/gov module address, the keeper's authority.
+	GovAuthority = testkit.GovAuthority
+	// ValAddr(i) is a deterministic operator address whose 20 bytes are all i; ValStr(i) is its
+	// novavaloper bech32 form.
+	ValAddr, ValStr = testkit.ValAddr, testkit.ValStr
+	// AccStr is the nova account address with the same bytes as ValAddr(i): the classic
+	// mistake of pasting an account address where an operator address is expected.
+	AccStr = testkit.AddrStr
 )
 
-// ValCodec parses novavaloper addresses.
-var ValCodec address.Codec = addresscodec.NewBech32Codec(ValPrefix)
+// AccPrefix and ValPrefix are NovaCron's bech32 prefixes.
+const AccPrefix, ValPrefix = testkit.AccPrefix, testkit.ValPrefix
 
-// GovAuthority is the x/gov module address, the keeper's authority.
-var GovAuthority = sdk.MustBech32ifyAddressBytes(AccPrefix, authtypes.NewModuleAddress(govtypes.ModuleName))
-
-// ValAddr returns a deterministic 20-byte operator address whose bytes are all i.
-func ValAddr(i byte) sdk.ValAddress { return sdk.ValAddress(bytes.Repeat([]byte{i}, 20)) }
-
-// ValStr is the novavaloper bech32 form of ValAddr(i).
-func ValStr(i byte) string {
-	s, err := ValCodec.BytesToString(ValAddr(i))
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
-// AccStr is the nova account address with the same bytes as ValAddr(i): the classic
-// mistake of pasting an account address where an operator address is expected.
-func AccStr(i byte) string { return sdk.MustBech32ifyAddressBytes(AccPrefix, ValAddr(i)) }
+// Height is the fixture's block height.
+const Height = 7
 
 // FakeStaking implements types.StakingKeeper in memory.
 type FakeStaking struct {
@@ -79,8 +63,19 @@ func NewFakeStaking() *FakeStaking {
 // join the last set, as x/staking's end blocker would have done.
 func (f *FakeStaking) AddValidator(t testing.TB, i byte, status stakingtypes.BondStatus, jailed bool) stakingtypes.Validator {
 	t.Helper()
-	pk := ed25519.GenPrivKeyFromSecret([]byte{'v', i}).PubKey()
-	v, err := stakingtypes.NewValidator(ValStr(i), pk, stakingtypes.Description{Moniker: fmt.Sprintf("val%d", i)})
+	return f.AddValidatorAt(t, ValAddr(i), []byte{'v', i}, fmt.Sprintf("val%d", i), status, jailed)
+}
+
+// AddValidatorAt is AddValidator for any operator address, with the consensus key generated
+// from secret.
+func (f *FakeStaking) AddValidatorAt(t testing.TB, op sdk.ValAddress, secret []byte, moniker string, status stakingtypes.BondStatus, jailed bool) stakingtypes.Validator {
+	t.Helper()
+	opStr, err := ValCodec.BytesToString(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk := ed25519.GenPrivKeyFromSecret(secret).PubKey()
+	v, err := stakingtypes.NewValidator(opStr, pk, stakingtypes.Description{Moniker: moniker})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,35 +183,23 @@ func (f *FakeStaking) Jail(_ context.Context, consAddr sdk.ConsAddress) error {
 	return stakingtypes.ErrNoValidatorFound
 }
 
-// Fixture is a keeper on a real IAVL store with a fake staking keeper.
+// Fixture is a keeper (Keeper, MsgServer, Query) on a real IAVL store with a fake staking
+// keeper; Ctx, Cdc and AtHeight come from the shared testkit.Env.
 type Fixture struct {
-	Ctx       sdk.Context
-	Keeper    keeper.Keeper
-	Staking   *FakeStaking
-	MsgServer types.MsgServer
-	Query     types.QueryServer
-	Cdc       codec.Codec
+	*testkit.Env
+	testkit.Module[keeper.Keeper, types.MsgServer, types.QueryServer]
+	Staking *FakeStaking
 }
 
-// NewFixture mounts a fresh store and builds the keeper with GovAuthority as authority.
+// NewFixture mounts a fresh store and builds the keeper with GovAuthority as authority, over
+// an empty allowlist. The context is at ChainID, Height.
 func NewFixture(t testing.TB) *Fixture {
 	t.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tkey := storetypes.NewTransientStoreKey("transient_test")
-	tc := sdktestutil.DefaultContextWithDB(t, key, tkey)
-	reg := codectypes.NewInterfaceRegistry()
-	types.RegisterInterfaces(reg)
-	cdc := codec.NewProtoCodec(reg)
+	env := testkit.NewEnv(t, types.StoreKey, types.RegisterInterfaces)
+	env.AtHeight(Height)
 	sk := NewFakeStaking()
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ValCodec, GovAuthority, sk)
-	return &Fixture{
-		Ctx:       tc.Ctx.WithBlockHeight(7),
-		Keeper:    k,
-		Staking:   sk,
-		MsgServer: keeper.NewMsgServerImpl(k),
-		Query:     keeper.NewQueryServerImpl(k),
-		Cdc:       cdc,
-	}
+	k := keeper.NewKeeper(env.Cdc, env.StoreService, ValCodec, GovAuthority, sk)
+	return &Fixture{Env: env, Module: testkit.NewModule(k, keeper.NewMsgServerImpl, keeper.NewQueryServerImpl), Staking: sk}
 }
 
 // Allow puts operator i on the allowlist directly (no message, no event).
