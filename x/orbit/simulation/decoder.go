@@ -8,6 +8,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/types/kv"
 
+	"github.com/novacron/novacron/x/internal/simdecode"
 	"github.com/novacron/novacron/x/orbit/types"
 )
 
@@ -16,34 +17,24 @@ import (
 // constellations, regions and the snapshot header as protobuf text, a snapshot row as its
 // round trips in microseconds, anything else as hex.
 func NewDecodeStore(cdc codec.BinaryCodec) func(kvA, kvB kv.Pair) string {
-	decode := func(prefix byte, bz []byte) string {
-		var v interface {
-			codec.ProtoMarshaler
-			String() string
-		}
+	return simdecode.Store(types.ModuleName, cdc, func(prefix byte) simdecode.Message {
 		switch prefix {
 		case types.ParamsKey[0]:
-			v = &types.Params{}
+			return &types.Params{}
 		case types.ConstellationsKey[0]:
-			v = &types.Constellation{}
+			return &types.Constellation{}
 		case types.RegionsKey[0]:
-			v = &types.Region{}
+			return &types.Region{}
 		case types.SnapshotKey[0]:
-			v = &types.LatencySnapshot{}
-		case types.SnapshotRowsKey[0]:
-			return rowString(bz)
-		default:
-			return fmt.Sprintf("%X", bz)
+			return &types.LatencySnapshot{}
 		}
-		cdc.MustUnmarshal(bz, v)
-		return v.String()
-	}
-	return func(kvA, kvB kv.Pair) string {
-		if len(kvA.Key) == 0 || len(kvB.Key) == 0 || kvA.Key[0] != kvB.Key[0] {
-			panic(fmt.Sprintf("invalid %s key pair %X / %X", types.ModuleName, kvA.Key, kvB.Key))
+		return nil
+	}, func(prefix byte, bz []byte) (string, bool) {
+		if prefix == types.SnapshotRowsKey[0] {
+			return rowString(bz), true
 		}
-		return decode(kvA.Key[0], kvA.Value) + "\n" + decode(kvA.Key[0], kvB.Value)
-	}
+		return fmt.Sprintf("%X", bz), true
+	})
 }
 
 // rowString prints a snapshot row (big-endian int64 round trips, -1 for unreachable).
