@@ -53,7 +53,7 @@ crosscheck-quantum:
 
 ## test-kubo: interop with real kubo v0.43.1 (built once from the module proxy, cached).
 test-kubo:
-	bin=$$(./scripts/build-kubo.sh) && KUBO_BIN=$$bin go test -count=1 -run Kubo -v ./app/artifacts/... ./cidcalc/... 2>KUBO_BIN=$$bin go test -count=1 -run Kubo -v ./app/artifacts/... 2>&11 \
+	bin=$$(./scripts/build-kubo.sh) && KUBO_BIN=$$bin go test -count=1 -run Kubo -v ./app/artifacts/... ./cidcalc/... 2>&1 \
 		| grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)'; exit $${PIPESTATUS[0]}
 
 e2e: build
