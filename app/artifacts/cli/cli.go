@@ -155,19 +155,26 @@ without the node, exactly as the chain's keepers compute it.`,
 			}
 			defer in.Close()
 			bar := newProgress(cmd, size, "adding "+name)
-			ra := newReadAhead(in, 1<<20, 4)
-			defer ra.Close()
-			r := bar.wrap(ra)
 
 			var out string
 			if onlyHash {
-				id, err := cidcalc.Compute(r, profile)
+				// The parallel in-place hasher (onlyhash.go), not cidcalc.Compute:
+				// same CID, a fraction of the time and memory. Given the *os.File
+				// itself (also for "-" redirected from a file) so it can pread.
+				src := io.Reader(in)
+				if u, ok := in.(interface{ Unwrap() io.Reader }); ok {
+					src = u.Unwrap()
+				}
+				id, err := hashOnly(src, profile, bar.add)
 				if err != nil {
 					bar.abort()
 					return fmt.Errorf("hash %s: %w", name, err)
 				}
 				out = id.String()
 			} else {
+				ra := newReadAhead(in, 1<<20, 4)
+				defer ra.Close()
+				r := bar.wrap(ra)
 				cl, err := client(cmd)
 				if err != nil {
 					return err
@@ -194,7 +201,7 @@ without the node, exactly as the chain's keepers compute it.`,
 
 func openInput(cmd *cobra.Command, arg string) (io.ReadCloser, int64, string, error) {
 	if arg == "-" {
-		return io.NopCloser(cmd.InOrStdin()), -1, "stdin", nil
+		return stdinCloser{cmd.InOrStdin()}, -1, "stdin", nil
 	}
 	f, err := os.Open(arg)
 	if err != nil {
@@ -215,6 +222,14 @@ func openInput(cmd *cobra.Command, arg string) (io.ReadCloser, int64, string, er
 	}
 	return f, size, filepath.Base(arg), nil
 }
+
+// stdinCloser does not close stdin, and lets `add --only-hash` reach the
+// *os.File behind it (io.NopCloser hides it).
+type stdinCloser struct{ r io.Reader }
+
+func (s stdinCloser) Read(p []byte) (int, error) { return s.r.Read(p) }
+func (stdinCloser) Close() error                 { return nil }
+func (s stdinCloser) Unwrap() io.Reader          { return s.r }
 
 func getCmd() *cobra.Command {
 	cmd := &cobra.Command{

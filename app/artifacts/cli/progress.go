@@ -47,12 +47,20 @@ type progressReader struct {
 
 func (pr *progressReader) Read(b []byte) (int, error) {
 	n, err := pr.r.Read(b)
-	pr.p.n += int64(n)
-	if now := time.Now(); now.Sub(pr.p.lastOut) >= 100*time.Millisecond { // determinism-ok: node-side artifact service, outside consensus
-		pr.p.lastOut = now
-		pr.p.draw()
-	}
+	pr.p.add(n)
 	return n, err
+}
+
+// add counts n more bytes done and redraws at most every 100 ms.
+func (p *progress) add(n int) {
+	p.n += int64(n)
+	if p.w == nil {
+		return
+	}
+	if now := time.Now(); now.Sub(p.lastOut) >= 100*time.Millisecond { // determinism-ok: node-side artifact service, outside consensus
+		p.lastOut = now
+		p.draw()
+	}
 }
 
 func (p *progress) draw() {

@@ -1,5 +1,6 @@
-// Command artifactscli is the `artifacts` command tree on its own, for
-// benchmarks and manual testing before it is wired into novacrond.
+// Command artifactscli is the `artifacts` command tree on its own, for manual
+// testing. It is not what users run, so benchmarks do not use it:
+// scripts/bench-artifacts.sh measures `novacrond artifacts` (build/novacrond).
 package main
 
 import (
