@@ -10,24 +10,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	sdktestutil "github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/vmlifecycle/keeper"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
-const accPrefix = "nova"
+const accPrefix = testkit.AccPrefix
 
 var (
-	ac        = addresscodec.NewBech32Codec(accPrefix)
-	govAuth   = sdk.MustBech32ifyAddressBytes(accPrefix, authtypes.NewModuleAddress(govtypes.ModuleName))
+	ac        = testkit.AccCodec
+	govAuth   = testkit.GovAuthority
 	validCID0 = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"
 	validCID1 = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 )
@@ -66,22 +61,17 @@ func testParams() types.Params {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tkey := storetypes.NewTransientStoreKey("transient_test")
-	tc := sdktestutil.DefaultContextWithDB(t, key, tkey)
-	reg := codectypes.NewInterfaceRegistry()
-	types.RegisterInterfaces(reg)
-	cdc := codec.NewProtoCodec(reg)
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, govAuth)
+	env := testkit.NewEnv(t, types.StoreKey, types.RegisterInterfaces)
+	k := keeper.NewKeeper(env.Cdc, env.StoreService, ac, govAuth)
 	f := &fixture{
 		t:     t,
-		ctx:   tc.Ctx.WithBlockHeight(10).WithBlockTime(time.Unix(1_700_000_000, 0).UTC()),
-		key:   key,
-		cms:   tc.CMS,
+		ctx:   env.Ctx.WithBlockHeight(10).WithBlockTime(time.Unix(1_700_000_000, 0).UTC()),
+		key:   env.Key,
+		cms:   env.CMS,
 		k:     k,
 		msg:   keeper.NewMsgServerImpl(k),
 		query: keeper.NewQueryServerImpl(k),
-		cdc:   cdc,
+		cdc:   env.Cdc,
 	}
 	gs := types.DefaultGenesis()
 	gs.Params = testParams()
