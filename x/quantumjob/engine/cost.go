@@ -195,21 +195,19 @@ func EstimateCost(c *ir.Circuit, backend Backend, shots int, lim Limits) uint64 
 func estimateStateVector(c *ir.Circuit, shots int, traj uint64, lim Limits) uint64 {
 	n := c.NumQubits
 	amp := passSteps(n)
-	term, k := terminalMeasures(c)
-	plan := newPlan(c, true)
+	plan := newPlan(c, true) // the runner's plan: terminal measurements are read, not run
 	klen := keyLen(plan.regs)
 	clw := (plan.nclbits + 63) / 64
 	var prep, path uint64
-	for i := range c.Ops {
-		o := &c.Ops[i]
+	k := 0 // non-terminal measurements and resets: the branch points
+	for i := range plan.exec {
+		o := &plan.exec[i]
 		switch o.Type {
 		case ir.OpBarrier: // prepared (then dropped by fusion), never run
 			prep = meter.Add(prep, prepSteps(o))
 			continue
 		case ir.OpMeasure, ir.OpReset:
-			if o.Type == ir.OpMeasure && term[i] {
-				continue
-			}
+			k++
 			path = meter.Add(path, svMeasureSteps(amp, clw))
 		default:
 			// any kernel a gate becomes (a fused product, a diagonal run's
@@ -249,16 +247,12 @@ func estimateStabilizer(c *ir.Circuit, shots int, traj uint64, lim Limits) uint6
 	klen := keyLen(plan.regs)
 	ncl := uint64(plan.nclbits)
 	hasCond := false
-	var vmax uint64 = uint64(len(plan.termQ))
+	vmax := uint64(len(plan.termQ)) // each measurement or reset makes at most one variable
 	for i := range plan.exec {
-		switch o := &plan.exec[i]; {
-		case o.Cond != nil:
-			hasCond = true
-			fallthrough
-		default:
-			if o.Type == ir.OpMeasure || o.Type == ir.OpReset {
-				vmax++
-			}
+		o := &plan.exec[i]
+		hasCond = hasCond || o.Cond != nil
+		if o.Type == ir.OpMeasure || o.Type == ir.OpReset {
+			vmax++
 		}
 	}
 	if hasCond {
@@ -289,10 +283,7 @@ func estimateStabilizer(c *ir.Circuit, shots int, traj uint64, lim Limits) uint6
 	r := min(vmax, ncl)
 	// the listing is priced only when 2^rank fits MaxOutcomes: bound it by
 	// the largest rank that fits
-	rl := r
-	for rl > 0 && (rl >= 63 || uint64(1)<<rl > uint64(max(lim.MaxOutcomes, 0))) {
-		rl--
-	}
+	rl := min(r, uint64(bits.Len64(uint64(max(lim.MaxOutcomes, 1)))-1))
 	u := meter.Add(path, affineSteps(vmax, ncl))
 	u = meter.Add(u, affineListSteps(rl, nw, klen, lim.MaxOutcomes))
 	if shots > 0 {
