@@ -15,7 +15,6 @@ import (
 type stabRun struct {
 	m      *meter.Meter
 	n, wn  uint64
-	regs   []ir.Register
 	klen   uint64
 	nclbit uint64
 }
@@ -91,7 +90,7 @@ func applyClifford(t *stabilizer.Tableau, seq []compile.CliffordGate) {
 func runStabilizer(c *ir.Circuit, o Options, res *Result, m *meter.Meter) error {
 	plan := newPlan(c, false)
 	n := uint64(c.NumQubits)
-	sr := &stabRun{m: m, n: n, wn: (n + 63) / 64, regs: plan.regs, klen: keyLen(plan.regs), nclbit: uint64(plan.nclbits)}
+	sr := &stabRun{m: m, n: n, wn: (n + 63) / 64, klen: keyLen(plan.regs), nclbit: uint64(plan.nclbits)}
 	res.Measured = !plan.virtual
 	res.FusedOps = len(plan.exec)
 	rng := rand.New(rand.NewChaCha8(o.Seed))
