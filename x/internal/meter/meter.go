@@ -115,3 +115,9 @@ func Pow2(k int) uint64 {
 	}
 	return 1 << k
 }
+
+// GasFor is the gas that pays for steps at stepsPerGas steps per unit, rounded up: the
+// conversion every keeper charges its engines' steps back with (stepsPerGas > 0).
+func GasFor(steps, stepsPerGas uint64) uint64 {
+	return steps/stepsPerGas + min(steps%stepsPerGas, 1)
+}

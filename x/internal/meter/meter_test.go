@@ -42,3 +42,13 @@ func TestSaturation(t *testing.T) {
 		t.Fatal("nil meter is unmetered")
 	}
 }
+
+func TestGasForRoundsUp(t *testing.T) {
+	for _, c := range []struct{ steps, per, gas uint64 }{
+		{0, 10, 0}, {1, 10, 1}, {10, 10, 1}, {11, 10, 2}, {^uint64(0), 1, ^uint64(0)}, {^uint64(0), 2, 1 << 63},
+	} {
+		if g := GasFor(c.steps, c.per); g != c.gas {
+			t.Errorf("GasFor(%d, %d) = %d, want %d", c.steps, c.per, g, c.gas)
+		}
+	}
+}

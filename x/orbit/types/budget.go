@@ -36,8 +36,7 @@ func (p Params) QueryStepBudget(gasRemaining uint64) uint64 {
 // GasForSteps is the gas a query pays for the steps it used, rounded up. It never exceeds
 // the gas left when the budget was QueryStepBudget(gas left), since steps never pass it.
 func (p Params) GasForSteps(steps uint64) uint64 {
-	spg := p.QueryStepsPerGas()
-	return steps/spg + min(steps%spg, 1)
+	return meter.GasFor(steps, p.QueryStepsPerGas())
 }
 
 // SnapshotStepBudget is the step budget of EndBlock's latency snapshot (saturating).

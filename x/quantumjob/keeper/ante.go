@@ -5,6 +5,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/internal/msgwalk"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
@@ -44,7 +45,7 @@ func (d CheckTxDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, 
 	}
 	if ctx.IsCheckTx() && !ctx.IsReCheckTx() {
 		for _, m := range jobs {
-			paid := meterBudget(ctx.GasMeter().GasRemaining(), p.CostUnitsPerGas)
+			paid := meter.Mul(ctx.GasMeter().GasRemaining(), p.CostUnitsPerGas) // steps the gas left pays for
 			plan, err := PlanJob(p, m.Source, m.Shots, m.Backend, min(paid, p.MaxCheckSteps))
 			ctx.GasMeter().ConsumeGas(GasForCost(p, plan.PlanSteps), "quantumjob check")
 			if errors.Is(err, types.ErrBudgetExceeded) && paid > p.MaxCheckSteps {

@@ -16,6 +16,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
@@ -177,7 +178,7 @@ func PlanJob(p types.Params, source string, shots uint32, backend string, budget
 
 // GasForCost converts engine cost units into gas (rounded up).
 func GasForCost(p types.Params, cost uint64) uint64 {
-	return cost/p.CostUnitsPerGas + min(cost%p.CostUnitsPerGas, 1)
+	return meter.GasFor(cost, p.CostUnitsPerGas)
 }
 
 // RunQueued runs queued jobs in id order until the block's cost budget or job count is

@@ -7,6 +7,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
@@ -32,7 +33,7 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 	// EndBlock runs it under exactly that budget.
 	gm := sdkCtx.GasMeter()
 	gm.ConsumeGas(GasPerJob+GasPerSourceByte*uint64(len(msg.Source)), "quantumjob source")
-	budget := min(meterBudget(gm.GasRemaining(), p.CostUnitsPerGas), p.BlockCostBudget)
+	budget := min(meter.Mul(gm.GasRemaining(), p.CostUnitsPerGas), p.BlockCostBudget)
 	plan, err := PlanJob(p, msg.Source, msg.Shots, msg.Backend, budget)
 	gm.ConsumeGas(GasForCost(p, plan.PlanSteps), "quantumjob planning")
 	if err != nil {
@@ -76,14 +77,6 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 		sdk.NewAttribute(types.AttributeKeyBackend, job.Backend),
 		sdk.NewAttribute(types.AttributeKeyCost, fmt.Sprint(plan.Cost))))
 	return &types.MsgSubmitJobResponse{JobId: id, Cost: plan.Cost}, nil
-}
-
-// meterBudget is the engine steps the remaining gas pays for (saturating).
-func meterBudget(gasRemaining, unitsPerGas uint64) uint64 {
-	if gasRemaining > ^uint64(0)/unitsPerGas {
-		return ^uint64(0)
-	}
-	return gasRemaining * unitsPerGas
 }
 
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {

@@ -287,7 +287,7 @@ func placementBudget(ctx sdk.Context) uint64 {
 
 // StepsGas converts scheduler steps into gas, rounded up.
 func StepsGas(steps uint64) uint64 {
-	return steps/types.SchedulerStepsPerGas + min(steps%types.SchedulerStepsPerGas, 1)
+	return meter.GasFor(steps, types.SchedulerStepsPerGas)
 }
 
 // searchParamsKey carries the params the search was started with, so that the params-table
