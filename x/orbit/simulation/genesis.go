@@ -6,7 +6,7 @@ package simulation
 
 import (
 	"fmt"
-	"math/rand"
+	"math/rand" // determinism-ok: SDK simulation only (its API takes *math/rand.Rand), never in consensus
 	"slices"
 	"sync"
 

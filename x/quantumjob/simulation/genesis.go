@@ -4,7 +4,7 @@
 package simulation
 
 import (
-	"math/rand"
+	"math/rand" // determinism-ok: SDK simulation only (its API takes *math/rand.Rand), never in consensus
 
 	"github.com/cosmos/cosmos-sdk/types/module"
 

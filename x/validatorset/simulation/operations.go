@@ -1,7 +1,7 @@
 package simulation
 
 import (
-	"math/rand"
+	"math/rand" // determinism-ok: SDK simulation only (its API takes *math/rand.Rand), never in consensus
 	"strings"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
