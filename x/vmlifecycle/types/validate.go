@@ -138,20 +138,6 @@ func ValidateConstraints(c Constraints, maxLabels uint32) error {
 	return nil
 }
 
-// HasLabels reports whether have (sorted) contains every label of want (sorted).
-func HasLabels(have, want []Label) (Label, bool) {
-	i := 0
-	for _, w := range want {
-		for i < len(have) && have[i].Key < w.Key {
-			i++
-		}
-		if i == len(have) || have[i].Key != w.Key || have[i].Value != w.Value {
-			return w, false
-		}
-	}
-	return Label{}, true
-}
-
 // Add returns r + o.
 func (r Resources) Add(o Resources) Resources {
 	return Resources{CpuMillis: r.CpuMillis + o.CpuMillis, MemoryMib: r.MemoryMib + o.MemoryMib,
