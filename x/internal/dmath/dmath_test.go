@@ -311,8 +311,9 @@ func TestAgainstStdlib(t *testing.T) {
 			t.Fatalf("frexp %v", x)
 		}
 	}
-	for _, y := range []float64{0.3, -2, 1, -0.0} {
-		for _, x := range []float64{0.7, -0.7, 0, -0.0} {
+	negZero := math.Copysign(0, -1) // the literal -0.0 is +0 in Go
+	for _, y := range []float64{0.3, -2, 1, 0, negZero} {
+		for _, x := range []float64{0.7, -0.7, 0, negZero} {
 			if a, b := Atan2(y, x), math.Atan2(y, x); math.Abs(a-b) > 1e-15 && !(math.IsNaN(a) && math.IsNaN(b)) {
 				t.Fatalf("atan2(%v,%v)=%v want %v", y, x, a, b)
 			}

@@ -89,15 +89,15 @@ func TestTLESetEqualsShell(t *testing.T) {
 	for _, dt := range []time.Duration{0, 37 * time.Second, 10 * time.Minute} {
 		at := orbittestutil.Epoch.Add(dt).UnixNano()
 		for _, pair := range [][2]string{{"tokyo", "london"}, {"new-york-newark", "sydney"}, {"sao-paulo", "moscow"}} {
-			gasOf := func(name string) (*types.QueryRouteResponse, error, uint64) {
+			gasOf := func(name string) (*types.QueryRouteResponse, uint64, error) {
 				// Store reads are free here: the TLE set's larger record costs more read gas,
 				// the engine charge (satellite and ISL counts) is what must be equal.
 				ctx := f.Ctx.WithGasMeter(storetypes.NewGasMeter(100_000_000)).WithKVGasConfig(storetypes.GasConfig{})
 				r, err := f.Query.Route(ctx, &types.QueryRouteRequest{From: pair[0], To: pair[1], Constellation: name, UnixNano: at})
-				return r, err, ctx.GasMeter().GasConsumed()
+				return r, ctx.GasMeter().GasConsumed(), err
 			}
-			want, werr, wgas := gasOf("telesat-t1")
-			res, err, gas := gasOf(telesatTLE)
+			want, wgas, werr := gasOf("telesat-t1")
+			res, gas, err := gasOf(telesatTLE)
 			if werr != nil {
 				requireStatus(t, err, codes.NotFound)
 				continue
