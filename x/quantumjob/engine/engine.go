@@ -246,8 +246,9 @@ func planCircuit(c *ir.Circuit, backend Backend, shots int, lim Limits, noOptimi
 	if cr.Before.Gates > lim.MaxGates {
 		return nil, fmt.Errorf("%w: %d gates > %d", ErrTooLarge, cr.Before.Gates, lim.MaxGates)
 	}
-	// the opaque check, ChooseBackend's Clifford and condition scans, and
-	// EstimateCost: four linear passes
+	// four linear passes over the compiled ops (the opaque and angle checks,
+	// ChooseBackend's Clifford and condition scans, EstimateCost's plan), plus
+	// one over the parsed ops kept as margin (it is part of every job's cost)
 	if err := m.Charge(compile.StageCompile, meter.Add(meter.Mul(4, compile.PassSteps(cr.Circuit.Ops)), compile.PassSteps(c.Ops))); err != nil {
 		return nil, err
 	}
