@@ -147,7 +147,7 @@ func (k Keeper) drainHosts(ctx context.Context, p types.Params) error {
 			return err
 		}
 		var batch []uint64
-		err = k.VMsByHost.Walk(ctx, afterCursor{hostID, cursor}, func(key collections.Pair[string, uint64]) (bool, error) {
+		err = k.VMs.Indexes.ByHost.Walk(ctx, afterCursor{hostID, cursor}, func(key collections.Pair[string, uint64]) (bool, error) {
 			batch = append(batch, key.K2())
 			return len(batch) >= budget, nil
 		})

@@ -10,7 +10,7 @@ import (
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
-// InitGenesis loads the state and rebuilds every index from hosts and VMs.
+// InitGenesis loads the state; the IndexedMaps write their indexes, the counters are rebuilt here.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err
@@ -25,15 +25,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	for _, h := range gs.Hosts {
-		op, opStr, err := k.canonical(h.Operator)
+		_, opStr, err := k.canonical(h.Operator)
 		if err != nil {
 			return err
 		}
 		h.Operator = opStr
-		if err := k.writeHost(ctx, nil, h); err != nil {
-			return err
-		}
-		if err := k.HostsByOperator.Set(ctx, collections.Join(op, h.Id)); err != nil {
+		if err := k.Hosts.Set(ctx, h.Id, h); err != nil {
 			return err
 		}
 		if err := addCount(ctx, k.RegionHosts, h.Region, +1); err != nil {
@@ -71,18 +68,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.VMs.Set(ctx, vm.Id, vm); err != nil {
 			return err
 		}
-		if err := k.VMsByOwner.Set(ctx, collections.Join(owner, vm.Id)); err != nil {
-			return err
-		}
 		if vm.State != types.VM_STATE_DELETED {
 			if err := k.VMByName.Set(ctx, collections.Join(owner, vm.Name), vm.Id); err != nil {
 				return err
 			}
 		}
 		if types.Placed(vm.State) {
-			if err := k.VMsByHost.Set(ctx, collections.Join(vm.HostId, vm.Id)); err != nil {
-				return err
-			}
 			if g := vm.Constraints.AntiAffinityGroup; g != "" {
 				if err := addCount(ctx, k.GroupOnHost, collections.Join3(owner, g, vm.HostId), +1); err != nil {
 					return err
@@ -96,18 +87,6 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	for _, e := range gs.AuditLog {
 		if err := k.Audit.Set(ctx, e.Seq, e); err != nil {
 			return err
-		}
-		if e.VmId != 0 {
-			if err := k.AuditByVM.Set(ctx, collections.Join(e.VmId, e.Seq)); err != nil {
-				return err
-			}
-		}
-		for _, h := range []string{e.HostId, e.PrevHostId} {
-			if h != "" {
-				if err := k.AuditByHost.Set(ctx, collections.Join(h, e.Seq)); err != nil {
-					return err
-				}
-			}
 		}
 	}
 	for _, ex := range gs.Explanations {
@@ -128,7 +107,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	return k.initGovernance(ctx, gs)
 }
 
-// initGovernance loads policies, operations, rules and rule events and rebuilds their indexes.
+// initGovernance loads policies, operations, rules and rule events.
 func (k Keeper) initGovernance(ctx context.Context, gs *types.GenesisState) error {
 	for _, seq := range []struct {
 		s collections.Sequence
@@ -149,15 +128,12 @@ func (k Keeper) initGovernance(ctx context.Context, gs *types.GenesisState) erro
 		}
 	}
 	for _, o := range gs.Operations {
-		if err := k.writeOp(ctx, nil, o); err != nil {
+		if err := k.Ops.Set(ctx, o.Id, o); err != nil {
 			return err
 		}
 	}
 	for _, r := range gs.Rules {
 		if err := k.Rules.Set(ctx, r.Id, r); err != nil {
-			return err
-		}
-		if err := k.indexRule(ctx, r, true); err != nil {
 			return err
 		}
 	}

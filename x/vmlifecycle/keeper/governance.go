@@ -82,7 +82,7 @@ func (k Keeper) submit(ctx context.Context, p types.Params, ownerStr string, op 
 			o.DeadlineUnix = now + pol.TtlSeconds
 		}
 	}
-	if err := k.writeOp(ctx, nil, o); err != nil {
+	if err := k.Ops.Set(ctx, o.Id, o); err != nil {
 		return 0, err
 	}
 	typ := types.EventTypeOpQueued
@@ -104,56 +104,6 @@ func dueString(o types.Operation) string {
 		return fmt.Sprintf("time %d", o.NotBefore)
 	}
 	return ""
-}
-
-// indexOp adds or removes the status-dependent index entries of o (OpsByVM is added once and only
-// removed when the operation is pruned).
-func (k Keeper) indexOp(ctx context.Context, o types.Operation, add bool) error {
-	set := func(ks collections.KeySet[collections.Pair[int64, uint64]], at int64) error {
-		if add {
-			return ks.Set(ctx, collections.Join(at, o.Id))
-		}
-		return ks.Remove(ctx, collections.Join(at, o.Id))
-	}
-	if add {
-		if err := k.OpsByVM.Set(ctx, collections.Join(o.Op.VmId, o.Id)); err != nil {
-			return err
-		}
-		if err := k.OpsByStatus.Set(ctx, collections.Join(int32(o.Status), o.Id)); err != nil {
-			return err
-		}
-	} else if err := k.OpsByStatus.Remove(ctx, collections.Join(int32(o.Status), o.Id)); err != nil {
-		return err
-	}
-	if types.Finished(o.Status) {
-		return set(k.OpsByFinish, o.FinishedHeight)
-	}
-	switch o.Status {
-	case types.OPERATION_STATUS_AWAITING_APPROVAL:
-		if o.DeadlineHeight > 0 {
-			return set(k.OpDeadlineH, o.DeadlineHeight)
-		}
-		return set(k.OpDeadlineT, o.DeadlineUnix)
-	case types.OPERATION_STATUS_QUEUED:
-		if o.AtHeight > 0 {
-			return set(k.OpQueueH, o.AtHeight)
-		}
-		return set(k.OpQueueT, o.NotBefore)
-	}
-	return nil
-}
-
-// writeOp stores o and moves its index entries from old (nil for a new operation).
-func (k Keeper) writeOp(ctx context.Context, old *types.Operation, o types.Operation) error {
-	if old != nil {
-		if err := k.indexOp(ctx, *old, false); err != nil {
-			return err
-		}
-	}
-	if err := k.indexOp(ctx, o, true); err != nil {
-		return err
-	}
-	return k.Ops.Set(ctx, o.Id, o)
 }
 
 func (k Keeper) getOp(ctx context.Context, id uint64) (types.Operation, error) {
@@ -293,7 +243,6 @@ func (m msgServer) ApproveOperation(ctx context.Context, msg *types.MsgApproveOp
 	if slices.Contains(o.Approvals, approver) {
 		return nil, types.ErrAlreadyApproved.Wrapf("%s on operation %d", approver, o.Id)
 	}
-	old := o
 	o.Approvals = append(slices.Clone(o.Approvals), approver)
 	emit(ctx, types.EventTypeOpApproved, types.AttributeKeyOpID, fmt.Sprint(o.Id), types.AttributeKeyApprover, approver,
 		types.AttributeKeyApprovals, fmt.Sprint(len(o.Approvals)), types.AttributeKeyThreshold, fmt.Sprint(o.Threshold))
@@ -305,7 +254,7 @@ func (m msgServer) ApproveOperation(ctx context.Context, msg *types.MsgApproveOp
 			return nil, err
 		}
 	}
-	if err := m.writeOp(ctx, &old, o); err != nil {
+	if err := m.Ops.Set(ctx, o.Id, o); err != nil {
 		return nil, err
 	}
 	return &types.MsgApproveOperationResponse{Status: o.Status, Approvals: uint32(len(o.Approvals)), Error: o.Error}, nil
@@ -330,10 +279,9 @@ func (m msgServer) CancelScheduledOperation(ctx context.Context, msg *types.MsgC
 	case o.Status != types.OPERATION_STATUS_QUEUED && o.Status != types.OPERATION_STATUS_AWAITING_APPROVAL:
 		return nil, types.ErrNotCancellable.Wrapf("operation %d is %s", o.Id, o.Status)
 	}
-	old := o
 	o.Status = types.OPERATION_STATUS_CANCELLED
 	o.FinishedHeight = sdk.UnwrapSDKContext(ctx).BlockHeight()
-	if err := m.writeOp(ctx, &old, o); err != nil {
+	if err := m.Ops.Set(ctx, o.Id, o); err != nil {
 		return nil, err
 	}
 	emit(ctx, types.EventTypeOpCancelled, types.AttributeKeyOpID, fmt.Sprint(o.Id), types.AttributeKeyVMID, fmt.Sprint(o.Op.VmId),
@@ -342,7 +290,7 @@ func (m msgServer) CancelScheduledOperation(ctx context.Context, msg *types.MsgC
 }
 
 // dueKeys collects up to n keys ≤ upTo of a (due, id) index, in order.
-func dueKeys(ctx context.Context, ks collections.KeySet[collections.Pair[int64, uint64]], upTo int64, n int) ([]collections.Pair[int64, uint64], error) {
+func dueKeys(ctx context.Context, ks keyWalker[collections.Pair[int64, uint64]], upTo int64, n int) ([]collections.Pair[int64, uint64], error) {
 	var out []collections.Pair[int64, uint64]
 	if n <= 0 {
 		return nil, nil
@@ -355,16 +303,21 @@ func dueKeys(ctx context.Context, ks collections.KeySet[collections.Pair[int64, 
 	return out, err
 }
 
+// keyWalker is a key set or a keyindex.Index.
+type keyWalker[K any] interface {
+	Walk(ctx context.Context, ranger collections.Ranger[K], fn func(key K) (stop bool, err error)) error
+}
+
 // expireOps marks up to MaxExpirationsPerBlock proposals whose deadline has passed (deadline ≤ this
 // block) EXPIRED: height deadlines first, then time deadlines, each in (deadline, id) order.
 func (k Keeper) expireOps(ctx context.Context, p types.Params) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	budget := int(p.MaxExpirationsPerBlock)
-	byH, err := dueKeys(ctx, k.OpDeadlineH, sdkCtx.BlockHeight(), budget)
+	byH, err := dueKeys(ctx, k.Ops.Indexes.DeadlineHeight, sdkCtx.BlockHeight(), budget)
 	if err != nil {
 		return err
 	}
-	byT, err := dueKeys(ctx, k.OpDeadlineT, sdkCtx.BlockTime().Unix(), budget-len(byH))
+	byT, err := dueKeys(ctx, k.Ops.Indexes.DeadlineTime, sdkCtx.BlockTime().Unix(), budget-len(byH))
 	if err != nil {
 		return err
 	}
@@ -373,11 +326,10 @@ func (k Keeper) expireOps(ctx context.Context, p types.Params) error {
 		if err != nil {
 			return err
 		}
-		old := o
 		o.Status = types.OPERATION_STATUS_EXPIRED
 		o.Error = fmt.Sprintf("%d of %d approvals by the deadline", len(o.Approvals), o.Threshold)
 		o.FinishedHeight = sdkCtx.BlockHeight()
-		if err := k.writeOp(ctx, &old, o); err != nil {
+		if err := k.Ops.Set(ctx, o.Id, o); err != nil {
 			return err
 		}
 		emit(ctx, types.EventTypeOpExpired, types.AttributeKeyOpID, fmt.Sprint(o.Id), types.AttributeKeyVMID, fmt.Sprint(o.Op.VmId),
@@ -393,11 +345,11 @@ func (k Keeper) expireOps(ctx context.Context, p types.Params) error {
 func (k Keeper) runDueOps(ctx context.Context, p types.Params) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	budget := int(p.MaxScheduledOpsPerBlock)
-	byH, err := dueKeys(ctx, k.OpQueueH, sdkCtx.BlockHeight(), budget)
+	byH, err := dueKeys(ctx, k.Ops.Indexes.QueueHeight, sdkCtx.BlockHeight(), budget)
 	if err != nil {
 		return err
 	}
-	byT, err := dueKeys(ctx, k.OpQueueT, sdkCtx.BlockTime().Unix(), budget)
+	byT, err := dueKeys(ctx, k.Ops.Indexes.QueueTime, sdkCtx.BlockTime().Unix(), budget)
 	if err != nil {
 		return err
 	}
@@ -419,12 +371,11 @@ func (k Keeper) runDueOps(ctx context.Context, p types.Params) error {
 		if err != nil {
 			return err
 		}
-		old := o
 		_ = k.runOp(ctx, &o) // recorded on the operation (FAILED), never returned from EndBlock
 		if o.Status == types.OPERATION_STATUS_FAILED {
 			k.logger(ctx).Error("scheduled operation failed", "operation", o.Id, "err", o.Error)
 		}
-		if err := k.writeOp(ctx, &old, o); err != nil {
+		if err := k.Ops.Set(ctx, o.Id, o); err != nil {
 			return err
 		}
 	}

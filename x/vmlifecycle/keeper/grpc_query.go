@@ -105,7 +105,7 @@ func (q queryServer) VMs(ctx context.Context, req *types.QueryVMsRequest) (*type
 			return err == nil && vm.State == req.State, err
 		}
 	}
-	vms, page, err := query.CollectionFilteredPaginate(ctx, q.k.VMsByOwner, req.Pagination, keep,
+	vms, page, err := query.CollectionFilteredPaginate(ctx, q.k.VMs.Indexes.ByOwner, req.Pagination, keep,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.VM, error) {
 			return q.k.VMs.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](owner))
@@ -123,7 +123,7 @@ func (q queryServer) VMsByOwner(ctx context.Context, req *types.QueryVMsByOwnerR
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	vms, page, err := query.CollectionPaginate(ctx, q.k.VMsByOwner, req.Pagination,
+	vms, page, err := query.CollectionPaginate(ctx, q.k.VMs.Indexes.ByOwner, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.VM, error) {
 			return q.k.VMs.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](owner))
@@ -137,7 +137,7 @@ func (q queryServer) VMsByHost(ctx context.Context, req *types.QueryVMsByHostReq
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	vms, page, err := query.CollectionPaginate(ctx, q.k.VMsByHost, req.Pagination,
+	vms, page, err := query.CollectionPaginate(ctx, q.k.VMs.Indexes.ByHost, req.Pagination,
 		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.VM, error) {
 			return q.k.VMs.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[string, uint64](req.HostId))
@@ -165,7 +165,7 @@ func (q queryServer) AuditByVM(ctx context.Context, req *types.QueryAuditByVMReq
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	entries, page, err := query.CollectionPaginate(ctx, q.k.AuditByVM, req.Pagination,
+	entries, page, err := query.CollectionPaginate(ctx, q.k.Audit.Indexes.ByVM, req.Pagination,
 		func(key collections.Pair[uint64, uint64], _ collections.NoValue) (types.AuditEntry, error) {
 			return q.k.Audit.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[uint64, uint64](req.VmId))
@@ -179,7 +179,7 @@ func (q queryServer) AuditByHost(ctx context.Context, req *types.QueryAuditByHos
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	entries, page, err := query.CollectionPaginate(ctx, q.k.AuditByHost, req.Pagination,
+	entries, page, err := query.CollectionPaginate(ctx, q.k.Audit.Indexes.ByHost, req.Pagination,
 		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.AuditEntry, error) {
 			return q.k.Audit.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[string, uint64](req.HostId))

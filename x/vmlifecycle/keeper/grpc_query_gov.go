@@ -69,12 +69,13 @@ func (q queryServer) OperationsByVM(ctx context.Context, req *types.QueryOperati
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	ops, page, err := query.CollectionFilteredPaginate(ctx, q.k.OpsByVM, req.Pagination,
+	ops, page, err := query.CollectionFilteredPaginate(ctx, q.k.Ops.Indexes.ByVM, req.Pagination,
 		func(key collections.Pair[uint64, uint64], _ collections.NoValue) (bool, error) {
 			if req.Status == types.OPERATION_STATUS_UNSPECIFIED {
 				return true, nil
 			}
-			return q.k.OpsByStatus.Has(ctx, collections.Join(int32(req.Status), key.K2()))
+			o, err := q.k.Ops.Get(ctx, key.K2())
+			return o.Status == req.Status, err
 		},
 		func(key collections.Pair[uint64, uint64], _ collections.NoValue) (types.Operation, error) {
 			return q.k.Ops.Get(ctx, key.K2())
@@ -97,7 +98,7 @@ func (q queryServer) Operations(ctx context.Context, req *types.QueryOperationsR
 		}
 		return &types.QueryOperationsResponse{Operations: ops, Pagination: page}, nil
 	}
-	ops, page, err := query.CollectionPaginate(ctx, q.k.OpsByStatus, req.Pagination,
+	ops, page, err := query.CollectionPaginate(ctx, q.k.Ops.Indexes.ByStatus, req.Pagination,
 		func(key collections.Pair[int32, uint64], _ collections.NoValue) (types.Operation, error) {
 			return q.k.Ops.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[int32, uint64](int32(req.Status)))
@@ -129,7 +130,7 @@ func (q queryServer) RulesByOwner(ctx context.Context, req *types.QueryRulesByOw
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	rules, page, err := query.CollectionPaginate(ctx, q.k.RulesByOwner, req.Pagination,
+	rules, page, err := query.CollectionPaginate(ctx, q.k.Rules.Indexes.ByOwner, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.Rule, error) {
 			return q.k.Rules.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](owner))

@@ -277,7 +277,7 @@ func TestUndrainHost(t *testing.T) {
 	scopes := types.HostScopes(h)
 	require.Len(t, scopes, 6)
 	for _, s := range scopes {
-		has, err := f.k.HostIndex.Has(f.ctx, collections.Join3(s, h.Free().CpuMillis, "h1"))
+		has, err := f.k.Hosts.Indexes.Placement.Has(f.ctx, collections.Join3(s, h.Free().CpuMillis, "h1"))
 		require.NoError(t, err)
 		require.True(t, has, "scope %q", s)
 	}

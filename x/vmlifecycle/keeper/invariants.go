@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -28,9 +28,6 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 		if has, err := k.Hosts.Has(ctx, vm.HostId); err != nil || !has {
 			return true, fmt.Errorf("vm %d placed on missing host %q", id, vm.HostId)
 		}
-		if has, err := k.VMsByHost.Has(ctx, collections.Join(vm.HostId, id)); err != nil || !has {
-			return true, fmt.Errorf("vm %d not in VMsByHost(%s)", id, vm.HostId)
-		}
 		sums[vm.HostId] = sums[vm.HostId].Add(vm.Resources)
 		counts[vm.HostId]++
 		return false, nil
@@ -42,7 +39,7 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	indexed, active := 0, 0
+	active := 0
 	revoked := map[string]bool{}
 	err = k.Hosts.Walk(ctx, nil, func(id string, h types.Host) (bool, error) {
 		if !h.Allocated.Fits(h.Capacity) {
@@ -56,19 +53,9 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 			if err != nil {
 				return true, err
 			}
-			if has, err := k.ActiveHostsByOperator.Has(ctx, collections.Join(op, id)); err != nil || !has {
-				return true, fmt.Errorf("active host %s missing from ActiveHostsByOperator", id)
-			}
 			active++
 			if !p.IsHostOperator(h.Operator) {
 				revoked[string(op)] = true
-			}
-			for _, s := range types.HostScopes(h) {
-				has, err := k.HostIndex.Has(ctx, collections.Join3(s, h.Free().CpuMillis, id))
-				if err != nil || !has {
-					return true, fmt.Errorf("host %s missing from index scope %q", id, s)
-				}
-				indexed++
 			}
 		}
 		return false, nil
@@ -76,21 +63,14 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	total := 0
-	if err := k.HostIndex.Walk(ctx, nil, func(collections.Triple[string, uint64, string]) (bool, error) {
-		total++
-		return false, nil
-	}); err != nil {
+	if err := k.checkIndexes(ctx); err != nil {
 		return err
 	}
-	if err := k.checkGovernanceIndexes(ctx); err != nil {
+	if err := k.checkOperations(ctx); err != nil {
 		return err
 	}
-	if err := k.checkOperatorIndexes(ctx, active, revoked); err != nil {
+	if err := k.checkRevokedOperators(ctx, revoked); err != nil {
 		return err
-	}
-	if total != indexed {
-		return fmt.Errorf("placement index has %d entries, expected %d", total, indexed)
 	}
 	var prev *types.AuditEntry
 	return k.Audit.Walk(ctx, nil, func(seq uint64, e types.AuditEntry) (bool, error) {
@@ -105,77 +85,106 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	})
 }
 
-// checkGovernanceIndexes: every operation is indexed under its VM and its status, every
-// AWAITING_APPROVAL one under its deadline, every QUEUED one under its due height/time, every finished
-// one under its finished height (which only finished ones have), and nothing else is indexed (so a
-// pruned operation left no entry behind).
-func (k Keeper) checkGovernanceIndexes(ctx context.Context) error {
-	counts := map[string]int{}
-	err := k.Ops.Walk(ctx, nil, func(id uint64, o types.Operation) (bool, error) {
-		if has, err := k.OpsByStatus.Has(ctx, collections.Join(int32(o.Status), id)); err != nil || !has {
-			return true, fmt.Errorf("operation %d not indexed under %s", id, o.Status)
-		}
-		if has, err := k.OpsByVM.Has(ctx, collections.Join(o.Op.VmId, id)); err != nil || !has {
-			return true, fmt.Errorf("operation %d not indexed under vm %d", id, o.Op.VmId)
-		}
-		counts["status"]++
-		switch {
-		case o.Status == types.OPERATION_STATUS_AWAITING_APPROVAL:
-			counts["deadline"]++
-		case o.Status == types.OPERATION_STATUS_QUEUED:
-			counts["queue"]++
-		case types.Finished(o.Status):
-			if has, err := k.OpsByFinish.Has(ctx, collections.Join(o.FinishedHeight, id)); err != nil || !has {
-				return true, fmt.Errorf("%s operation %d not indexed under finished height %d", o.Status, id, o.FinishedHeight)
-			}
-			counts["finish"]++
-		}
+// checkOperations: only finished operations have a finished height.
+func (k Keeper) checkOperations(ctx context.Context) error {
+	return k.Ops.Walk(ctx, nil, func(id uint64, o types.Operation) (bool, error) {
 		if !types.Finished(o.Status) && o.FinishedHeight != 0 {
 			return true, fmt.Errorf("%s operation %d has finished_height %d", o.Status, id, o.FinishedHeight)
 		}
 		return false, nil
 	})
-	if err != nil {
-		return err
-	}
-	n := func(ks ...collections.KeySet[collections.Pair[int64, uint64]]) int {
-		c := 0
-		for _, s := range ks {
-			_ = s.Walk(ctx, nil, func(collections.Pair[int64, uint64]) (bool, error) { c++; return false, nil })
+}
+
+// checkIndexes: every index holds exactly the entries of its map's values (a migration or a
+// store written outside the IndexedMaps would break this).
+func (k Keeper) checkIndexes(ctx context.Context) error {
+	hosts := func(fn func(string, types.Host) (bool, error)) error { return k.Hosts.Walk(ctx, nil, fn) }
+	vms := func(fn func(uint64, types.VM) (bool, error)) error { return k.VMs.Walk(ctx, nil, fn) }
+	audit := func(fn func(uint64, types.AuditEntry) (bool, error)) error { return k.Audit.Walk(ctx, nil, fn) }
+	ops := func(fn func(uint64, types.Operation) (bool, error)) error { return k.Ops.Walk(ctx, nil, fn) }
+	rules := func(fn func(uint64, types.Rule) (bool, error)) error { return k.Rules.Walk(ctx, nil, fn) }
+	for _, check := range []func() error{
+		func() error { return k.Hosts.Indexes.Placement.Verify(ctx, hosts) },
+		func() error { return k.Hosts.Indexes.ActiveByOperator.Verify(ctx, hosts) },
+		func() error {
+			return checkMulti(ctx, "hosts_by_operator", k.Hosts.Indexes.ByOperator, k.Hosts.Get, hosts,
+				func(h types.Host) string { return h.Operator }, k.bech32)
+		},
+		func() error { return k.VMs.Indexes.ByHost.Verify(ctx, vms) },
+		func() error {
+			return checkMulti(ctx, "vms_by_owner", k.VMs.Indexes.ByOwner, k.VMs.Get, vms,
+				func(vm types.VM) string { return vm.Owner }, k.bech32)
+		},
+		func() error { return k.Audit.Indexes.ByVM.Verify(ctx, audit) },
+		func() error { return k.Audit.Indexes.ByHost.Verify(ctx, audit) },
+		func() error {
+			return checkMulti(ctx, "operations_by_vm", k.Ops.Indexes.ByVM, k.Ops.Get, ops,
+				func(o types.Operation) string { return fmt.Sprint(o.Op.VmId) }, fmtRef[uint64])
+		},
+		func() error {
+			return checkMulti(ctx, "operations_by_status", k.Ops.Indexes.ByStatus, k.Ops.Get, ops,
+				func(o types.Operation) string { return fmt.Sprint(int32(o.Status)) }, fmtRef[int32])
+		},
+		func() error { return k.Ops.Indexes.DeadlineHeight.Verify(ctx, ops) },
+		func() error { return k.Ops.Indexes.DeadlineTime.Verify(ctx, ops) },
+		func() error { return k.Ops.Indexes.QueueHeight.Verify(ctx, ops) },
+		func() error { return k.Ops.Indexes.QueueTime.Verify(ctx, ops) },
+		func() error { return k.Ops.Indexes.ByFinish.Verify(ctx, ops) },
+		func() error {
+			return checkMulti(ctx, "rules_by_owner", k.Rules.Indexes.ByOwner, k.Rules.Get, rules,
+				func(r types.Rule) string { return r.Owner }, k.bech32)
+		},
+		func() error { return k.Rules.Indexes.ByVMState.Verify(ctx, rules) },
+		func() error { return k.Rules.Indexes.ByHost.Verify(ctx, rules) },
+		func() error { return k.Rules.Indexes.ByHeight.Verify(ctx, rules) },
+	} {
+		if err := check(); err != nil {
+			return err
 		}
-		return c
-	}
-	st, byVM := 0, 0
-	if err := k.OpsByStatus.Walk(ctx, nil, func(collections.Pair[int32, uint64]) (bool, error) { st++; return false, nil }); err != nil {
-		return err
-	}
-	if err := k.OpsByVM.Walk(ctx, nil, func(collections.Pair[uint64, uint64]) (bool, error) { byVM++; return false, nil }); err != nil {
-		return err
-	}
-	if st != counts["status"] || byVM != counts["status"] || n(k.OpDeadlineH, k.OpDeadlineT) != counts["deadline"] ||
-		n(k.OpQueueH, k.OpQueueT) != counts["queue"] || n(k.OpsByFinish) != counts["finish"] {
-		return fmt.Errorf("operation indexes out of sync: status %d/%d, vm %d/%d, deadline %d/%d, queue %d/%d, finish %d/%d",
-			st, counts["status"], byVM, counts["status"], n(k.OpDeadlineH, k.OpDeadlineT), counts["deadline"],
-			n(k.OpQueueH, k.OpQueueT), counts["queue"], n(k.OpsByFinish), counts["finish"])
 	}
 	return nil
 }
 
-// checkOperatorIndexes: ActiveHostsByOperator has exactly the ACTIVE hosts (active of them, each
-// checked by the caller) and RevokedOperators exactly the operators off host_operators with an
-// ACTIVE host.
-func (k Keeper) checkOperatorIndexes(ctx context.Context, active int, revoked map[string]bool) error {
-	n := 0
-	if err := k.ActiveHostsByOperator.Walk(ctx, nil, func(collections.Pair[sdk.AccAddress, string]) (bool, error) {
-		n++
+func (k Keeper) bech32(a sdk.AccAddress) string {
+	s, _ := k.addressCodec.BytesToString(a)
+	return s
+}
+
+func fmtRef[R any](r R) string { return fmt.Sprint(r) }
+
+// checkMulti: every entry (ref, pk) of idx names a stored value whose reference is ref, and there
+// is one entry per value.
+func checkMulti[R, PK, V any](ctx context.Context, name string, idx *indexes.Multi[R, PK, V], get func(context.Context, PK) (V, error),
+	walk func(func(PK, V) (bool, error)) error, refOf func(V) string, refString func(R) string,
+) error {
+	entries := 0
+	if err := idx.Walk(ctx, nil, func(ref R, pk PK) (bool, error) {
+		entries++
+		v, err := get(ctx, pk)
+		if err != nil {
+			return true, fmt.Errorf("index %s: entry of %v: %w", name, pk, err)
+		}
+		if got := refString(ref); got != refOf(v) {
+			return true, fmt.Errorf("index %s: %v is under %s, its value says %s", name, pk, got, refOf(v))
+		}
 		return false, nil
 	}); err != nil {
 		return err
 	}
-	if n != active {
-		return fmt.Errorf("ActiveHostsByOperator has %d entries, %d hosts are ACTIVE", n, active)
+	values := 0
+	if err := walk(func(PK, V) (bool, error) { values++; return false, nil }); err != nil {
+		return err
 	}
-	n = 0
+	if entries != values {
+		return fmt.Errorf("index %s has %d entries for %d values", name, entries, values)
+	}
+	return nil
+}
+
+// checkRevokedOperators: RevokedOperators holds exactly the operators off host_operators with an
+// ACTIVE host.
+func (k Keeper) checkRevokedOperators(ctx context.Context, revoked map[string]bool) error {
+	n := 0
 	err := k.RevokedOperators.Walk(ctx, nil, func(op sdk.AccAddress) (bool, error) {
 		if !revoked[string(op)] {
 			return true, fmt.Errorf("RevokedOperators holds %X, which is allowlisted or has no ACTIVE host", op)

@@ -25,32 +25,23 @@ type Keeper struct {
 	Schema collections.Schema
 	Params collections.Item[types.Params]
 
-	Hosts collections.Map[string, types.Host]
-	// HostIndex holds (scope, free cpu_millis, host id) for every ACTIVE host; see types.HostScopes.
-	HostIndex       collections.KeySet[collections.Triple[string, uint64, string]]
-	HostsByOperator collections.KeySet[collections.Pair[sdk.AccAddress, string]]
-	// ActiveHostsByOperator holds (operator, host id) for every ACTIVE host; RevokedOperators the
-	// operators that are not on params.host_operators but still have an ACTIVE host (EndBlock
-	// drains those hosts in bounded batches, see revoked.go). Both are rebuilt by InitGenesis.
-	ActiveHostsByOperator collections.KeySet[collections.Pair[sdk.AccAddress, string]]
-	RevokedOperators      collections.KeySet[sdk.AccAddress]
+	Hosts *collections.IndexedMap[string, types.Host, HostIndexes]
+	// RevokedOperators: the operators that are not on params.host_operators but still have an
+	// ACTIVE host (EndBlock drains those hosts in bounded batches, see revoked.go).
+	RevokedOperators collections.KeySet[sdk.AccAddress]
 	// RegionHosts counts registered hosts per region (the known regions).
 	RegionHosts collections.Map[string, uint64]
 
-	NextVMID   collections.Sequence
-	VMs        collections.Map[uint64, types.VM]
-	VMByName   collections.Map[collections.Pair[sdk.AccAddress, string], uint64]
-	VMsByOwner collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
-	VMsByHost  collections.KeySet[collections.Pair[string, uint64]]
+	NextVMID collections.Sequence
+	VMs      *collections.IndexedMap[uint64, types.VM, VMIndexes]
+	VMByName collections.Map[collections.Pair[sdk.AccAddress, string], uint64]
 	// GroupOnHost counts VMs of (owner, anti-affinity group) on a host.
 	GroupOnHost collections.Map[collections.Triple[sdk.AccAddress, string, string], uint64]
 	// OwnerOnHost counts VMs of an owner on a host (the scheduler's spread term).
 	OwnerOnHost collections.Map[collections.Pair[string, sdk.AccAddress], uint64]
 
-	AuditSeq    collections.Sequence
-	Audit       collections.Map[uint64, types.AuditEntry]
-	AuditByVM   collections.KeySet[collections.Pair[uint64, uint64]]
-	AuditByHost collections.KeySet[collections.Pair[string, uint64]]
+	AuditSeq collections.Sequence
+	Audit    *collections.IndexedMap[uint64, types.AuditEntry, AuditIndexes]
 
 	Explanations collections.Map[uint64, types.Explanation]
 
@@ -62,30 +53,12 @@ type Keeper struct {
 	// Policies: (owner, vm id; 0 = every VM of the owner) → policy.
 	Policies collections.Map[collections.Pair[sdk.AccAddress, uint64], types.ApprovalPolicy]
 	NextOpID collections.Sequence
-	Ops      collections.Map[uint64, types.Operation]
-	OpsByVM  collections.KeySet[collections.Pair[uint64, uint64]]
-	// OpsByStatus: (status, op id).
-	OpsByStatus collections.KeySet[collections.Pair[int32, uint64]]
-	// OpDeadlineH / OpDeadlineT: (deadline height / unix, op id) of AWAITING_APPROVAL operations.
-	OpDeadlineH collections.KeySet[collections.Pair[int64, uint64]]
-	OpDeadlineT collections.KeySet[collections.Pair[int64, uint64]]
-	// OpQueueH / OpQueueT: (at_height / not_before, op id) of QUEUED operations.
-	OpQueueH collections.KeySet[collections.Pair[int64, uint64]]
-	OpQueueT collections.KeySet[collections.Pair[int64, uint64]]
-	// OpsByFinish: (finished height, op id) of finished operations (EXECUTED, FAILED, EXPIRED,
-	// CANCELLED); pruning walks it from the oldest finish.
-	OpsByFinish collections.KeySet[collections.Pair[int64, uint64]]
+	Ops      *collections.IndexedMap[uint64, types.Operation, OpIndexes]
 
-	NextRuleID   collections.Sequence
-	Rules        collections.Map[uint64, types.Rule]
-	RulesByOwner collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
-	// RulesByVMState: (vm id, state, rule id); RulesByHost: (host id, trigger kind, rule id);
-	// RulesByHeight: (height, rule id) of HEIGHT rules that have not fired yet.
-	RulesByVMState collections.KeySet[collections.Triple[uint64, int32, uint64]]
-	RulesByHost    collections.KeySet[collections.Triple[string, int32, uint64]]
-	RulesByHeight  collections.KeySet[collections.Pair[int64, uint64]]
-	NextRuleEvent  collections.Sequence
-	RuleEvents     collections.Map[uint64, types.RuleEvent]
+	NextRuleID    collections.Sequence
+	Rules         *collections.IndexedMap[uint64, types.Rule, RuleIndexes]
+	NextRuleEvent collections.Sequence
+	RuleEvents    collections.Map[uint64, types.RuleEvent]
 }
 
 // NewKeeper builds the keeper; authority is the x/gov module address. Latency comes from the
@@ -97,33 +70,22 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 		addressCodec: ac,
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Hosts:        collections.NewMap(sb, types.HostsKey, "hosts", collections.StringKey, codec.CollValue[types.Host](cdc)),
-		HostIndex: collections.NewKeySet(sb, types.HostIndexKey, "host_index",
-			collections.TripleKeyCodec(collections.StringKey, collections.Uint64Key, collections.StringKey)),
-		HostsByOperator: collections.NewKeySet(sb, types.HostsByOperKey, "hosts_by_operator",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey)),
-		ActiveHostsByOperator: collections.NewKeySet(sb, types.ActiveHostsByOperKey, "active_hosts_by_operator",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey)),
+		Hosts: collections.NewIndexedMap(sb, types.HostsKey, "hosts", collections.StringKey, codec.CollValue[types.Host](cdc),
+			newHostIndexes(sb, ac)),
 		RevokedOperators: collections.NewKeySet(sb, types.RevokedOperatorsKey, "revoked_operators", sdk.AccAddressKey),
 		RegionHosts:      collections.NewMap(sb, types.RegionHostsKey, "region_hosts", collections.StringKey, collections.Uint64Value),
 		NextVMID:         collections.NewSequence(sb, types.NextVMIDKey, "next_vm_id"),
-		VMs:              collections.NewMap(sb, types.VMsKey, "vms", collections.Uint64Key, codec.CollValue[types.VM](cdc)),
+		VMs: collections.NewIndexedMap(sb, types.VMsKey, "vms", collections.Uint64Key, codec.CollValue[types.VM](cdc),
+			newVMIndexes(sb, ac)),
 		VMByName: collections.NewMap(sb, types.VMByNameKey, "vm_by_name",
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), collections.Uint64Value),
-		VMsByOwner: collections.NewKeySet(sb, types.VMsByOwnerKey, "vms_by_owner",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
-		VMsByHost: collections.NewKeySet(sb, types.VMsByHostKey, "vms_by_host",
-			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
 		GroupOnHost: collections.NewMap(sb, types.GroupOnHostKey, "group_on_host",
 			collections.TripleKeyCodec(sdk.AccAddressKey, collections.StringKey, collections.StringKey), collections.Uint64Value),
 		OwnerOnHost: collections.NewMap(sb, types.OwnerOnHostKey, "owner_on_host",
 			collections.PairKeyCodec(collections.StringKey, sdk.AccAddressKey), collections.Uint64Value),
 		AuditSeq: collections.NewSequence(sb, types.AuditSeqKey, "audit_seq"),
-		Audit:    collections.NewMap(sb, types.AuditKey, "audit", collections.Uint64Key, codec.CollValue[types.AuditEntry](cdc)),
-		AuditByVM: collections.NewKeySet(sb, types.AuditByVMKey, "audit_by_vm",
-			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
-		AuditByHost: collections.NewKeySet(sb, types.AuditByHostKey, "audit_by_host",
-			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		Audit: collections.NewIndexedMap(sb, types.AuditKey, "audit", collections.Uint64Key, codec.CollValue[types.AuditEntry](cdc),
+			newAuditIndexes(sb)),
 		Explanations: collections.NewMap(sb, types.ExplanationsKey, "explanations", collections.Uint64Key, codec.CollValue[types.Explanation](cdc)),
 		DrainQueue:   collections.NewKeySet(sb, types.DrainQueueKey, "drain_queue", collections.StringKey),
 		DrainCursor:  collections.NewMap(sb, types.DrainCursorKey, "drain_cursor", collections.StringKey, collections.Uint64Value),
@@ -132,31 +94,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ac 
 		Policies: collections.NewMap(sb, types.PoliciesKey, "approval_policies",
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key), codec.CollValue[types.ApprovalPolicy](cdc)),
 		NextOpID: collections.NewSequence(sb, types.NextOpIDKey, "next_operation_id"),
-		Ops:      collections.NewMap(sb, types.OpsKey, "operations", collections.Uint64Key, codec.CollValue[types.Operation](cdc)),
-		OpsByVM: collections.NewKeySet(sb, types.OpsByVMKey, "operations_by_vm",
-			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
-		OpsByStatus: collections.NewKeySet(sb, types.OpsByStatusKey, "operations_by_status",
-			collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)),
-		OpDeadlineH: collections.NewKeySet(sb, types.OpDeadlineHKey, "op_deadline_height",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
-		OpDeadlineT: collections.NewKeySet(sb, types.OpDeadlineTKey, "op_deadline_time",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
-		OpQueueH: collections.NewKeySet(sb, types.OpQueueHKey, "op_queue_height",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
-		OpQueueT: collections.NewKeySet(sb, types.OpQueueTKey, "op_queue_time",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
-		OpsByFinish: collections.NewKeySet(sb, types.OpsByFinishKey, "operations_by_finish",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Ops: collections.NewIndexedMap(sb, types.OpsKey, "operations", collections.Uint64Key, codec.CollValue[types.Operation](cdc),
+			newOpIndexes(sb)),
 		NextRuleID: collections.NewSequence(sb, types.NextRuleIDKey, "next_rule_id"),
-		Rules:      collections.NewMap(sb, types.RulesKey, "rules", collections.Uint64Key, codec.CollValue[types.Rule](cdc)),
-		RulesByOwner: collections.NewKeySet(sb, types.RulesByOwnerKey, "rules_by_owner",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
-		RulesByVMState: collections.NewKeySet(sb, types.RulesByVMStateKey, "rules_by_vm_state",
-			collections.TripleKeyCodec(collections.Uint64Key, collections.Int32Key, collections.Uint64Key)),
-		RulesByHost: collections.NewKeySet(sb, types.RulesByHostKey, "rules_by_host",
-			collections.TripleKeyCodec(collections.StringKey, collections.Int32Key, collections.Uint64Key)),
-		RulesByHeight: collections.NewKeySet(sb, types.RulesByHeightKey, "rules_by_height",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Rules: collections.NewIndexedMap(sb, types.RulesKey, "rules", collections.Uint64Key, codec.CollValue[types.Rule](cdc),
+			newRuleIndexes(sb, ac)),
 		NextRuleEvent: collections.NewSequence(sb, types.NextRuleEventKey, "next_rule_event_seq"),
 		RuleEvents:    collections.NewMap(sb, types.RuleEventsKey, "rule_events", collections.Uint64Key, codec.CollValue[types.RuleEvent](cdc)),
 	}
@@ -225,55 +167,6 @@ func (k Keeper) getVM(ctx context.Context, id uint64) (types.VM, error) {
 	return vm, err
 }
 
-func (k Keeper) indexHost(ctx context.Context, h types.Host, add bool) error {
-	if h.Status != types.HOST_STATUS_ACTIVE {
-		return nil
-	}
-	free := h.Free().CpuMillis
-	for _, s := range types.HostScopes(h) {
-		key := collections.Join3(s, free, h.Id)
-		var err error
-		if add {
-			err = k.HostIndex.Set(ctx, key)
-		} else {
-			err = k.HostIndex.Remove(ctx, key)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeHost stores h and moves its placement-index entries from old (nil for a new host); a
-// change into or out of ACTIVE also updates ActiveHostsByOperator.
-func (k Keeper) writeHost(ctx context.Context, old *types.Host, h types.Host) error {
-	if old != nil {
-		if err := k.indexHost(ctx, *old, false); err != nil {
-			return err
-		}
-	}
-	if err := k.indexHost(ctx, h, true); err != nil {
-		return err
-	}
-	wasActive := old != nil && old.Status == types.HOST_STATUS_ACTIVE
-	if isActive := h.Status == types.HOST_STATUS_ACTIVE; isActive != wasActive {
-		op, _, err := k.canonical(h.Operator)
-		if err != nil {
-			return err
-		}
-		if isActive {
-			err = k.ActiveHostsByOperator.Set(ctx, collections.Join(op, h.Id))
-		} else {
-			err = k.ActiveHostsByOperator.Remove(ctx, collections.Join(op, h.Id))
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return k.Hosts.Set(ctx, h.Id, h)
-}
-
 func addCount[K any](ctx context.Context, m collections.Map[K, uint64], key K, delta int) error {
 	n, err := m.Get(ctx, key)
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
@@ -293,22 +186,18 @@ func addCount[K any](ctx context.Context, m collections.Map[K, uint64], key K, d
 	return m.Set(ctx, key, n)
 }
 
-// attach puts vm on host h (capacity already checked) and updates every index.
+// attach puts vm on host h (capacity already checked) and updates the per-host counters.
 func (k Keeper) attach(ctx context.Context, vm *types.VM, h types.Host) error {
 	owner, _, err := k.canonical(vm.Owner)
 	if err != nil {
 		return err
 	}
-	old := h
 	h.Allocated = h.Allocated.Add(vm.Resources)
 	h.VmCount++
-	if err := k.writeHost(ctx, &old, h); err != nil {
+	if err := k.Hosts.Set(ctx, h.Id, h); err != nil {
 		return err
 	}
-	vm.HostId = h.Id
-	if err := k.VMsByHost.Set(ctx, collections.Join(h.Id, vm.Id)); err != nil {
-		return err
-	}
+	vm.HostId = h.Id // VMs.ByHost follows when the caller stores vm
 	if g := vm.Constraints.AntiAffinityGroup; g != "" {
 		if err := addCount(ctx, k.GroupOnHost, collections.Join3(owner, g, h.Id), +1); err != nil {
 			return err
@@ -330,13 +219,9 @@ func (k Keeper) detach(ctx context.Context, vm *types.VM) error {
 	if err != nil {
 		return err
 	}
-	old := h
 	h.Allocated = h.Allocated.Sub(vm.Resources)
 	h.VmCount--
-	if err := k.writeHost(ctx, &old, h); err != nil {
-		return err
-	}
-	if err := k.VMsByHost.Remove(ctx, collections.Join(h.Id, vm.Id)); err != nil {
+	if err := k.Hosts.Set(ctx, h.Id, h); err != nil {
 		return err
 	}
 	if g := vm.Constraints.AntiAffinityGroup; g != "" {
@@ -363,22 +248,7 @@ func (k Keeper) appendAudit(ctx context.Context, e types.AuditEntry) (uint64, er
 	e.Seq = seq
 	e.Height = sdkCtx.BlockHeight()
 	e.TimeUnixNs = sdkCtx.BlockTime().UnixNano()
-	if err := k.Audit.Set(ctx, seq, e); err != nil {
-		return 0, err
-	}
-	if e.VmId != 0 {
-		if err := k.AuditByVM.Set(ctx, collections.Join(e.VmId, seq)); err != nil {
-			return 0, err
-		}
-	}
-	for _, h := range []string{e.HostId, e.PrevHostId} {
-		if h != "" {
-			if err := k.AuditByHost.Set(ctx, collections.Join(h, seq)); err != nil {
-				return 0, err
-			}
-		}
-	}
-	return seq, nil
+	return seq, k.Audit.Set(ctx, seq, e)
 }
 
 // hostAudit records a host-level event (no VM).

@@ -11,7 +11,8 @@ import (
 // Migrate1to2 builds the host-operator indexes added in consensus version 2 from the stored hosts
 // and params: ActiveHostsByOperator (every ACTIVE host) and RevokedOperators (operators off
 // host_operators that still have an ACTIVE host, whose hosts EndBlock then drains). It walks every
-// host once (an upgrade-time cost). The result is what InitGenesis would build from an export.
+// host once (an upgrade-time cost). ActiveHostsByOperator is an index of Hosts now: its entries
+// are written directly, as a store of version 1 has none for the hosts already stored. The result is what InitGenesis would build from an export.
 func (k Keeper) Migrate1to2(ctx sdk.Context) error {
 	p, err := k.Params.Get(ctx)
 	if err != nil {
@@ -31,7 +32,7 @@ func (k Keeper) Migrate1to2(ctx sdk.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := k.ActiveHostsByOperator.Set(ctx, collections.Join(op, h.Id)); err != nil {
+		if err := k.Hosts.Indexes.ActiveByOperator.Entries().Set(ctx, collections.Join(op, h.Id)); err != nil {
 			return err
 		}
 		if !p.IsHostOperator(opStr) {

@@ -71,7 +71,7 @@ func (m msgServer) ownedHost(ctx context.Context, signer, id string) (types.Host
 
 func (m msgServer) RegisterHost(ctx context.Context, msg *types.MsgRegisterHost) (*types.MsgRegisterHostResponse, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(GasPerHostMsg, "vmlifecycle host")
-	op, opStr, err := m.signer(msg.Operator)
+	_, opStr, err := m.signer(msg.Operator)
 	if err != nil {
 		return nil, err
 	}
@@ -95,10 +95,7 @@ func (m msgServer) RegisterHost(ctx context.Context, msg *types.MsgRegisterHost)
 		Capacity: msg.Capacity, Labels: msg.Labels, Status: types.HOST_STATUS_ACTIVE,
 		RegisteredHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
-	if err := m.writeHost(ctx, nil, h); err != nil {
-		return nil, err
-	}
-	if err := m.HostsByOperator.Set(ctx, collections.Join(op, h.Id)); err != nil {
+	if err := m.Hosts.Set(ctx, h.Id, h); err != nil {
 		return nil, err
 	}
 	if err := addCount(ctx, m.RegionHosts, h.Region, +1); err != nil {
@@ -139,7 +136,7 @@ func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*t
 	}
 	old := h
 	h.Region, h.LatUdeg, h.LonUdeg, h.Capacity, h.Labels = msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels
-	if err := m.writeHost(ctx, &old, h); err != nil {
+	if err := m.Hosts.Set(ctx, h.Id, h); err != nil {
 		return nil, err
 	}
 	if old.Region != h.Region {
@@ -204,9 +201,8 @@ func (m msgServer) UndrainHost(ctx context.Context, msg *types.MsgUndrainHost) (
 	if h.Status != types.HOST_STATUS_DRAINING {
 		return nil, types.ErrHostNotDraining.Wrapf("host %s is %s; only a DRAINING host can be undrained", h.Id, h.Status)
 	}
-	old := h
 	h.Status = types.HOST_STATUS_ACTIVE
-	if err := m.writeHost(ctx, &old, h); err != nil {
+	if err := m.Hosts.Set(ctx, h.Id, h); err != nil {
 		return nil, err
 	}
 	if err := m.DrainQueue.Remove(ctx, h.Id); err != nil {
@@ -242,18 +238,7 @@ func (m msgServer) DeregisterHost(ctx context.Context, msg *types.MsgDeregisterH
 	if h.VmCount > 0 {
 		return nil, types.ErrHostNotEmpty.Wrapf("%d VMs on host %s", h.VmCount, h.Id)
 	}
-	if err := m.indexHost(ctx, h, false); err != nil {
-		return nil, err
-	}
-	if h.Status == types.HOST_STATUS_ACTIVE {
-		if err := m.ActiveHostsByOperator.Remove(ctx, collections.Join(op, h.Id)); err != nil {
-			return nil, err
-		}
-	}
 	if err := m.Hosts.Remove(ctx, h.Id); err != nil {
-		return nil, err
-	}
-	if err := m.HostsByOperator.Remove(ctx, collections.Join(op, h.Id)); err != nil {
 		return nil, err
 	}
 	p, err := m.Params.Get(ctx)
@@ -354,9 +339,6 @@ func (m msgServer) CreateVM(ctx context.Context, msg *types.MsgCreateVM) (*types
 			CreatedHeight: sdkCtx.BlockHeight(),
 		}
 		if err := m.VMByName.Set(ctx, collections.Join(owner, name), id); err != nil {
-			return nil, err
-		}
-		if err := m.VMsByOwner.Set(ctx, collections.Join(owner, id)); err != nil {
 			return nil, err
 		}
 		if err := m.record(ctx, &vm, types.VM_STATE_PENDING, ownerStr, "created", ""); err != nil {

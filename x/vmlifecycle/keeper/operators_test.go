@@ -239,7 +239,7 @@ func TestMigrate1to2(t *testing.T) {
 	f.setHostOperators(2) // operator 1 removed, its hosts not drained yet
 	want := f.storeHash()
 
-	require.NoError(t, f.k.ActiveHostsByOperator.Clear(f.ctx, nil))
+	require.NoError(t, f.k.Hosts.Indexes.ActiveByOperator.Entries().Clear(f.ctx, nil))
 	require.NoError(t, f.k.RevokedOperators.Clear(f.ctx, nil))
 	require.Error(t, f.k.CheckInvariants(f.ctx))
 	require.NoError(t, f.k.Migrate1to2(f.ctx))

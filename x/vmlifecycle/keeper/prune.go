@@ -15,7 +15,7 @@ import (
 
 // pruneOps removes up to MaxOpPrunesPerBlock finished operations (EXECUTED, FAILED, EXPIRED,
 // CANCELLED) with finished_height ≤ height − OpRetentionBlocks, in (finished height, id) order, from
-// Ops and from every index (OpsByVM, OpsByStatus, OpsByFinish). OpRetentionBlocks 0 keeps them
+// Ops (and so from its indexes). OpRetentionBlocks 0 keeps them
 // forever. The walk is one range over OpsByFinish, so the work is bounded by the param whatever the
 // number of operations; the rest follow in later blocks. One summary event per block that pruned.
 func (k Keeper) pruneOps(ctx context.Context, p types.Params) error {
@@ -26,7 +26,7 @@ func (k Keeper) pruneOps(ctx context.Context, p types.Params) error {
 	if cutoff < 0 {
 		return nil
 	}
-	keys, err := dueKeys(ctx, k.OpsByFinish, cutoff, int(p.MaxOpPrunesPerBlock))
+	keys, err := dueKeys(ctx, k.Ops.Indexes.ByFinish, cutoff, int(p.MaxOpPrunesPerBlock))
 	if err != nil {
 		return err
 	}
@@ -35,20 +35,14 @@ func (k Keeper) pruneOps(ctx context.Context, p types.Params) error {
 		o, err := k.Ops.Get(ctx, key.K2())
 		switch {
 		case errors.Is(err, collections.ErrNotFound), err == nil && (!types.Finished(o.Status) || o.FinishedHeight != key.K1()):
-			// A stale entry (cannot happen while writeOp keeps the indexes): drop the entry only, so
-			// pruning keeps moving and never removes an open operation.
+			// A stale entry (cannot happen while the IndexedMap keeps the index): drop the entry
+			// only, so pruning keeps moving and never removes an open operation.
 			k.logger(ctx).Error("stale finished-operation index entry dropped", "operation", key.K2(), "finished_height", key.K1())
-			if err := k.OpsByFinish.Remove(ctx, key); err != nil {
+			if err := k.Ops.Indexes.ByFinish.Entries().Remove(ctx, key); err != nil {
 				return err
 			}
 			continue
 		case err != nil:
-			return err
-		}
-		if err := k.indexOp(ctx, o, false); err != nil {
-			return err
-		}
-		if err := k.OpsByVM.Remove(ctx, collections.Join(o.Op.VmId, o.Id)); err != nil {
 			return err
 		}
 		if err := k.Ops.Remove(ctx, o.Id); err != nil {

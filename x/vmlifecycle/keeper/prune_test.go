@@ -13,6 +13,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/x/internal/keyindex"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
@@ -37,19 +38,19 @@ func (f *fixture) hasOp(id uint64) bool {
 	}
 	require.Equal(f.t, codes.NotFound, status.Code(err), "%v", err)
 	require.NotContains(f.t, f.opIDs(types.OPERATION_STATUS_UNSPECIFIED), id)
-	for s := range types.OperationStatus_name {
-		has, err := f.k.OpsByStatus.Has(f.ctx, collections.Join(s, id))
-		require.NoError(f.t, err)
-		require.False(f.t, has, "operation %d still indexed under status %d", id, s)
-	}
-	for _, ks := range []collections.KeySet[collections.Pair[int64, uint64]]{f.k.OpsByFinish, f.k.OpDeadlineH, f.k.OpDeadlineT, f.k.OpQueueH, f.k.OpQueueT} {
+	require.NoError(f.t, f.k.Ops.Indexes.ByStatus.Walk(f.ctx, nil, func(s int32, op uint64) (bool, error) {
+		require.NotEqual(f.t, id, op, "operation %d still indexed under status %d", id, s)
+		return false, nil
+	}))
+	idx := f.k.Ops.Indexes
+	for _, ks := range []*keyindex.Index[collections.Pair[int64, uint64], uint64, types.Operation]{idx.ByFinish, idx.DeadlineHeight, idx.DeadlineTime, idx.QueueHeight, idx.QueueTime} {
 		require.NoError(f.t, ks.Walk(f.ctx, nil, func(key collections.Pair[int64, uint64]) (bool, error) {
 			require.NotEqual(f.t, id, key.K2(), "operation %d still in a (height, id) index", id)
 			return false, nil
 		}))
 	}
-	require.NoError(f.t, f.k.OpsByVM.Walk(f.ctx, nil, func(key collections.Pair[uint64, uint64]) (bool, error) {
-		require.NotEqual(f.t, id, key.K2(), "operation %d still in OpsByVM", id)
+	require.NoError(f.t, f.k.Ops.Indexes.ByVM.Walk(f.ctx, nil, func(_ uint64, op uint64) (bool, error) {
+		require.NotEqual(f.t, id, op, "operation %d still in OpsByVM", id)
 		return false, nil
 	}))
 	return false

@@ -38,9 +38,8 @@ func requireHostOperator(p types.Params, opStr, action string) error {
 // startDrain moves an ACTIVE host to DRAINING: out of the placement index, into the drain queue,
 // audited, HOST_DRAINING rules noted, event emitted.
 func (k Keeper) startDrain(ctx context.Context, h types.Host, actor, reason string) error {
-	old := h
 	h.Status = types.HOST_STATUS_DRAINING
-	if err := k.writeHost(ctx, &old, h); err != nil {
+	if err := k.Hosts.Set(ctx, h.Id, h); err != nil {
 		return err
 	}
 	if err := k.DrainQueue.Set(ctx, h.Id); err != nil {
@@ -59,7 +58,7 @@ func (k Keeper) startDrain(ctx context.Context, h types.Host, actor, reason stri
 // hasActiveHost reports whether op has at least one ACTIVE host.
 func (k Keeper) hasActiveHost(ctx context.Context, op sdk.AccAddress) (bool, error) {
 	found := false
-	err := k.ActiveHostsByOperator.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, string](op),
+	err := k.Hosts.Indexes.ActiveByOperator.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, string](op),
 		func(collections.Pair[sdk.AccAddress, string]) (bool, error) {
 			found = true
 			return true, nil
@@ -138,7 +137,7 @@ func (k Keeper) sweepRevoked(ctx context.Context, p types.Params) error {
 		}
 		var ids []string
 		if !p.IsHostOperator(opStr) {
-			err = k.ActiveHostsByOperator.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, string](op),
+			err = k.Hosts.Indexes.ActiveByOperator.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, string](op),
 				func(key collections.Pair[sdk.AccAddress, string]) (bool, error) {
 					ids = append(ids, key.K2())
 					return len(ids) >= budget, nil

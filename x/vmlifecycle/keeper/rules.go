@@ -18,7 +18,7 @@ const GasPerRuleTarget = 1_000
 
 // noteVMState records a VM_STATE trigger event, only when some rule listens for (vm, state).
 func (k Keeper) noteVMState(ctx context.Context, vmID uint64, s types.VMState) error {
-	listens, err := hasAny(ctx, k.RulesByVMState, collections.NewSuperPrefixedTripleRange[uint64, int32, uint64](vmID, int32(s)))
+	listens, err := hasAny(ctx, k.Rules.Indexes.ByVMState, collections.NewSuperPrefixedTripleRange[uint64, int32, uint64](vmID, int32(s)))
 	if err != nil || !listens {
 		return err
 	}
@@ -27,14 +27,14 @@ func (k Keeper) noteVMState(ctx context.Context, vmID uint64, s types.VMState) e
 
 // noteHost records a host trigger event, only when some rule listens for (host, kind).
 func (k Keeper) noteHost(ctx context.Context, hostID string, kind types.TriggerKind) error {
-	listens, err := hasAny(ctx, k.RulesByHost, collections.NewSuperPrefixedTripleRange[string, int32, uint64](hostID, int32(kind)))
+	listens, err := hasAny(ctx, k.Rules.Indexes.ByHost, collections.NewSuperPrefixedTripleRange[string, int32, uint64](hostID, int32(kind)))
 	if err != nil || !listens {
 		return err
 	}
 	return k.appendRuleEvent(ctx, types.RuleEvent{Kind: kind, HostId: hostID})
 }
 
-func hasAny[K any](ctx context.Context, ks collections.KeySet[K], rng collections.Ranger[K]) (bool, error) {
+func hasAny[K any](ctx context.Context, ks keyWalker[K], rng collections.Ranger[K]) (bool, error) {
 	found := false
 	err := ks.Walk(ctx, rng, func(K) (bool, error) {
 		found = true
@@ -53,56 +53,6 @@ func (k Keeper) appendRuleEvent(ctx context.Context, ev types.RuleEvent) error {
 	return k.RuleEvents.Set(ctx, seq, ev)
 }
 
-// indexRule adds or removes the owner and trigger index entries of r.
-func (k Keeper) indexRule(ctx context.Context, r types.Rule, add bool) error {
-	owner, _, err := k.canonical(r.Owner)
-	if err != nil {
-		return err
-	}
-	t := r.Trigger
-	ops := []func() error{}
-	if add {
-		ops = append(ops, func() error { return k.RulesByOwner.Set(ctx, collections.Join(owner, r.Id)) })
-	} else {
-		ops = append(ops, func() error { return k.RulesByOwner.Remove(ctx, collections.Join(owner, r.Id)) })
-	}
-	switch t.Kind {
-	case types.TRIGGER_KIND_VM_STATE:
-		key := collections.Join3(t.VmId, int32(t.State), r.Id)
-		ops = append(ops, func() error {
-			if add {
-				return k.RulesByVMState.Set(ctx, key)
-			}
-			return k.RulesByVMState.Remove(ctx, key)
-		})
-	case types.TRIGGER_KIND_HOST_DRAINING, types.TRIGGER_KIND_HOST_DRAINED:
-		key := collections.Join3(t.HostId, int32(t.Kind), r.Id)
-		ops = append(ops, func() error {
-			if add {
-				return k.RulesByHost.Set(ctx, key)
-			}
-			return k.RulesByHost.Remove(ctx, key)
-		})
-	case types.TRIGGER_KIND_HEIGHT:
-		key := collections.Join(t.Height, r.Id)
-		ops = append(ops, func() error {
-			if add {
-				if r.FireCount > 0 { // height rules fire once
-					return nil
-				}
-				return k.RulesByHeight.Set(ctx, key)
-			}
-			return k.RulesByHeight.Remove(ctx, key)
-		})
-	}
-	for _, op := range ops {
-		if err := op(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (m msgServer) CreateRule(ctx context.Context, msg *types.MsgCreateRule) (*types.MsgCreateRuleResponse, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	sdkCtx.GasMeter().ConsumeGas(GasPerGovMsg, "vmlifecycle governance")
@@ -118,8 +68,8 @@ func (m msgServer) CreateRule(ctx context.Context, msg *types.MsgCreateRule) (*t
 		return nil, err
 	}
 	n := 0
-	if err := m.RulesByOwner.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](owner),
-		func(collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+	if err := m.Rules.Indexes.ByOwner.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](owner),
+		func(sdk.AccAddress, uint64) (bool, error) {
 			n++
 			return uint32(n) >= p.MaxRulesPerOwner, nil
 		}); err != nil {
@@ -161,9 +111,6 @@ func (m msgServer) CreateRule(ctx context.Context, msg *types.MsgCreateRule) (*t
 	if err := m.Rules.Set(ctx, id, r); err != nil {
 		return nil, err
 	}
-	if err := m.indexRule(ctx, r, true); err != nil {
-		return nil, err
-	}
 	emit(ctx, types.EventTypeRuleCreated, types.AttributeKeyRuleID, fmt.Sprint(id), types.AttributeKeyOwner, ownerStr,
 		types.AttributeKeyTrigger, t.Describe(), types.AttributeKeyOpKind, msg.Action.Kind.String())
 	return &types.MsgCreateRuleResponse{RuleId: id}, nil
@@ -184,9 +131,6 @@ func (m msgServer) DeleteRule(ctx context.Context, msg *types.MsgDeleteRule) (*t
 	}
 	if r.Owner != ownerStr {
 		return nil, types.ErrNotRuleOwner.Wrapf("rule %d", r.Id)
-	}
-	if err := m.indexRule(ctx, r, false); err != nil {
-		return nil, err
 	}
 	if err := m.Rules.Remove(ctx, r.Id); err != nil {
 		return nil, err
@@ -209,14 +153,11 @@ func (k Keeper) evaluateRules(ctx context.Context, p types.Params) error {
 	if err != nil {
 		return err
 	}
-	due, err := dueKeys(ctx, k.RulesByHeight, height, budget)
+	due, err := dueKeys(ctx, k.Rules.Indexes.ByHeight, height, budget)
 	if err != nil {
 		return err
 	}
 	for _, key := range due {
-		if err := k.RulesByHeight.Remove(ctx, key); err != nil {
-			return err
-		}
 		if err := k.fire(ctx, key.K2(), "height reached"); err != nil {
 			return err
 		}
@@ -266,14 +207,14 @@ func (k Keeper) listeners(ctx context.Context, ev types.RuleEvent, n int) ([]uin
 	var ids []uint64
 	switch ev.Kind {
 	case types.TRIGGER_KIND_VM_STATE:
-		err := k.RulesByVMState.Walk(ctx, tripleAfter[uint64]{ev.VmId, int32(ev.State), ev.LastRuleId},
+		err := k.Rules.Indexes.ByVMState.Walk(ctx, tripleAfter[uint64]{ev.VmId, int32(ev.State), ev.LastRuleId},
 			func(key collections.Triple[uint64, int32, uint64]) (bool, error) {
 				ids = append(ids, key.K3())
 				return len(ids) >= n, nil
 			})
 		return ids, err
 	case types.TRIGGER_KIND_HOST_DRAINING, types.TRIGGER_KIND_HOST_DRAINED:
-		err := k.RulesByHost.Walk(ctx, tripleAfter[string]{ev.HostId, int32(ev.Kind), ev.LastRuleId},
+		err := k.Rules.Indexes.ByHost.Walk(ctx, tripleAfter[string]{ev.HostId, int32(ev.Kind), ev.LastRuleId},
 			func(key collections.Triple[string, int32, uint64]) (bool, error) {
 				ids = append(ids, key.K3())
 				return len(ids) >= n, nil

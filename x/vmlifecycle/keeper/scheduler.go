@@ -196,7 +196,7 @@ func (s indexHosts) Walk(m *meter.Meter, w engine.WalkSpec, visit engine.Visit) 
 		return err
 	}
 	var walkErr error
-	err := s.k.HostIndex.Walk(s.ctx, scopeRange{scopeKey(w.Scope), w.MinFreeCPU}, func(key collections.Triple[string, uint64, string]) (bool, error) {
+	err := s.k.Hosts.Indexes.Placement.Walk(s.ctx, scopeRange{scopeKey(w.Scope), w.MinFreeCPU}, func(key collections.Triple[string, uint64, string]) (bool, error) {
 		if walkErr = m.Charge(engine.StageCandidate, w.CandidateSteps); walkErr != nil {
 			return true, nil
 		}

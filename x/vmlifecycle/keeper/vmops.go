@@ -60,9 +60,8 @@ func (k Keeper) resizeVM(ctx context.Context, ownerStr string, vmID uint64, r ty
 			return types.ErrInsufficientCapacity.Wrapf("host %s has %s free besides the VM, resize needs %s",
 				h.Id, h.Free().Describe(), r.Describe())
 		}
-		old := h
 		h.Allocated = h.Allocated.Sub(oldRes).Add(r)
-		if err := k.writeHost(ctx, &old, h); err != nil {
+		if err := k.Hosts.Set(ctx, h.Id, h); err != nil {
 			return err
 		}
 	}

@@ -89,8 +89,8 @@ func opsWithStatus(ctx sdk.Context, k keeper.Keeper, statuses ...types.Operation
 	var out []types.Operation
 	for _, st := range statuses {
 		rng := collections.NewPrefixedPairRange[int32, uint64](int32(st))
-		_ = k.OpsByStatus.Walk(ctx, rng, func(key collections.Pair[int32, uint64]) (bool, error) {
-			if o, err := k.Ops.Get(ctx, key.K2()); err == nil {
+		_ = k.Ops.Indexes.ByStatus.Walk(ctx, rng, func(_ int32, id uint64) (bool, error) {
+			if o, err := k.Ops.Get(ctx, id); err == nil {
 				out = append(out, o)
 			}
 			return len(out) >= 64, nil
