@@ -121,8 +121,8 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 }
 
 // GenerateGenesisState (simulation): random params, the first accounts allowlisted as operators.
-func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
-	simulation.RandomizedGenState(simState)
+func (am AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState, am.keeper.AddressCodec())
 }
 
 // RegisterStoreDecoder (simulation): prints the module's store values.

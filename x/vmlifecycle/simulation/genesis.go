@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"sort"
 
+	"cosmossdk.io/core/address"
+
 	"github.com/cosmos/cosmos-sdk/types/module"
 
 	"github.com/novacron/novacron/x/vmlifecycle/types"
@@ -18,10 +20,14 @@ var Regions = []string{"frankfurt", "london", "new-york-newark", "tokyo"}
 const MaxOperators = 3
 
 // Operators returns the bech32 addresses of the host operators of a simulation, sorted.
-func Operators(simState *module.SimulationState) []string {
+func Operators(simState *module.SimulationState, ac address.Codec) []string {
 	var ops []string
 	for i := 0; i < len(simState.Accounts) && i < MaxOperators; i++ {
-		ops = append(ops, simState.Accounts[i].Address.String())
+		op, err := ac.BytesToString(simState.Accounts[i].Address)
+		if err != nil {
+			panic(err) // a simulation account always encodes
+		}
+		ops = append(ops, op)
 	}
 	sort.Strings(ops)
 	return ops
@@ -52,10 +58,10 @@ func RandomParams(r *rand.Rand, operators []string) types.Params {
 
 // RandomizedGenState generates a random GenesisState for x/vmlifecycle: random params, the first
 // accounts allowlisted as host operators, no hosts or VMs yet (operations create them).
-func RandomizedGenState(simState *module.SimulationState) {
+func RandomizedGenState(simState *module.SimulationState, ac address.Codec) {
 	var params types.Params
 	simState.AppParams.GetOrGenerate("vmlifecycle_params", &params, simState.Rand, func(r *rand.Rand) {
-		params = RandomParams(r, Operators(simState))
+		params = RandomParams(r, Operators(simState, ac))
 	})
 	gs := types.DefaultGenesis()
 	gs.Params = params

@@ -284,6 +284,15 @@ func SimulateMsgDeregisterHost(k keeper.Keeper) simtypes.Operation {
 	}
 }
 
+// bech32 is the account's address as the keeper writes it (its codec, not the global config).
+func bech32(k keeper.Keeper, a sdk.AccAddress) string {
+	s, err := k.AddressCodec().BytesToString(a)
+	if err != nil {
+		panic(err) // a simulation account always encodes
+	}
+	return s
+}
+
 func SimulateMsgCreateVM(k keeper.Keeper) simtypes.Operation {
 	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
 		msg := &types.MsgCreateVM{}
@@ -291,7 +300,7 @@ func SimulateMsgCreateVM(k keeper.Keeper) simtypes.Operation {
 			return noop(msg, "no accounts")
 		}
 		acc, _ := simtypes.RandomAcc(r, accs)
-		msg.Owner = acc.Address.String()
+		msg.Owner = bech32(k, acc.Address)
 		msg.Name = fmt.Sprintf("vm%d", r.Intn(1000))
 		msg.ImageCid = ImageCID
 		msg.Resources = randomResources(r, false)

@@ -25,14 +25,14 @@ func liveVM(r *rand.Rand, ctx sdk.Context, k keeper.Keeper) (types.VM, bool) {
 
 // randomApprovers returns 1..3 distinct accounts, sorted (the policy's canonical order); the VM's
 // owner is one of them now and then.
-func randomApprovers(r *rand.Rand, accs []simtypes.Account, owner string) []string {
+func randomApprovers(k keeper.Keeper, r *rand.Rand, accs []simtypes.Account, owner string) []string {
 	n := 1 + r.Intn(3)
 	set := map[string]bool{}
 	if r.Intn(4) == 0 {
 		set[owner] = true
 	}
 	for tries := 0; len(set) < n && tries < 10 && len(accs) > 0; tries++ {
-		set[accs[r.Intn(len(accs))].Address.String()] = true
+		set[bech32(k, accs[r.Intn(len(accs))].Address)] = true
 	}
 	out := make([]string, 0, len(set))
 	for a := range set {
@@ -55,7 +55,7 @@ func SimulateMsgSetApprovalPolicy(k keeper.Keeper) simtypes.Operation {
 		if r.Intn(5) == 0 {
 			msg.VmId = 0
 		}
-		msg.Approvers = randomApprovers(r, accs, vm.Owner)
+		msg.Approvers = randomApprovers(k, r, accs, vm.Owner)
 		msg.Threshold = uint32(1 + r.Intn(len(msg.Approvers)))
 		if r.Intn(3) == 0 {
 			msg.TtlSeconds = int64(10 + r.Intn(60))
@@ -118,7 +118,7 @@ func SimulateMsgApproveOperation(k keeper.Keeper) simtypes.Operation {
 		}
 		switch {
 		case r.Intn(6) == 0 && len(accs) > 0:
-			msg.Approver = accs[r.Intn(len(accs))].Address.String()
+			msg.Approver = bech32(k, accs[r.Intn(len(accs))].Address)
 		case len(left) > 0:
 			msg.Approver = left[r.Intn(len(left))]
 		default:
@@ -140,7 +140,7 @@ func SimulateMsgCancelScheduledOperation(k keeper.Keeper) simtypes.Operation {
 		o := ops[r.Intn(len(ops))]
 		msg.Owner, msg.OperationId = o.Owner, o.Id
 		if r.Intn(6) == 0 && len(accs) > 0 {
-			msg.Owner = accs[r.Intn(len(accs))].Address.String()
+			msg.Owner = bech32(k, accs[r.Intn(len(accs))].Address)
 		}
 		return result(app, ctx, k, msg)
 	}

@@ -1,7 +1,6 @@
 package simulation_test
 
 import (
-	"encoding/json"
 	"math/rand"
 	"os"
 	"strings"
@@ -10,19 +9,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-	"github.com/cosmos/cosmos-sdk/runtime"
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	sdktestutil "github.com/cosmos/cosmos-sdk/testutil"
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/kv"
-	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/vmlifecycle"
 	"github.com/novacron/novacron/x/vmlifecycle/keeper"
 	"github.com/novacron/novacron/x/vmlifecycle/simulation"
@@ -30,38 +20,25 @@ import (
 )
 
 type env struct {
-	ctx sdk.Context
-	key *storetypes.KVStoreKey
-	k   keeper.Keeper
-	am  vmlifecycle.AppModule
-	cdc codec.Codec
+	*testkit.Env
+	k  keeper.Keeper
+	am vmlifecycle.AppModule
 }
 
 func newEnv(t *testing.T) *env {
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tc := sdktestutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("t"))
-	reg := codectypes.NewInterfaceRegistry()
-	types.RegisterInterfaces(reg)
-	cdc := codec.NewProtoCodec(reg)
-	prefix := sdk.GetConfig().GetBech32AccountAddrPrefix()
-	gov := sdk.MustBech32ifyAddressBytes(prefix, authtypes.NewModuleAddress(govtypes.ModuleName))
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), addresscodec.NewBech32Codec(prefix), gov)
-	return &env{ctx: tc.Ctx.WithBlockHeight(1).WithBlockTime(time.Unix(1_700_000_000, 0).UTC()), key: key, k: k,
-		am: vmlifecycle.NewAppModule(cdc, k), cdc: cdc}
-}
-
-func simState(r *rand.Rand, cdc codec.JSONCodec, n int) *module.SimulationState {
-	return &module.SimulationState{AppParams: simtypes.AppParams{}, Cdc: cdc, Rand: r,
-		GenState: map[string]json.RawMessage{}, Accounts: simtypes.RandomAccounts(r, n), GenTimestamp: time.Unix(1_700_000_000, 0)}
+	e := testkit.NewEnv(t, types.StoreKey, types.RegisterInterfaces)
+	e.Ctx = e.Ctx.WithBlockTime(testkit.SimGenesisTime)
+	k := keeper.NewKeeper(e.Cdc, e.StoreService, testkit.AccCodec, testkit.GovAuthority)
+	return &env{Env: e, k: k, am: vmlifecycle.NewAppModule(e.Cdc, k)}
 }
 
 func TestRandomizedGenState(t *testing.T) {
 	e := newEnv(t)
 	for seed := int64(1); seed <= 20; seed++ {
-		ss := simState(rand.New(rand.NewSource(seed)), e.cdc, 1+int(seed%6))
+		ss := testkit.SimState(rand.New(rand.NewSource(seed)), e.Cdc, 1+int(seed%6), 0)
 		e.am.GenerateGenesisState(ss)
 		var gs types.GenesisState
-		e.cdc.MustUnmarshalJSON(ss.GenState[types.ModuleName], &gs)
+		e.Cdc.MustUnmarshalJSON(ss.GenState[types.ModuleName], &gs)
 		require.NoError(t, gs.Validate(e.k.AddressCodec()), "seed %d", seed)
 		require.Len(t, gs.Params.HostOperators, min(len(ss.Accounts), simulation.MaxOperators))
 		require.GreaterOrEqual(t, gs.Params.MaxCandidates, uint32(4))
@@ -79,51 +56,28 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 	for _, seed := range seeds {
 		e := newEnv(t)
 		r := rand.New(rand.NewSource(seed))
-		ss := simState(r, e.cdc, 8)
+		ss := testkit.SimState(r, e.Cdc, 8, 0)
 		e.am.GenerateGenesisState(ss)
-		e.am.InitGenesis(e.ctx, e.cdc, ss.GenState[types.ModuleName])
+		e.am.InitGenesis(e.Ctx, e.Cdc, ss.GenState[types.ModuleName])
 
 		ops := e.am.WeightedOperations(*ss)
 		require.Len(t, ops, 18)
-		total := 0
-		for _, op := range ops {
-			require.Positive(t, op.Weight())
-			total += op.Weight()
-		}
-		okByType := map[string]int{}
-		noop := 0
+		tally := testkit.NewSimTally()
 		// every operation as last seen: finished ones are pruned within the run, so the checks
 		// below count what happened, not what is left
 		seen := map[uint64]types.Operation{}
 		for b := 0; b < 300; b++ {
-			for i := 0; i < 10; i++ {
-				x := r.Intn(total)
-				var op simtypes.Operation
-				for _, w := range ops {
-					if x < w.Weight() {
-						op = w.Op()
-						break
-					}
-					x -= w.Weight()
-				}
-				res, future, err := op(r, nil, e.ctx, ss.Accounts, "sim-chain")
-				require.NoError(t, err)
-				require.Empty(t, future)
-				if res.OK {
-					okByType[res.Name]++
-				} else {
-					noop++
-				}
-			}
-			require.NoError(t, e.k.EndBlocker(e.ctx))
-			require.NoError(t, e.k.CheckInvariants(e.ctx), "seed %d block %d", seed, b)
-			require.NoError(t, e.k.Ops.Walk(e.ctx, nil, func(id uint64, o types.Operation) (bool, error) {
+			testkit.RunOps(t, r, ops, e.Ctx, ss.Accounts, 10, tally)
+			require.NoError(t, e.k.EndBlocker(e.Ctx))
+			require.NoError(t, e.k.CheckInvariants(e.Ctx), "seed %d block %d", seed, b)
+			require.NoError(t, e.k.Ops.Walk(e.Ctx, nil, func(id uint64, o types.Operation) (bool, error) {
 				seen[id] = o
 				return false, nil
 			}))
-			e.ctx = e.ctx.WithBlockHeight(e.ctx.BlockHeight() + 1).WithBlockTime(e.ctx.BlockTime().Add(5 * time.Second))
+			e.Ctx = e.AtHeight(e.Ctx.BlockHeight() + 1).WithBlockTime(e.Ctx.BlockTime().Add(5 * time.Second))
 		}
-		t.Logf("seed %d: delivered %v, %d no-ops", seed, okByType, noop)
+		okByType := tally.Delivered
+		t.Logf("seed %d: delivered %v, no-ops %v", seed, okByType, tally.NoOps)
 		for _, name := range []string{"MsgRegisterHost", "MsgCreateVM", "MsgReportVMStatus", "MsgStopVM", "MsgStartVM", "MsgMigrateVM", "MsgDeleteVM", "MsgDrainHost", "MsgUndrainHost"} {
 			found := false
 			for k, n := range okByType {
@@ -141,15 +95,15 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 		// approved into execution, expired and were cancelled, and rules fired.
 		byStatus := map[types.OperationStatus]int{}
 		var timeLockedRan, approvedRan, fromRule, pruned int
-		params, err := e.k.Params.Get(e.ctx)
+		params, err := e.k.Params.Get(e.Ctx)
 		require.NoError(t, err)
 		for id, o := range seen {
-			stored, err := e.k.Ops.Has(e.ctx, id)
+			stored, err := e.k.Ops.Has(e.Ctx, id)
 			require.NoError(t, err)
 			if !stored {
 				pruned++
 				require.True(t, types.Finished(o.Status), "seed %d: open operation %d (%s) was pruned", seed, id, o.Status)
-				require.LessOrEqual(t, o.FinishedHeight, e.ctx.BlockHeight()-1-params.OpRetentionBlocks,
+				require.LessOrEqual(t, o.FinishedHeight, e.Ctx.BlockHeight()-1-params.OpRetentionBlocks,
 					"seed %d: operation %d pruned within the retention", seed, id)
 			}
 			byStatus[o.Status]++
@@ -165,7 +119,7 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 			}
 		}
 		var fired int
-		require.NoError(t, e.k.Rules.Walk(e.ctx, nil, func(_ uint64, ru types.Rule) (bool, error) {
+		require.NoError(t, e.k.Rules.Walk(e.Ctx, nil, func(_ uint64, ru types.Rule) (bool, error) {
 			if ru.FireCount > 0 {
 				fired++
 			}
@@ -180,37 +134,33 @@ func TestSimulationKeepsInvariants(t *testing.T) {
 		require.Positive(t, byStatus[types.OPERATION_STATUS_CANCELLED])
 		require.Positive(t, fired)
 
-		gs, err := e.k.ExportGenesis(e.ctx)
+		gs, err := e.k.ExportGenesis(e.Ctx)
 		require.NoError(t, err)
 		require.NoError(t, gs.Validate(e.k.AddressCodec()))
 		require.NotEmpty(t, gs.Vms)
 		f := newEnv(t)
-		f.am.InitGenesis(f.ctx, f.cdc, e.am.ExportGenesis(e.ctx, e.cdc))
-		require.NoError(t, f.k.CheckInvariants(f.ctx))
+		f.am.InitGenesis(f.Ctx, f.Cdc, e.am.ExportGenesis(e.Ctx, e.Cdc))
+		require.NoError(t, f.k.CheckInvariants(f.Ctx))
 
 		// The store decoder prints every key of the final store.
 		sdr := simtypes.StoreDecoderRegistry{}
 		e.am.RegisterStoreDecoder(sdr)
 		dec := sdr[types.StoreKey]
 		require.NotNil(t, dec)
-		it := e.ctx.KVStore(e.key).Iterator(nil, nil)
-		prefixes := map[byte]bool{}
-		for ; it.Valid(); it.Next() {
-			p := kv.Pair{Key: it.Key(), Value: it.Value()}
+		pairs := e.StorePairs()
+		for _, p := range pairs {
 			require.NotPanics(t, func() { require.NotEmpty(t, dec(p, p)) })
-			prefixes[it.Key()[0]] = true
 		}
-		it.Close()
-		require.GreaterOrEqual(t, len(prefixes), 15)
+		require.GreaterOrEqual(t, len(testkit.Prefixes(pairs)), 15)
 	}
 }
 
 func TestDecodeStore(t *testing.T) {
 	e := newEnv(t)
-	dec := simulation.NewDecodeStore(e.cdc)
+	dec := simulation.NewDecodeStore(e.Cdc)
 	host := types.Host{Id: "h1", Region: "london"}
 	vm := types.VM{Id: 7, Name: "web"}
-	hb, vb := e.cdc.MustMarshal(&host), e.cdc.MustMarshal(&vm)
+	hb, vb := e.Cdc.MustMarshal(&host), e.Cdc.MustMarshal(&vm)
 	out := dec(kv.Pair{Key: append([]byte{types.HostsKey[0]}, "h1"...), Value: hb}, kv.Pair{Key: append([]byte{types.HostsKey[0]}, "h1"...), Value: hb})
 	require.Contains(t, out, "london")
 	out = dec(kv.Pair{Key: []byte{types.VMsKey[0], 7}, Value: vb}, kv.Pair{Key: []byte{types.VMsKey[0], 7}, Value: vb})
