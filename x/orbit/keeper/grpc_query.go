@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -26,6 +27,9 @@ const (
 	gasPerPlanByte    = 2
 )
 
+// queryServer answers with registered errors (types/errors.go), whose GRPCStatus carries
+// the gRPC code, or with a status made here: InvalidArgument for a malformed request,
+// Internal for a store failure.
 type queryServer struct{ k Keeper }
 
 // NewQueryServerImpl returns the Query service of x/orbit.
@@ -33,20 +37,20 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
 
 var _ types.QueryServer = queryServer{}
 
-func grpcErr(err error) error {
-	if err == nil {
-		return nil
+// engineErr is the registered error of engine work that failed with err: the work meter
+// running out is ErrBudgetExceeded (ResourceExhausted); any other failure is base (wrapped
+// with what, when given, and the cause) unless err already is one.
+func engineErr(err error, base *errorsmod.Error, what string) error {
+	if w := types.WrapBudget(err); errors.Is(w, types.ErrBudgetExceeded) {
+		return w
 	}
-	err = types.WrapBudget(err)
-	switch {
-	case errors.Is(err, types.ErrBudgetExceeded):
-		return status.Error(codes.ResourceExhausted, err.Error())
-	case errors.Is(err, types.ErrUnknownRegion), errors.Is(err, types.ErrUnknownConstellation), errors.Is(err, types.ErrNoSnapshot):
-		return status.Error(codes.NotFound, err.Error())
-	case errors.Is(err, types.ErrNoRoute):
-		return status.Error(codes.NotFound, err.Error())
+	if errors.Is(err, base) {
+		return err
 	}
-	return status.Error(codes.InvalidArgument, err.Error())
+	if what == "" {
+		return base.Wrap(err.Error())
+	}
+	return base.Wrapf("%s: %v", what, err)
 }
 
 // budget is the meter of a query's engine work: the gas left × the steps one gas pays for
@@ -117,7 +121,7 @@ func (q queryServer) Constellation(ctx context.Context, req *types.QueryConstell
 	}
 	c, err := q.k.Constellations.Get(ctx, req.Name)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, grpcErr(types.ErrUnknownConstellation.Wrap(req.Name))
+		return nil, types.ErrUnknownConstellation.Wrap(req.Name)
 	}
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
@@ -140,7 +144,7 @@ func (q queryServer) Regions(ctx context.Context, req *types.QueryRegionsRequest
 func (q queryServer) LatencyMatrix(ctx context.Context, _ *types.QueryLatencyMatrixRequest) (*types.QueryLatencyMatrixResponse, error) {
 	snap, err := q.k.Snapshot.Get(ctx)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, grpcErr(types.ErrNoSnapshot.Wrap("the first snapshot is taken at the next multiple of snapshot_interval_blocks"))
+		return nil, types.ErrNoSnapshot.Wrap("the first snapshot is taken at the next multiple of snapshot_interval_blocks")
 	}
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
@@ -148,21 +152,28 @@ func (q queryServer) LatencyMatrix(ctx context.Context, _ *types.QueryLatencyMat
 	return &types.QueryLatencyMatrixResponse{Snapshot: snap}, nil
 }
 
-// setup resolves the constellation (default: active) and the ordered regions.
+// setup resolves the constellation (default: active) and the ordered regions. Its error is
+// ErrUnknownConstellation or an Internal status.
 func (q queryServer) setup(ctx context.Context, name string) (types.Params, types.Constellation, []types.Region, error) {
 	p, err := q.k.Params.Get(ctx)
 	if err != nil {
-		return p, types.Constellation{}, nil, err
+		return p, types.Constellation{}, nil, status.Error(codes.Internal, err.Error())
 	}
 	if name == "" {
 		name = p.ActiveConstellation
 	}
 	c, err := q.k.Constellations.Get(ctx, name)
-	if err != nil {
+	if errors.Is(err, collections.ErrNotFound) {
 		return p, c, nil, types.ErrUnknownConstellation.Wrap(name)
 	}
+	if err != nil {
+		return p, c, nil, status.Error(codes.Internal, err.Error())
+	}
 	regions, err := q.k.regionsInOrder(ctx)
-	return p, c, regions, err
+	if err != nil {
+		return p, c, nil, status.Error(codes.Internal, err.Error())
+	}
+	return p, c, regions, nil
 }
 
 func regionIndex(regions []types.Region, code string) (int, error) {
@@ -180,29 +191,26 @@ func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*
 	}
 	p, c, regions, err := q.setup(ctx, req.Constellation)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	from, err := regionIndex(regions, req.From)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	to, err := regionIndex(regions, req.To)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	t := at(ctx, req.UnixNano)
 	m := budget(ctx, p)
 	defer settle(ctx, p, m, "orbit route")
 	n, err := q.k.network(c, regions, m)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, engineErr(err, types.ErrInvalidConstellation, c.Name)
 	}
 	path, err := engine.RouteMetered(n, t, from, to, m)
-	if errors.Is(err, meter.ErrBudgetExceeded) {
-		return nil, grpcErr(err)
-	}
 	if err != nil {
-		return nil, grpcErr(types.ErrNoRoute.Wrapf("%s -> %s: %v", req.From, req.To, err))
+		return nil, engineErr(err, types.ErrNoRoute, fmt.Sprintf("%s -> %s", req.From, req.To))
 	}
 	nsat := len(n.Sats)
 	hops := make([]string, len(path.Nodes))
@@ -223,7 +231,7 @@ func (q queryServer) SatellitePosition(ctx context.Context, req *types.QuerySate
 	}
 	p, c, _, err := q.setup(ctx, req.Constellation)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	if int64(req.Index) >= int64(c.NumSatellites()) {
 		return nil, status.Errorf(codes.InvalidArgument, "satellite %d: %s has %d", req.Index, c.Name, c.NumSatellites())
@@ -233,11 +241,13 @@ func (q queryServer) SatellitePosition(ctx context.Context, req *types.QuerySate
 	defer settle(ctx, p, m, "orbit satellite")
 	n, err := q.k.network(c, nil, m)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, engineErr(err, types.ErrInvalidConstellation, c.Name)
 	}
+	// A failure after the build is SGP4 giving up on the elements at t (a decayed or
+	// diverging orbit): the constellation does not propagate to the time asked.
 	st, err := engine.SatelliteStateMMMetered(n, int(req.Index), t, m)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, engineErr(err, types.ErrInvalidConstellation, c.Name)
 	}
 	return &types.QuerySatellitePositionResponse{PositionMm: []int64{st.X, st.Y, st.Z}, VelocityMmS: []int64{st.VX, st.VY, st.VZ}, UnixNano: t}, nil
 }
@@ -248,11 +258,11 @@ func (q queryServer) NextHandoff(ctx context.Context, req *types.QueryNextHandof
 	}
 	p, c, regions, err := q.setup(ctx, req.Constellation)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	gs, err := regionIndex(regions, req.Region)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	horizon, step := req.HorizonS, req.StepMs
 	if horizon == 0 {
@@ -273,11 +283,11 @@ func (q queryServer) NextHandoff(ctx context.Context, req *types.QueryNextHandof
 	defer settle(ctx, p, m, "orbit handoff")
 	n, err := q.k.network(c, regions, m)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, engineErr(err, types.ErrInvalidConstellation, c.Name)
 	}
 	ev, found, err := n.NextHandoffMetered(gs, t, horizon*1e9, step*1e6, m)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, engineErr(err, types.ErrInvalidConstellation, c.Name)
 	}
 	if !found {
 		return &types.QueryNextHandoffResponse{Found: false}, nil
@@ -302,18 +312,12 @@ func (q queryServer) DtnRoute(ctx context.Context, req *types.QueryDtnRouteReque
 	m := budget(ctx, p)
 	defer settle(ctx, p, m, "orbit dtn")
 	plan, err := dtn.ParsePlanMetered(strings.NewReader(req.ContactPlan), m)
-	if errors.Is(err, meter.ErrBudgetExceeded) {
-		return nil, grpcErr(err)
-	}
 	if err != nil {
-		return nil, grpcErr(types.ErrInvalidPlan.Wrap(err.Error()))
+		return nil, engineErr(err, types.ErrInvalidPlan, "")
 	}
 	r, err := plan.CGRMetered(req.FromNode, req.ToNode, req.BundleBytes, req.StartUs, req.ExpiryUs, m)
-	if errors.Is(err, meter.ErrBudgetExceeded) {
-		return nil, grpcErr(err)
-	}
 	if err != nil {
-		return nil, grpcErr(types.ErrNoRoute.Wrap(err.Error()))
+		return nil, engineErr(err, types.ErrNoRoute, "")
 	}
 	out := &types.QueryDtnRouteResponse{ArrivalUs: r.ArrivalUs}
 	for _, ci := range r.Contacts {

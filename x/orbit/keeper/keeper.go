@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/x/internal/events"
 	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/orbit/engine"
 	"github.com/novacron/novacron/x/orbit/engine/geo"
@@ -205,17 +206,17 @@ func (k Keeper) MaybeSnapshot(ctx context.Context) error {
 	}
 	snap, err := k.computeSnapshot(ctx, p)
 	if err != nil {
-		sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeSnapshotFailed,
-			sdk.NewAttribute(types.AttributeKeyConstellation, p.ActiveConstellation),
-			sdk.NewAttribute(types.AttributeKeyError, err.Error())))
+		events.Emit(ctx, types.EventTypeSnapshotFailed,
+			types.AttributeKeyConstellation, p.ActiveConstellation,
+			types.AttributeKeyError, err.Error())
 		return nil
 	}
 	if err := k.Snapshot.Set(ctx, snap); err != nil {
 		return err
 	}
-	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeSnapshot,
-		sdk.NewAttribute(types.AttributeKeyConstellation, snap.Constellation),
-		sdk.NewAttribute(types.AttributeKeyRegions, fmt.Sprint(len(snap.RegionCodes)))))
+	events.Emit(ctx, types.EventTypeSnapshot,
+		types.AttributeKeyConstellation, snap.Constellation,
+		types.AttributeKeyRegions, fmt.Sprint(len(snap.RegionCodes)))
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/x/internal/events"
 	"github.com/novacron/novacron/x/orbit/types"
 )
 
@@ -17,10 +18,6 @@ var _ types.MsgServer = msgServer{}
 
 func (m msgServer) auth(ctx context.Context, authority string) error {
 	return sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), m.authority, authority)
-}
-
-func emit(ctx context.Context, typ, key, val string) {
-	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(sdk.NewEvent(typ, sdk.NewAttribute(key, val)))
 }
 
 func (m msgServer) RegisterConstellation(ctx context.Context, msg *types.MsgRegisterConstellation) (*types.MsgRegisterConstellationResponse, error) {
@@ -38,7 +35,7 @@ func (m msgServer) RegisterConstellation(ctx context.Context, msg *types.MsgRegi
 	if err := m.Constellations.Set(ctx, msg.Constellation.Name, msg.Constellation); err != nil {
 		return nil, err
 	}
-	emit(ctx, types.EventTypeConstellationRegistered, types.AttributeKeyName, msg.Constellation.Name)
+	events.Emit(ctx, types.EventTypeConstellationRegistered, types.AttributeKeyName, msg.Constellation.Name)
 	return &types.MsgRegisterConstellationResponse{}, nil
 }
 
@@ -61,7 +58,7 @@ func (m msgServer) RemoveConstellation(ctx context.Context, msg *types.MsgRemove
 	if err := m.Constellations.Remove(ctx, msg.Name); err != nil {
 		return nil, err
 	}
-	emit(ctx, types.EventTypeConstellationRemoved, types.AttributeKeyName, msg.Name)
+	events.Emit(ctx, types.EventTypeConstellationRemoved, types.AttributeKeyName, msg.Name)
 	return &types.MsgRemoveConstellationResponse{}, nil
 }
 
@@ -91,7 +88,7 @@ func (m msgServer) RegisterRegion(ctx context.Context, msg *types.MsgRegisterReg
 	if err := m.Regions.Set(ctx, msg.Region.Code, msg.Region); err != nil {
 		return nil, err
 	}
-	emit(ctx, types.EventTypeRegionRegistered, types.AttributeKeyCode, msg.Region.Code)
+	events.Emit(ctx, types.EventTypeRegionRegistered, types.AttributeKeyCode, msg.Region.Code)
 	return &types.MsgRegisterRegionResponse{}, nil
 }
 
@@ -107,7 +104,7 @@ func (m msgServer) RemoveRegion(ctx context.Context, msg *types.MsgRemoveRegion)
 	if err := m.Regions.Remove(ctx, msg.Code); err != nil {
 		return nil, err
 	}
-	emit(ctx, types.EventTypeRegionRemoved, types.AttributeKeyCode, msg.Code)
+	events.Emit(ctx, types.EventTypeRegionRemoved, types.AttributeKeyCode, msg.Code)
 	return &types.MsgRemoveRegionResponse{}, nil
 }
 

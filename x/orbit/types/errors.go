@@ -1,22 +1,28 @@
 package types
 
-import errorsmod "cosmossdk.io/errors"
+import (
+	errorsmod "cosmossdk.io/errors"
+	"google.golang.org/grpc/codes"
+)
 
-// Registered error codes of x/orbit; never renumber.
+// Registered error codes of x/orbit; never renumber. Each carries the gRPC code a query
+// answers with it (through its GRPCStatus; the ABCI code is the number, whatever the gRPC code).
 var (
-	ErrInvalidParams        = errorsmod.Register(ModuleName, 2, "invalid params")
-	ErrInvalidConstellation = errorsmod.Register(ModuleName, 3, "invalid constellation")
-	ErrInvalidRegion        = errorsmod.Register(ModuleName, 4, "invalid region")
-	ErrUnknownConstellation = errorsmod.Register(ModuleName, 5, "unknown constellation")
-	ErrUnknownRegion        = errorsmod.Register(ModuleName, 6, "unknown region")
-	ErrDuplicate            = errorsmod.Register(ModuleName, 7, "already registered")
-	ErrNoSnapshot           = errorsmod.Register(ModuleName, 8, "no latency snapshot yet")
-	ErrNoRoute              = errorsmod.Register(ModuleName, 9, "no route")
-	ErrTooCostly            = errorsmod.Register(ModuleName, 10, "computation exceeds the allowed cost")
-	ErrInvalidPlan          = errorsmod.Register(ModuleName, 11, "invalid DTN contact plan")
-	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 12, "invalid orbit genesis")
-	ErrInUse                = errorsmod.Register(ModuleName, 13, "in use")
+	ErrInvalidParams        = errorsmod.RegisterWithGRPCCode(ModuleName, 2, codes.InvalidArgument, "invalid params")
+	ErrInvalidConstellation = errorsmod.RegisterWithGRPCCode(ModuleName, 3, codes.InvalidArgument, "invalid constellation")
+	ErrInvalidRegion        = errorsmod.RegisterWithGRPCCode(ModuleName, 4, codes.InvalidArgument, "invalid region")
+	ErrUnknownConstellation = errorsmod.RegisterWithGRPCCode(ModuleName, 5, codes.NotFound, "unknown constellation")
+	ErrUnknownRegion        = errorsmod.RegisterWithGRPCCode(ModuleName, 6, codes.NotFound, "unknown region")
+	ErrDuplicate            = errorsmod.RegisterWithGRPCCode(ModuleName, 7, codes.AlreadyExists, "already registered")
+	// ErrNoSnapshot is NotFound: the latency matrix does not exist (yet).
+	ErrNoSnapshot = errorsmod.RegisterWithGRPCCode(ModuleName, 8, codes.NotFound, "no latency snapshot yet")
+	// ErrNoRoute is NotFound: no path between the two ends exists at that time.
+	ErrNoRoute        = errorsmod.RegisterWithGRPCCode(ModuleName, 9, codes.NotFound, "no route")
+	ErrTooCostly      = errorsmod.RegisterWithGRPCCode(ModuleName, 10, codes.ResourceExhausted, "computation exceeds the allowed cost")
+	ErrInvalidPlan    = errorsmod.RegisterWithGRPCCode(ModuleName, 11, codes.InvalidArgument, "invalid DTN contact plan")
+	ErrInvalidGenesis = errorsmod.RegisterWithGRPCCode(ModuleName, 12, codes.InvalidArgument, "invalid orbit genesis")
+	ErrInUse          = errorsmod.RegisterWithGRPCCode(ModuleName, 13, codes.FailedPrecondition, "in use")
 	// ErrBudgetExceeded is the engine's work meter running out (meter.ErrBudgetExceeded):
 	// a query's gas or EndBlock's snapshot budget does not pay for the work.
-	ErrBudgetExceeded = errorsmod.Register(ModuleName, 14, "work budget exceeded")
+	ErrBudgetExceeded = errorsmod.RegisterWithGRPCCode(ModuleName, 14, codes.ResourceExhausted, "work budget exceeded")
 )

@@ -14,6 +14,9 @@ import (
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
+// queryServer answers with registered errors (types/errors.go), whose GRPCStatus carries
+// the gRPC code, or with a status made here: InvalidArgument for a malformed request,
+// Internal for a store failure.
 type queryServer struct{ k Keeper }
 
 // NewQueryServerImpl returns the Query service of x/quantumjob.
@@ -35,7 +38,7 @@ func (q queryServer) Job(ctx context.Context, req *types.QueryJobRequest) (*type
 	}
 	job, err := q.k.Jobs.Get(ctx, req.Id)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, status.Error(codes.NotFound, types.ErrJobNotFound.Wrapf("job %d", req.Id).Error())
+		return nil, types.ErrJobNotFound.Wrapf("job %d", req.Id)
 	}
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
@@ -49,18 +52,17 @@ func (q queryServer) Result(ctx context.Context, req *types.QueryResultRequest) 
 	}
 	job, err := q.k.Jobs.Get(ctx, req.Id)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, status.Error(codes.NotFound, types.ErrJobNotFound.Wrapf("job %d", req.Id).Error())
+		return nil, types.ErrJobNotFound.Wrapf("job %d", req.Id)
 	}
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
 	res, err := q.k.Results.Get(ctx, req.Id)
 	if errors.Is(err, collections.ErrNotFound) {
-		msg := types.ErrNoResult.Wrapf("job %d is %s", req.Id, job.Status)
 		if job.Error != "" {
-			msg = types.ErrNoResult.Wrapf("job %d failed: %s", req.Id, job.Error)
+			return nil, types.ErrNoResult.Wrapf("job %d failed: %s", req.Id, job.Error)
 		}
-		return nil, status.Error(codes.NotFound, msg.Error())
+		return nil, types.ErrNoResult.Wrapf("job %d is %s", req.Id, job.Status)
 	}
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())

@@ -16,6 +16,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/novacron/novacron/cidcalc"
+	"github.com/novacron/novacron/x/internal/events"
 	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/engine"
 	"github.com/novacron/novacron/x/quantumjob/types"
@@ -220,19 +221,19 @@ func (k Keeper) RunQueued(ctx context.Context) error {
 		if runErr != nil {
 			job.Status = types.JOB_STATUS_FAILED
 			job.Error = runErr.Error()
-			sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeJobFailed,
-				sdk.NewAttribute(types.AttributeKeyJobID, fmt.Sprint(id)),
-				sdk.NewAttribute(types.AttributeKeyError, job.Error)))
+			events.Emit(ctx, types.EventTypeJobFailed,
+				types.AttributeKeyJobID, fmt.Sprint(id),
+				types.AttributeKeyError, job.Error)
 		} else {
 			job.Status = types.JOB_STATUS_SUCCEEDED
 			if err := k.Results.Set(ctx, id, res); err != nil {
 				return err
 			}
-			sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeJobSucceeded,
-				sdk.NewAttribute(types.AttributeKeyJobID, fmt.Sprint(id)),
-				sdk.NewAttribute(types.AttributeKeyBackend, res.Backend),
-				sdk.NewAttribute(types.AttributeKeyQubits, fmt.Sprint(res.Qubits)),
-				sdk.NewAttribute(types.AttributeKeyArtifactCID, res.ArtifactCid)))
+			events.Emit(ctx, types.EventTypeJobSucceeded,
+				types.AttributeKeyJobID, fmt.Sprint(id),
+				types.AttributeKeyBackend, res.Backend,
+				types.AttributeKeyQubits, fmt.Sprint(res.Qubits),
+				types.AttributeKeyArtifactCID, res.ArtifactCid)
 			k.putArtifact(sdkCtx, res.ArtifactCid, artifact)
 		}
 		if err := k.Jobs.Set(ctx, id, job); err != nil {

@@ -7,6 +7,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/novacron/novacron/x/internal/events"
 	"github.com/novacron/novacron/x/internal/meter"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
@@ -71,11 +72,11 @@ func (m msgServer) SubmitJob(ctx context.Context, msg *types.MsgSubmitJob) (*typ
 	if err := m.QueueSize.Set(ctx, n+1); err != nil {
 		return nil, err
 	}
-	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeJobSubmitted,
-		sdk.NewAttribute(types.AttributeKeyJobID, fmt.Sprint(id)),
-		sdk.NewAttribute(types.AttributeKeyOwner, msg.Owner),
-		sdk.NewAttribute(types.AttributeKeyBackend, job.Backend),
-		sdk.NewAttribute(types.AttributeKeyCost, fmt.Sprint(plan.Cost))))
+	events.Emit(ctx, types.EventTypeJobSubmitted,
+		types.AttributeKeyJobID, fmt.Sprint(id),
+		types.AttributeKeyOwner, msg.Owner,
+		types.AttributeKeyBackend, job.Backend,
+		types.AttributeKeyCost, fmt.Sprint(plan.Cost))
 	return &types.MsgSubmitJobResponse{JobId: id, Cost: plan.Cost}, nil
 }
 

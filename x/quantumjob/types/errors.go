@@ -1,20 +1,25 @@
 package types
 
-import errorsmod "cosmossdk.io/errors"
+import (
+	errorsmod "cosmossdk.io/errors"
+	"google.golang.org/grpc/codes"
+)
 
-// Registered error codes of x/quantumjob; never renumber.
+// Registered error codes of x/quantumjob; never renumber. Each carries the gRPC code a query
+// answers with it (through its GRPCStatus; the ABCI code is the number, whatever the gRPC code).
 var (
-	ErrInvalidCircuit = errorsmod.Register(ModuleName, 2, "invalid OpenQASM circuit")
-	ErrTooLarge       = errorsmod.Register(ModuleName, 3, "job exceeds on-chain limits")
-	ErrInvalidBackend = errorsmod.Register(ModuleName, 4, "invalid backend")
-	ErrQueueFull      = errorsmod.Register(ModuleName, 5, "job queue is full")
-	ErrJobNotFound    = errorsmod.Register(ModuleName, 6, "job not found")
-	ErrNoResult       = errorsmod.Register(ModuleName, 7, "job has no result yet")
-	ErrInvalidParams  = errorsmod.Register(ModuleName, 8, "invalid params")
-	ErrInvalidShots   = errorsmod.Register(ModuleName, 9, "invalid shot count")
-	ErrInvalidGenesis = errorsmod.Register(ModuleName, 10, "invalid quantumjob genesis")
+	ErrInvalidCircuit = errorsmod.RegisterWithGRPCCode(ModuleName, 2, codes.InvalidArgument, "invalid OpenQASM circuit")
+	ErrTooLarge       = errorsmod.RegisterWithGRPCCode(ModuleName, 3, codes.ResourceExhausted, "job exceeds on-chain limits")
+	ErrInvalidBackend = errorsmod.RegisterWithGRPCCode(ModuleName, 4, codes.InvalidArgument, "invalid backend")
+	ErrQueueFull      = errorsmod.RegisterWithGRPCCode(ModuleName, 5, codes.ResourceExhausted, "job queue is full")
+	ErrJobNotFound    = errorsmod.RegisterWithGRPCCode(ModuleName, 6, codes.NotFound, "job not found")
+	// ErrNoResult is NotFound: the job exists, its result does not (yet, or ever when it failed).
+	ErrNoResult       = errorsmod.RegisterWithGRPCCode(ModuleName, 7, codes.NotFound, "job has no result yet")
+	ErrInvalidParams  = errorsmod.RegisterWithGRPCCode(ModuleName, 8, codes.InvalidArgument, "invalid params")
+	ErrInvalidShots   = errorsmod.RegisterWithGRPCCode(ModuleName, 9, codes.InvalidArgument, "invalid shot count")
+	ErrInvalidGenesis = errorsmod.RegisterWithGRPCCode(ModuleName, 10, codes.InvalidArgument, "invalid quantumjob genesis")
 	// ErrBudgetExceeded: the engine's work meter ran out (planning under max_check_steps or
 	// the gas left, a run under the job's cost).
-	ErrBudgetExceeded = errorsmod.Register(ModuleName, 11, "engine work budget exceeded")
-	ErrTooManyJobs    = errorsmod.Register(ModuleName, 12, "too many jobs in one transaction")
+	ErrBudgetExceeded = errorsmod.RegisterWithGRPCCode(ModuleName, 11, codes.ResourceExhausted, "engine work budget exceeded")
+	ErrTooManyJobs    = errorsmod.RegisterWithGRPCCode(ModuleName, 12, codes.ResourceExhausted, "too many jobs in one transaction")
 )

@@ -14,6 +14,9 @@ import (
 	"github.com/novacron/novacron/x/validatorset/types"
 )
 
+// queryServer answers with registered errors (types/errors.go), whose GRPCStatus carries
+// the gRPC code, or with a status made here: InvalidArgument for a malformed request,
+// Internal for a store failure.
 type queryServer struct{ k Keeper }
 
 // NewQueryServerImpl returns the Query service of x/validatorset.
@@ -39,7 +42,7 @@ func (q queryServer) Operator(ctx context.Context, req *types.QueryOperatorReque
 	}
 	op, err := q.k.parseOperator(req.OperatorAddress)
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err // ErrInvalidOperator: InvalidArgument
 	}
 	entry, err := q.k.Operators.Get(ctx, op)
 	if errors.Is(err, collections.ErrNotFound) {

@@ -5,6 +5,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/novacron/novacron/x/internal/events"
 	"github.com/novacron/novacron/x/validatorset/types"
 )
 
@@ -38,10 +39,9 @@ func (m msgServer) AddValidator(ctx context.Context, msg *types.MsgAddValidator)
 	if err := m.Operators.Set(ctx, op, entry); err != nil {
 		return nil, err
 	}
-	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeOperatorAdded,
-		sdk.NewAttribute(types.AttributeKeyOperator, operator),
-		sdk.NewAttribute(types.AttributeKeyNote, msg.Note),
-	))
+	events.Emit(ctx, types.EventTypeOperatorAdded,
+		types.AttributeKeyOperator, operator,
+		types.AttributeKeyNote, msg.Note)
 	return &types.MsgAddValidatorResponse{}, nil
 }
 
@@ -65,13 +65,9 @@ func (m msgServer) RemoveValidator(ctx context.Context, msg *types.MsgRemoveVali
 	if err := m.Operators.Remove(ctx, op); err != nil {
 		return nil, err
 	}
-	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeOperatorRemoved,
-		sdk.NewAttribute(types.AttributeKeyOperator, operator),
-	))
+	events.Emit(ctx, types.EventTypeOperatorRemoved, types.AttributeKeyOperator, operator)
 	if jailed {
-		sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeValidatorJailed,
-			sdk.NewAttribute(types.AttributeKeyOperator, operator),
-		))
+		events.Emit(ctx, types.EventTypeValidatorJailed, types.AttributeKeyOperator, operator)
 	}
 	return &types.MsgRemoveValidatorResponse{}, nil
 }

@@ -1,13 +1,18 @@
 package types
 
-import errorsmod "cosmossdk.io/errors"
+import (
+	errorsmod "cosmossdk.io/errors"
+	"google.golang.org/grpc/codes"
+)
 
 // Registered error codes of x/validatorset; codes are part of the public API, never renumber them.
+// Each carries the gRPC code a query answers with it (through its GRPCStatus; the ABCI code is
+// the number, whatever the gRPC code).
 var (
-	ErrNotAllowlisted     = errorsmod.Register(ModuleName, 2, "validator operator is not on the allowlist")
-	ErrAlreadyAllowlisted = errorsmod.Register(ModuleName, 3, "validator operator is already on the allowlist")
-	ErrLastValidator      = errorsmod.Register(ModuleName, 4, "removal would leave no bonded validator")
-	ErrInvalidOperator    = errorsmod.Register(ModuleName, 5, "invalid validator operator address")
-	ErrInvalidGenesis     = errorsmod.Register(ModuleName, 6, "invalid validatorset genesis")
-	ErrNoteTooLong        = errorsmod.Register(ModuleName, 7, "note too long")
+	ErrNotAllowlisted     = errorsmod.RegisterWithGRPCCode(ModuleName, 2, codes.PermissionDenied, "validator operator is not on the allowlist")
+	ErrAlreadyAllowlisted = errorsmod.RegisterWithGRPCCode(ModuleName, 3, codes.AlreadyExists, "validator operator is already on the allowlist")
+	ErrLastValidator      = errorsmod.RegisterWithGRPCCode(ModuleName, 4, codes.FailedPrecondition, "removal would leave no bonded validator")
+	ErrInvalidOperator    = errorsmod.RegisterWithGRPCCode(ModuleName, 5, codes.InvalidArgument, "invalid validator operator address")
+	ErrInvalidGenesis     = errorsmod.RegisterWithGRPCCode(ModuleName, 6, codes.InvalidArgument, "invalid validatorset genesis")
+	ErrNoteTooLong        = errorsmod.RegisterWithGRPCCode(ModuleName, 7, codes.InvalidArgument, "note too long")
 )
