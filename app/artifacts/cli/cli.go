@@ -53,7 +53,7 @@ API ([artifacts] api-addr in app.toml, or --api). CIDs are identical to
 kubo's "ipfs add" (CIDv0 by default, --cid-version 1 for raw leaves).`,
 		SilenceUsage: true,
 	}
-	cmd.PersistentFlags().String(flagAPI, "", "artifact API address host:port (default: [artifacts] api-addr from <home>/config/app.toml, then $"+APIEnv+", then "+artifacts.DefaultAPIAddr+")")
+	cmd.PersistentFlags().String(flagAPI, "", "artifact API address host:port (default: $"+APIEnv+", then [artifacts] api-addr from <home>/config/app.toml, then "+artifacts.DefaultAPIAddr+")")
 	cmd.PersistentFlags().String(flagHome, DefaultNodeHome, "node home directory")
 	cmd.AddCommand(addCmd(), getCmd(), catCmd(), lsCmd(), pinCmd(), unpinCmd(), gcCmd(), statCmd(), peersCmd(), idCmd())
 	return cmd

@@ -156,10 +156,10 @@ func FibreRTTUs(a, b geo.GroundStation) int64 {
 func EarthMarsLightTimeMs(unixNs int64) int64 { return planets.EarthMarsLightTimeMs(unixNs) }
 
 // Cost model. One unit is roughly 10 ns of single-core work on the
-// reference machine (see README), so the keeper can price gas as
-// units * gasPerUnit. Constants are rounded up from the benchmarks. The
-// estimate only rejects oversized work early (EndBlock's max_snapshot_cost);
-// what bounds the work is the meter of the *Metered functions.
+// reference machine (see README); constants are rounded up from the
+// benchmarks. The estimate only rejects oversized work early (EndBlock's
+// max_snapshot_cost); gas and the bound on the work come from the meter of
+// the *Metered functions.
 const (
 	CostPerPropagation = 40  // SGP4 near-earth ~0.35 us
 	CostPerLinkCheck   = 1   // ground-satellite range test ~5 ns
