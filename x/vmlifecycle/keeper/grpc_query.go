@@ -21,19 +21,14 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
 
 var _ types.QueryServer = queryServer{}
 
-func grpcErr(err error) error {
-	switch {
-	case errors.Is(err, types.ErrHostNotFound), errors.Is(err, types.ErrVMNotFound), errors.Is(err, types.ErrExplanationNotFound):
-		return status.Error(codes.NotFound, err.Error())
-	default:
-		return status.Error(codes.Internal, err.Error())
-	}
-}
+// Queries answer with registered errors (types/errors.go), whose GRPCStatus carries the gRPC
+// code (NotFound for a missing host, VM, explanation, policy, operation or rule), or with a
+// status made here: InvalidArgument for a malformed request, Internal for a store failure.
 
 func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
 	p, err := q.k.Params.Get(ctx)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryParamsResponse{Params: p}, nil
 }
@@ -43,8 +38,11 @@ func (q queryServer) Host(ctx context.Context, req *types.QueryHostRequest) (*ty
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
 	h, err := q.k.getHost(ctx, req.HostId)
+	if errors.Is(err, types.ErrHostNotFound) {
+		return nil, err
+	}
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryHostResponse{Host: h}, nil
 }
@@ -66,8 +64,11 @@ func (q queryServer) VM(ctx context.Context, req *types.QueryVMRequest) (*types.
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
 	vm, err := q.k.getVM(ctx, req.VmId)
+	if errors.Is(err, types.ErrVMNotFound) {
+		return nil, err
+	}
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryVMResponse{Vm: vm}, nil
 }
@@ -153,10 +154,10 @@ func (q queryServer) Explain(ctx context.Context, req *types.QueryExplainRequest
 	}
 	ex, err := q.k.Explanations.Get(ctx, req.VmId)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, grpcErr(types.ErrExplanationNotFound.Wrapf("vm %d", req.VmId))
+		return nil, types.ErrExplanationNotFound.Wrapf("vm %d", req.VmId)
 	}
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryExplainResponse{Explanation: ex}, nil
 }

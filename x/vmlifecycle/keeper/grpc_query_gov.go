@@ -24,10 +24,10 @@ func (q queryServer) ApprovalPolicy(ctx context.Context, req *types.QueryApprova
 	}
 	pol, err := q.k.Policies.Get(ctx, collections.Join(owner, req.VmId))
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, status.Error(codes.NotFound, types.ErrPolicyNotFound.Wrapf("%s vm %d", req.Owner, req.VmId).Error())
+		return nil, types.ErrPolicyNotFound.Wrapf("%s vm %d", req.Owner, req.VmId)
 	}
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryApprovalPolicyResponse{Policy: pol}, nil
 }
@@ -57,10 +57,10 @@ func (q queryServer) Operation(ctx context.Context, req *types.QueryOperationReq
 	}
 	o, err := q.k.getOp(ctx, req.OperationId)
 	if errors.Is(err, types.ErrOperationNotFound) {
-		return nil, status.Error(codes.NotFound, err.Error())
+		return nil, err
 	}
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryOperationResponse{Operation: o}, nil
 }
@@ -114,10 +114,10 @@ func (q queryServer) Rule(ctx context.Context, req *types.QueryRuleRequest) (*ty
 	}
 	r, err := q.k.Rules.Get(ctx, req.RuleId)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, status.Error(codes.NotFound, types.ErrRuleNotFound.Wrapf("rule %d", req.RuleId).Error())
+		return nil, types.ErrRuleNotFound.Wrapf("rule %d", req.RuleId)
 	}
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, status.Error(codes.Internal, err.Error())
 	}
 	return &types.QueryRuleResponse{Rule: r}, nil
 }

@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/novacron/novacron/x/internal/events"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
@@ -33,12 +34,9 @@ func (m msgServer) signer(s string) (sdk.AccAddress, string, error) {
 	return a, str, nil
 }
 
+// emit emits an event of type typ with attrs as key, value pairs (events.Emit).
 func emit(ctx context.Context, typ string, attrs ...string) {
-	ev := sdk.NewEvent(typ)
-	for i := 0; i+1 < len(attrs); i += 2 {
-		ev = ev.AppendAttributes(sdk.NewAttribute(attrs[i], attrs[i+1]))
-	}
-	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(ev)
+	events.Emit(ctx, typ, attrs...)
 }
 
 func validateHostFields(p types.Params, id, region string, lat, lon int64, capacity types.Resources, labels []types.Label) error {
