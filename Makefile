@@ -19,11 +19,14 @@ all: build
 deps:
 	@./scripts/install-deps.sh
 
+## build: build/novacrond (what users run: version and the off-chain tools in-process) and
+## build/novacrond-node next to it (the node and every other command; novacrond execs it).
 build:
+	go build -ldflags '$(LDFLAGS)' -o $(BUILD_DIR)/novacrond-node ./cmd/novacrond/novacrond-node
 	go build -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/novacrond
 
 install:
-	go install -ldflags '$(LDFLAGS)' ./cmd/novacrond
+	go install -ldflags '$(LDFLAGS)' ./cmd/novacrond ./cmd/novacrond/novacrond-node
 
 ## test: everything CI runs: unit/integration tests, proto-check, determinism, e2e on the localnet.
 test: deps proto-check test-unit test-determinism test-kubo e2e

@@ -5,8 +5,6 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	"cosmossdk.io/client/v2/autocli"
@@ -78,6 +76,7 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/novacron/novacron/app/nodehome"
 	"github.com/novacron/novacron/x/orbit"
 	orbitkeeper "github.com/novacron/novacron/x/orbit/keeper"
 	orbittypes "github.com/novacron/novacron/x/orbit/types"
@@ -111,11 +110,7 @@ var (
 
 func init() {
 	SetConfig()
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = "."
-	}
-	DefaultNodeHome = filepath.Join(home, ".novacron")
+	DefaultNodeHome = nodehome.Default()
 }
 
 // App is the NovaCron application.

@@ -12,9 +12,9 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/config"
+	"github.com/cosmos/cosmos-sdk/client/flags"
 	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
 	"github.com/cosmos/cosmos-sdk/server"
-	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	"github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtxconfig "github.com/cosmos/cosmos-sdk/x/auth/tx/config"
@@ -27,7 +27,7 @@ import (
 func NewRootCmd() *cobra.Command {
 	app.SetConfig()
 	// A throwaway in-memory app yields the codecs and module list the CLI needs.
-	tempApp := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(tempHome()))
+	tempApp := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, appOptions{flags.FlagHome: tempHome()})
 
 	initClientCtx := client.Context{}.
 		WithCodec(tempApp.AppCodec()).
@@ -86,6 +86,12 @@ func NewRootCmd() *cobra.Command {
 	}
 	return rootCmd
 }
+
+// appOptions is the throwaway app's options (only --home), as the SDK's testutil/sims
+// AppOptionsMap, which production code should not import.
+type appOptions map[string]any
+
+func (o appOptions) Get(key string) any { return o[key] }
 
 // tempHome is a scratch home for the throwaway app, so building the CLI never touches a real node home.
 func tempHome() string {
