@@ -153,3 +153,10 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// docs/VOTE_EXTENSIONS.md states this bound.
+func TestMaxBytes(t *testing.T) {
+	if voteext.MaxBytes != 33_047 {
+		t.Fatalf("MaxBytes %d: update docs/VOTE_EXTENSIONS.md", voteext.MaxBytes)
+	}
+}

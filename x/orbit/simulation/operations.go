@@ -13,6 +13,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	simkit "github.com/novacron/novacron/x/internal/simulation"
 	"github.com/novacron/novacron/x/orbit/keeper"
 	"github.com/novacron/novacron/x/orbit/types"
 )
@@ -53,11 +54,11 @@ func WeightedOperations(appParams simtypes.AppParams, k keeper.Keeper) simulatio
 	}
 }
 
-// govOp is the operation of build, which makes a message from the state for the given signer:
+// govOp is the operation of gen, which makes a message from the state for the given signer:
 // the authority the keeper expects for ctx (the consensus-params authority when one is set,
 // else x/gov's), one time in ten a random account. The message is delivered (Deliver); when
-// build gives a reason instead (nothing to remove), the operation is a no-op with it.
-func govOp(k keeper.Keeper, build func(r *rand.Rand, ctx sdk.Context, authority string) (sdk.Msg, string)) simtypes.Operation {
+// gen gives a reason instead (nothing to remove), the operation is a no-op with it.
+func govOp[M sdk.Msg](k keeper.Keeper, gen simkit.GovGen[M]) simtypes.Operation {
 	own := OwnRouter(k)
 	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
 		authority := k.Authority()
@@ -67,7 +68,7 @@ func govOp(k keeper.Keeper, build func(r *rand.Rand, ctx sdk.Context, authority 
 		if len(accs) > 0 && r.Intn(10) == 0 {
 			authority = accs[r.Intn(len(accs))].Address.String()
 		}
-		msg, why := build(r, ctx, authority)
+		msg, why := gen(r, ctx, accs, authority)
 		if why != "" {
 			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), why), nil, nil
 		}
@@ -89,21 +90,21 @@ func keys[V any](ctx sdk.Context, m collections.Map[string, V]) []string {
 	return out
 }
 
-// removeOp removes one of the keys of m, picked at random, with the message msg makes.
-func removeOp[V any](k keeper.Keeper, m collections.Map[string, V], msg func(authority, key string) sdk.Msg) simtypes.Operation {
-	return govOp(k, func(r *rand.Rand, ctx sdk.Context, authority string) (sdk.Msg, string) {
+// genRemove removes one of the keys of m, picked at random, with the message msg makes.
+func genRemove[V any, M sdk.Msg](m collections.Map[string, V], msg func(authority, key string) M) simkit.GovGen[M] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account, authority string) (M, string) {
 		have := keys(ctx, m)
 		if len(have) == 0 {
 			return msg(authority, ""), "nothing to remove"
 		}
 		return msg(authority, have[r.Intn(len(have))]), ""
-	})
+	}
 }
 
-// SimulateMsgRegisterConstellation registers a RandomConstellation under a new name (one time
-// in eight under a registered one: refused as a duplicate).
-func SimulateMsgRegisterConstellation(k keeper.Keeper) simtypes.Operation {
-	return govOp(k, func(r *rand.Rand, ctx sdk.Context, authority string) (sdk.Msg, string) {
+// GenRegisterConstellation registers a RandomConstellation under a new name (one time in
+// eight under a registered one: refused as a duplicate).
+func GenRegisterConstellation(k keeper.Keeper) simkit.GovGen[*types.MsgRegisterConstellation] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account, authority string) (*types.MsgRegisterConstellation, string) {
 		msg := &types.MsgRegisterConstellation{Authority: authority}
 		name := fmt.Sprintf("sim-%d", r.Intn(10_000))
 		if have := keys(ctx, k.Constellations); len(have) > 0 && r.Intn(8) == 0 {
@@ -115,38 +116,35 @@ func SimulateMsgRegisterConstellation(k keeper.Keeper) simtypes.Operation {
 		}
 		msg.Constellation = c
 		return msg, ""
-	})
+	}
 }
 
-// SimulateMsgRemoveConstellation removes a registered constellation (the active one is
-// refused).
-func SimulateMsgRemoveConstellation(k keeper.Keeper) simtypes.Operation {
-	return removeOp(k, k.Constellations, func(authority, name string) sdk.Msg {
+// GenRemoveConstellation removes a registered constellation (the active one is refused).
+func GenRemoveConstellation(k keeper.Keeper) simkit.GovGen[*types.MsgRemoveConstellation] {
+	return genRemove(k.Constellations, func(authority, name string) *types.MsgRemoveConstellation {
 		return &types.MsgRemoveConstellation{Authority: authority, Name: name}
 	})
 }
 
-// SimulateMsgRegisterRegion registers a RandomRegion (a city already registered is refused as
-// a duplicate, one over max_regions as invalid).
-func SimulateMsgRegisterRegion(k keeper.Keeper) simtypes.Operation {
-	return govOp(k, func(r *rand.Rand, _ sdk.Context, authority string) (sdk.Msg, string) {
-		return &types.MsgRegisterRegion{Authority: authority, Region: RandomRegion(r)}, ""
-	})
+// GenRegisterRegion registers a RandomRegion (a city already registered is refused as a
+// duplicate, one over max_regions as invalid).
+func GenRegisterRegion(r *rand.Rand, _ sdk.Context, _ []simtypes.Account, authority string) (*types.MsgRegisterRegion, string) {
+	return &types.MsgRegisterRegion{Authority: authority, Region: RandomRegion(r)}, ""
 }
 
-// SimulateMsgRemoveRegion removes a registered region (the snapshot drops it at the next
-// interval height; with fewer than two regions the snapshot fails and the old one stays).
-func SimulateMsgRemoveRegion(k keeper.Keeper) simtypes.Operation {
-	return removeOp(k, k.Regions, func(authority, code string) sdk.Msg {
+// GenRemoveRegion removes a registered region (the snapshot drops it at the next interval
+// height; with fewer than two regions the snapshot fails and the old one stays).
+func GenRemoveRegion(k keeper.Keeper) simkit.GovGen[*types.MsgRemoveRegion] {
+	return genRemove(k.Regions, func(authority, code string) *types.MsgRemoveRegion {
 		return &types.MsgRemoveRegion{Authority: authority, Code: code}
 	})
 }
 
-// SimulateMsgUpdateParams sets RandomParams over the registered constellations and regions;
-// one time in ten the active constellation is not registered, or max_regions is below the
-// regions registered (both refused).
-func SimulateMsgUpdateParams(k keeper.Keeper) simtypes.Operation {
-	return govOp(k, func(r *rand.Rand, ctx sdk.Context, authority string) (sdk.Msg, string) {
+// GenUpdateParams sets RandomParams over the registered constellations and regions; one time
+// in ten the active constellation is not registered, or max_regions is below the regions
+// registered (both refused).
+func GenUpdateParams(k keeper.Keeper) simkit.GovGen[*types.MsgUpdateParams] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account, authority string) (*types.MsgUpdateParams, string) {
 		regions := len(keys(ctx, k.Regions))
 		msg := &types.MsgUpdateParams{Authority: authority, Params: RandomParams(r, keys(ctx, k.Constellations), regions)}
 		switch r.Intn(20) {
@@ -158,7 +156,32 @@ func SimulateMsgUpdateParams(k keeper.Keeper) simtypes.Operation {
 			}
 		}
 		return msg, ""
-	})
+	}
+}
+
+// SimulateMsgRegisterConstellation delivers GenRegisterConstellation's message (govOp).
+func SimulateMsgRegisterConstellation(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenRegisterConstellation(k))
+}
+
+// SimulateMsgRemoveConstellation delivers GenRemoveConstellation's message (govOp).
+func SimulateMsgRemoveConstellation(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenRemoveConstellation(k))
+}
+
+// SimulateMsgRegisterRegion delivers GenRegisterRegion's message (govOp).
+func SimulateMsgRegisterRegion(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenRegisterRegion)
+}
+
+// SimulateMsgRemoveRegion delivers GenRemoveRegion's message (govOp).
+func SimulateMsgRemoveRegion(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenRemoveRegion(k))
+}
+
+// SimulateMsgUpdateParams delivers GenUpdateParams' message (govOp).
+func SimulateMsgUpdateParams(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenUpdateParams(k))
 }
 
 // Deliver executes msg atomically, as the only message of a tx without the ante handler (as x/gov

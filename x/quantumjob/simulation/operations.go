@@ -11,6 +11,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	simkit "github.com/novacron/novacron/x/internal/simulation"
 	"github.com/novacron/novacron/x/quantumjob/keeper"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
@@ -82,13 +83,15 @@ func WeightedOperations(appParams simtypes.AppParams, k keeper.Keeper) simulatio
 	return simulation.WeightedOperations{simulation.NewWeightedOperation(w, SimulateMsgSubmitJob(k))}
 }
 
-// SimulateMsgSubmitJob submits a random circuit (one in ten: an adversarial input) from a
-// random account with random shots and backend, under SimGas, delivered like a tx's only
-// message: in a cache context written only on success. A rejected job (over a limit or its
-// gas, the queue full) is a no-op, not a simulation failure; running out of gas is the
-// rejection it is in a block.
-func SimulateMsgSubmitJob(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// GenSubmitJob is a job submission from a random account: a random circuit (one in ten: an
+// adversarial input) with random shots and backend. The classic operation and the simsx
+// factory both submit it.
+func GenSubmitJob(k keeper.Keeper) simkit.Gen[*types.MsgSubmitJob] {
+	return func(r *rand.Rand, _ sdk.Context, accs []simtypes.Account) (*types.MsgSubmitJob, string) {
+		msg := &types.MsgSubmitJob{}
+		if len(accs) == 0 {
+			return msg, "no accounts"
+		}
 		acc, _ := simtypes.RandomAcc(r, accs)
 		src := RandomCircuit(r)
 		if r.Intn(10) == 0 {
@@ -96,11 +99,26 @@ func SimulateMsgSubmitJob(k keeper.Keeper) simtypes.Operation {
 		}
 		owner, err := k.AddressCodec().BytesToString(acc.Address)
 		if err != nil {
-			return simtypes.OperationMsg{}, nil, err
+			return msg, err.Error()
 		}
-		msg := &types.MsgSubmitJob{Owner: owner, Source: src, Shots: uint32(r.Intn(300)),
-			Backend: []string{"", "auto", "statevector", "stabilizer"}[r.Intn(4)]}
+		msg.Owner, msg.Source, msg.Shots = owner, src, uint32(r.Intn(300))
+		msg.Backend = []string{"", "auto", "statevector", "stabilizer"}[r.Intn(4)]
+		return msg, ""
+	}
+}
+
+// SimulateMsgSubmitJob submits a GenSubmitJob job under SimGas, delivered like a tx's only
+// message: in a cache context written only on success. A rejected job (over a limit or its
+// gas, the queue full) is a no-op, not a simulation failure; running out of gas is the
+// rejection it is in a block.
+func SimulateMsgSubmitJob(k keeper.Keeper) simtypes.Operation {
+	gen := GenSubmitJob(k)
+	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+		msg, skip := gen(r, ctx, accs)
 		name := sdk.MsgTypeURL(msg)
+		if skip != "" {
+			return simtypes.NoOpMsg(types.ModuleName, name, skip), nil, nil
+		}
 		if err := Deliver(app, ctx.WithGasMeter(storetypes.NewGasMeter(SimGas)), k, msg); err != nil {
 			return simtypes.NoOpMsg(types.ModuleName, name, err.Error()), nil, nil
 		}

@@ -10,6 +10,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	simkit "github.com/novacron/novacron/x/internal/simulation"
 	"github.com/novacron/novacron/x/validatorset/keeper"
 	"github.com/novacron/novacron/x/validatorset/types"
 )
@@ -61,12 +62,12 @@ func allowlisted(ctx sdk.Context, k keeper.Keeper) []types.AllowedOperator {
 	return out
 }
 
-// SimulateMsgAddValidator allowlists the operator of an account that is not listed yet (one
-// time in five any account's, most likely listed already) with a random note; now and then in
-// upper case (stored canonical), as an account address or with a note over the limit (refused).
-func SimulateMsgAddValidator(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
-		msg := &types.MsgAddValidator{}
+// GenAddValidator allowlists the operator of an account that is not listed yet (one time in
+// five any account's, most likely listed already) with a random note; now and then in upper
+// case (stored canonical), as an account address or with a note over the limit (refused).
+func GenAddValidator(k keeper.Keeper) simkit.GovGen[*types.MsgAddValidator] {
+	return func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account, authority string) (*types.MsgAddValidator, string) {
+		msg := &types.MsgAddValidator{Authority: authority}
 		var unlisted []simtypes.Account
 		for _, acc := range accs {
 			if ok, err := k.IsAllowed(ctx, sdk.ValAddress(acc.Address)); err == nil && !ok {
@@ -77,14 +78,14 @@ func SimulateMsgAddValidator(k keeper.Keeper) simtypes.Operation {
 			unlisted = accs
 		}
 		if len(unlisted) == 0 {
-			return noop(msg, "no accounts")
+			return msg, "no accounts"
 		}
 		acc := unlisted[r.Intn(len(unlisted))]
 		op, err := Operator(k.ValidatorAddressCodec(), acc)
 		if err != nil {
-			return simtypes.OperationMsg{}, nil, err
+			return msg, err.Error()
 		}
-		msg.Authority, msg.OperatorAddress, msg.Note = authority(r, ctx, k, accs), op, RandomNote(r)
+		msg.OperatorAddress, msg.Note = op, RandomNote(r)
 		switch r.Intn(20) {
 		case 0, 1:
 			msg.OperatorAddress = strings.ToUpper(op)
@@ -93,33 +94,53 @@ func SimulateMsgAddValidator(k keeper.Keeper) simtypes.Operation {
 		case 3:
 			msg.Note = strings.Repeat("n", types.MaxNoteLength+1)
 		}
-		return deliver(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-// SimulateMsgRemoveValidator removes a listed operator (one time in ten an account's operator
-// that may not be listed); the keeper jails its validator, or refuses when it is the last
-// bonded one.
-func SimulateMsgRemoveValidator(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
-		msg := &types.MsgRemoveValidator{}
+// GenRemoveValidator removes a listed operator (one time in ten an account's operator that may
+// not be listed); the keeper jails its validator, or refuses when it is the last bonded one.
+func GenRemoveValidator(k keeper.Keeper) simkit.GovGen[*types.MsgRemoveValidator] {
+	return func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account, authority string) (*types.MsgRemoveValidator, string) {
+		msg := &types.MsgRemoveValidator{Authority: authority}
 		listed := allowlisted(ctx, k)
 		switch {
 		case len(accs) > 0 && (len(listed) == 0 || r.Intn(10) == 0):
 			acc, _ := simtypes.RandomAcc(r, accs)
 			op, err := Operator(k.ValidatorAddressCodec(), acc)
 			if err != nil {
-				return simtypes.OperationMsg{}, nil, err
+				return msg, err.Error()
 			}
 			msg.OperatorAddress = op
 		case len(listed) > 0:
 			msg.OperatorAddress = listed[r.Intn(len(listed))].OperatorAddress
 		default:
-			return noop(msg, "no operator")
+			return msg, "no operator"
 		}
-		msg.Authority = authority(r, ctx, k, accs)
+		return msg, ""
+	}
+}
+
+// govOp delivers gen's message signed by authority (the keeper's, one time in ten a random
+// account's); a reason from gen, or the keeper's refusal, is a no-op.
+func govOp[M sdk.Msg](k keeper.Keeper, gen simkit.GovGen[M]) simtypes.Operation {
+	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+		msg, why := gen(r, ctx, accs, authority(r, ctx, k, accs))
+		if why != "" {
+			return noop(msg, why)
+		}
 		return deliver(app, ctx, k, msg)
 	}
+}
+
+// SimulateMsgAddValidator delivers GenAddValidator's message (govOp).
+func SimulateMsgAddValidator(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenAddValidator(k))
+}
+
+// SimulateMsgRemoveValidator delivers GenRemoveValidator's message (govOp).
+func SimulateMsgRemoveValidator(k keeper.Keeper) simtypes.Operation {
+	return govOp(k, GenRemoveValidator(k))
 }
 
 func noop(msg sdk.Msg, why string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
