@@ -3,11 +3,9 @@ package types_test
 import (
 	"testing"
 
-	errorsmod "cosmossdk.io/errors"
-	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/quantumjob/types"
 )
 
@@ -15,42 +13,17 @@ import (
 // renumber) and the gRPC code a query answers with it, bare or wrapped, through its
 // GRPCStatus. A registered code missing from the table fails the test.
 func TestErrorGRPCCodes(t *testing.T) {
-	table := []struct {
-		err  *errorsmod.Error
-		abci uint32
-		code codes.Code
-	}{
-		{types.ErrInvalidCircuit, 2, codes.InvalidArgument},
-		{types.ErrTooLarge, 3, codes.ResourceExhausted},
-		{types.ErrInvalidBackend, 4, codes.InvalidArgument},
-		{types.ErrQueueFull, 5, codes.ResourceExhausted},
-		{types.ErrJobNotFound, 6, codes.NotFound},
-		{types.ErrNoResult, 7, codes.NotFound},
-		{types.ErrInvalidParams, 8, codes.InvalidArgument},
-		{types.ErrInvalidShots, 9, codes.InvalidArgument},
-		{types.ErrInvalidGenesis, 10, codes.InvalidArgument},
-		{types.ErrBudgetExceeded, 11, codes.ResourceExhausted},
-		{types.ErrTooManyJobs, 12, codes.ResourceExhausted},
-	}
-	seen := map[uint32]bool{}
-	for _, tc := range table {
-		name := tc.err.Error()
-		require.Equal(t, types.ModuleName, tc.err.Codespace(), name)
-		require.Equal(t, tc.abci, tc.err.ABCICode(), name)
-		require.False(t, seen[tc.abci], "code %d twice", tc.abci)
-		seen[tc.abci] = true
-
-		wrapped := tc.err.Wrapf("object %d", 7)
-		require.Equal(t, tc.code, status.Code(wrapped), name)
-		require.Equal(t, tc.code, status.Code(errorsmod.Wrap(wrapped, "outer")), name)
-		require.Equal(t, tc.code, status.Code(tc.err), name)
-		require.Contains(t, status.Convert(wrapped).Message(), "object 7", name)
-		require.ErrorIs(t, wrapped, tc.err)
-	}
-	for code := uint32(1); code <= 1000; code++ {
-		// ABCIError wraps the error registered under (codespace, code), or a new one
-		// described "unknown" when there is none.
-		registered := errorsmod.ABCIError(types.ModuleName, code, "").Error() != ": unknown"
-		require.Equal(t, seen[code], registered, "code %d: registered but not in the table, or the reverse", code)
-	}
+	testkit.CheckErrorCodes(t, types.ModuleName, []testkit.ErrorCode{
+		{Err: types.ErrInvalidCircuit, ABCI: 2, GRPC: codes.InvalidArgument},
+		{Err: types.ErrTooLarge, ABCI: 3, GRPC: codes.ResourceExhausted},
+		{Err: types.ErrInvalidBackend, ABCI: 4, GRPC: codes.InvalidArgument},
+		{Err: types.ErrQueueFull, ABCI: 5, GRPC: codes.ResourceExhausted},
+		{Err: types.ErrJobNotFound, ABCI: 6, GRPC: codes.NotFound},
+		{Err: types.ErrNoResult, ABCI: 7, GRPC: codes.NotFound},
+		{Err: types.ErrInvalidParams, ABCI: 8, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidShots, ABCI: 9, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidGenesis, ABCI: 10, GRPC: codes.InvalidArgument},
+		{Err: types.ErrBudgetExceeded, ABCI: 11, GRPC: codes.ResourceExhausted},
+		{Err: types.ErrTooManyJobs, ABCI: 12, GRPC: codes.ResourceExhausted},
+	})
 }

@@ -3,11 +3,9 @@ package types_test
 import (
 	"testing"
 
-	errorsmod "cosmossdk.io/errors"
-	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/validatorset/types"
 )
 
@@ -15,37 +13,12 @@ import (
 // renumber) and the gRPC code a query answers with it, bare or wrapped, through its
 // GRPCStatus. A registered code missing from the table fails the test.
 func TestErrorGRPCCodes(t *testing.T) {
-	table := []struct {
-		err  *errorsmod.Error
-		abci uint32
-		code codes.Code
-	}{
-		{types.ErrNotAllowlisted, 2, codes.PermissionDenied},
-		{types.ErrAlreadyAllowlisted, 3, codes.AlreadyExists},
-		{types.ErrLastValidator, 4, codes.FailedPrecondition},
-		{types.ErrInvalidOperator, 5, codes.InvalidArgument},
-		{types.ErrInvalidGenesis, 6, codes.InvalidArgument},
-		{types.ErrNoteTooLong, 7, codes.InvalidArgument},
-	}
-	seen := map[uint32]bool{}
-	for _, tc := range table {
-		name := tc.err.Error()
-		require.Equal(t, types.ModuleName, tc.err.Codespace(), name)
-		require.Equal(t, tc.abci, tc.err.ABCICode(), name)
-		require.False(t, seen[tc.abci], "code %d twice", tc.abci)
-		seen[tc.abci] = true
-
-		wrapped := tc.err.Wrapf("object %d", 7)
-		require.Equal(t, tc.code, status.Code(wrapped), name)
-		require.Equal(t, tc.code, status.Code(errorsmod.Wrap(wrapped, "outer")), name)
-		require.Equal(t, tc.code, status.Code(tc.err), name)
-		require.Contains(t, status.Convert(wrapped).Message(), "object 7", name)
-		require.ErrorIs(t, wrapped, tc.err)
-	}
-	for code := uint32(1); code <= 1000; code++ {
-		// ABCIError wraps the error registered under (codespace, code), or a new one
-		// described "unknown" when there is none.
-		registered := errorsmod.ABCIError(types.ModuleName, code, "").Error() != ": unknown"
-		require.Equal(t, seen[code], registered, "code %d: registered but not in the table, or the reverse", code)
-	}
+	testkit.CheckErrorCodes(t, types.ModuleName, []testkit.ErrorCode{
+		{Err: types.ErrNotAllowlisted, ABCI: 2, GRPC: codes.PermissionDenied},
+		{Err: types.ErrAlreadyAllowlisted, ABCI: 3, GRPC: codes.AlreadyExists},
+		{Err: types.ErrLastValidator, ABCI: 4, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrInvalidOperator, ABCI: 5, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidGenesis, ABCI: 6, GRPC: codes.InvalidArgument},
+		{Err: types.ErrNoteTooLong, ABCI: 7, GRPC: codes.InvalidArgument},
+	})
 }

@@ -3,11 +3,9 @@ package types_test
 import (
 	"testing"
 
-	errorsmod "cosmossdk.io/errors"
-	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/novacron/novacron/internal/testkit"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
 
@@ -15,70 +13,45 @@ import (
 // renumber) and the gRPC code a query answers with it, bare or wrapped, through its
 // GRPCStatus. A registered code missing from the table fails the test.
 func TestErrorGRPCCodes(t *testing.T) {
-	table := []struct {
-		err  *errorsmod.Error
-		abci uint32
-		code codes.Code
-	}{
-		{types.ErrInvalidParams, 2, codes.InvalidArgument},
-		{types.ErrInvalidGenesis, 3, codes.InvalidArgument},
-		{types.ErrOperatorNotAllowed, 4, codes.PermissionDenied},
-		{types.ErrInvalidHost, 5, codes.InvalidArgument},
-		{types.ErrHostExists, 6, codes.AlreadyExists},
-		{types.ErrHostNotFound, 7, codes.NotFound},
-		{types.ErrNotHostOperator, 8, codes.PermissionDenied},
-		{types.ErrHostNotEmpty, 9, codes.FailedPrecondition},
-		{types.ErrHostDraining, 10, codes.FailedPrecondition},
-		{types.ErrInvalidCID, 11, codes.InvalidArgument},
-		{types.ErrInvalidResources, 12, codes.InvalidArgument},
-		{types.ErrInvalidName, 13, codes.InvalidArgument},
-		{types.ErrDuplicateName, 14, codes.AlreadyExists},
-		{types.ErrInvalidConstraints, 15, codes.InvalidArgument},
-		{types.ErrVMNotFound, 16, codes.NotFound},
-		{types.ErrNotVMOwner, 17, codes.PermissionDenied},
-		{types.ErrIllegalTransition, 18, codes.FailedPrecondition},
-		{types.ErrNoPlacement, 19, codes.FailedPrecondition},
-		{types.ErrInsufficientCapacity, 20, codes.ResourceExhausted},
-		{types.ErrInvalidReplicas, 21, codes.InvalidArgument},
-		{types.ErrInvalidStatusReport, 22, codes.InvalidArgument},
-		{types.ErrExplanationNotFound, 23, codes.NotFound},
-		{types.ErrInvalidMigration, 24, codes.InvalidArgument},
-		{types.ErrInvalidPolicy, 25, codes.InvalidArgument},
-		{types.ErrPolicyNotFound, 26, codes.NotFound},
-		{types.ErrOperationNotFound, 27, codes.NotFound},
-		{types.ErrNotApprover, 28, codes.PermissionDenied},
-		{types.ErrAlreadyApproved, 29, codes.AlreadyExists},
-		{types.ErrOperationExpired, 30, codes.FailedPrecondition},
-		{types.ErrOperationNotPending, 31, codes.FailedPrecondition},
-		{types.ErrInvalidTimeLock, 32, codes.InvalidArgument},
-		{types.ErrNotCancellable, 33, codes.FailedPrecondition},
-		{types.ErrInvalidRule, 34, codes.InvalidArgument},
-		{types.ErrRuleNotFound, 35, codes.NotFound},
-		{types.ErrNotRuleOwner, 36, codes.PermissionDenied},
-		{types.ErrTooManyRules, 37, codes.ResourceExhausted},
-		{types.ErrNotOperationOwner, 38, codes.PermissionDenied},
-		{types.ErrHostNotDraining, 39, codes.FailedPrecondition},
-		{types.ErrSchedulerBudget, 40, codes.ResourceExhausted},
-	}
-	seen := map[uint32]bool{}
-	for _, tc := range table {
-		name := tc.err.Error()
-		require.Equal(t, types.ModuleName, tc.err.Codespace(), name)
-		require.Equal(t, tc.abci, tc.err.ABCICode(), name)
-		require.False(t, seen[tc.abci], "code %d twice", tc.abci)
-		seen[tc.abci] = true
-
-		wrapped := tc.err.Wrapf("object %d", 7)
-		require.Equal(t, tc.code, status.Code(wrapped), name)
-		require.Equal(t, tc.code, status.Code(errorsmod.Wrap(wrapped, "outer")), name)
-		require.Equal(t, tc.code, status.Code(tc.err), name)
-		require.Contains(t, status.Convert(wrapped).Message(), "object 7", name)
-		require.ErrorIs(t, wrapped, tc.err)
-	}
-	for code := uint32(1); code <= 1000; code++ {
-		// ABCIError wraps the error registered under (codespace, code), or a new one
-		// described "unknown" when there is none.
-		registered := errorsmod.ABCIError(types.ModuleName, code, "").Error() != ": unknown"
-		require.Equal(t, seen[code], registered, "code %d: registered but not in the table, or the reverse", code)
-	}
+	testkit.CheckErrorCodes(t, types.ModuleName, []testkit.ErrorCode{
+		{Err: types.ErrInvalidParams, ABCI: 2, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidGenesis, ABCI: 3, GRPC: codes.InvalidArgument},
+		{Err: types.ErrOperatorNotAllowed, ABCI: 4, GRPC: codes.PermissionDenied},
+		{Err: types.ErrInvalidHost, ABCI: 5, GRPC: codes.InvalidArgument},
+		{Err: types.ErrHostExists, ABCI: 6, GRPC: codes.AlreadyExists},
+		{Err: types.ErrHostNotFound, ABCI: 7, GRPC: codes.NotFound},
+		{Err: types.ErrNotHostOperator, ABCI: 8, GRPC: codes.PermissionDenied},
+		{Err: types.ErrHostNotEmpty, ABCI: 9, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrHostDraining, ABCI: 10, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrInvalidCID, ABCI: 11, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidResources, ABCI: 12, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidName, ABCI: 13, GRPC: codes.InvalidArgument},
+		{Err: types.ErrDuplicateName, ABCI: 14, GRPC: codes.AlreadyExists},
+		{Err: types.ErrInvalidConstraints, ABCI: 15, GRPC: codes.InvalidArgument},
+		{Err: types.ErrVMNotFound, ABCI: 16, GRPC: codes.NotFound},
+		{Err: types.ErrNotVMOwner, ABCI: 17, GRPC: codes.PermissionDenied},
+		{Err: types.ErrIllegalTransition, ABCI: 18, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrNoPlacement, ABCI: 19, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrInsufficientCapacity, ABCI: 20, GRPC: codes.ResourceExhausted},
+		{Err: types.ErrInvalidReplicas, ABCI: 21, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidStatusReport, ABCI: 22, GRPC: codes.InvalidArgument},
+		{Err: types.ErrExplanationNotFound, ABCI: 23, GRPC: codes.NotFound},
+		{Err: types.ErrInvalidMigration, ABCI: 24, GRPC: codes.InvalidArgument},
+		{Err: types.ErrInvalidPolicy, ABCI: 25, GRPC: codes.InvalidArgument},
+		{Err: types.ErrPolicyNotFound, ABCI: 26, GRPC: codes.NotFound},
+		{Err: types.ErrOperationNotFound, ABCI: 27, GRPC: codes.NotFound},
+		{Err: types.ErrNotApprover, ABCI: 28, GRPC: codes.PermissionDenied},
+		{Err: types.ErrAlreadyApproved, ABCI: 29, GRPC: codes.AlreadyExists},
+		{Err: types.ErrOperationExpired, ABCI: 30, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrOperationNotPending, ABCI: 31, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrInvalidTimeLock, ABCI: 32, GRPC: codes.InvalidArgument},
+		{Err: types.ErrNotCancellable, ABCI: 33, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrInvalidRule, ABCI: 34, GRPC: codes.InvalidArgument},
+		{Err: types.ErrRuleNotFound, ABCI: 35, GRPC: codes.NotFound},
+		{Err: types.ErrNotRuleOwner, ABCI: 36, GRPC: codes.PermissionDenied},
+		{Err: types.ErrTooManyRules, ABCI: 37, GRPC: codes.ResourceExhausted},
+		{Err: types.ErrNotOperationOwner, ABCI: 38, GRPC: codes.PermissionDenied},
+		{Err: types.ErrHostNotDraining, ABCI: 39, GRPC: codes.FailedPrecondition},
+		{Err: types.ErrSchedulerBudget, ABCI: 40, GRPC: codes.ResourceExhausted},
+	})
 }
