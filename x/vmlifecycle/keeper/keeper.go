@@ -296,15 +296,10 @@ func (k Keeper) record(ctx context.Context, vm *types.VM, to types.VMState, acto
 	if err != nil {
 		return err
 	}
-	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeVMStateChanged,
-		sdk.NewAttribute(types.AttributeKeyVMID, fmt.Sprint(vm.Id)),
-		sdk.NewAttribute(types.AttributeKeyPrevState, from.String()),
-		sdk.NewAttribute(types.AttributeKeyNewState, to.String()),
-		sdk.NewAttribute(types.AttributeKeyHostID, vm.HostId),
-		sdk.NewAttribute(types.AttributeKeyPrevHostID, prevHost),
-		sdk.NewAttribute(types.AttributeKeyActor, actor),
-		sdk.NewAttribute(types.AttributeKeyReason, reason),
-		sdk.NewAttribute(types.AttributeKeyAuditSeq, fmt.Sprint(seq))))
+	emit(ctx, types.EventTypeVMStateChanged, types.AttributeKeyVMID, fmt.Sprint(vm.Id),
+		types.AttributeKeyPrevState, from.String(), types.AttributeKeyNewState, to.String(),
+		types.AttributeKeyHostID, vm.HostId, types.AttributeKeyPrevHostID, prevHost, types.AttributeKeyActor, actor,
+		types.AttributeKeyReason, reason, types.AttributeKeyAuditSeq, fmt.Sprint(seq))
 	if from != to {
 		return k.noteVMState(ctx, vm.Id, to)
 	}

@@ -31,10 +31,8 @@ func (k Keeper) tryPlace(ctx context.Context, p types.Params, vm *types.VM, owne
 	if err := k.transition(ctx, vm, types.VM_STATE_SCHEDULED, actor, ex.Summary, ""); err != nil {
 		return err
 	}
-	sdkCtx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeVMPlaced,
-		sdk.NewAttribute(types.AttributeKeyVMID, fmt.Sprint(vm.Id)),
-		sdk.NewAttribute(types.AttributeKeyHostID, winner.Id),
-		sdk.NewAttribute(types.AttributeKeyScore, fmt.Sprint(ex.WinningScore))))
+	emit(ctx, types.EventTypeVMPlaced, types.AttributeKeyVMID, fmt.Sprint(vm.Id), types.AttributeKeyHostID, winner.Id,
+		types.AttributeKeyScore, fmt.Sprint(ex.WinningScore))
 	return nil
 }
 
@@ -58,10 +56,7 @@ func (k Keeper) migrateTo(ctx context.Context, vm *types.VM, to types.Host, acto
 	if err := k.transition(ctx, vm, types.VM_STATE_MIGRATING, actor, reason, prev); err != nil {
 		return err
 	}
-	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(sdk.NewEvent(types.EventTypeVMPlaced,
-		sdk.NewAttribute(types.AttributeKeyVMID, fmt.Sprint(vm.Id)),
-		sdk.NewAttribute(types.AttributeKeyHostID, h.Id),
-		sdk.NewAttribute(types.AttributeKeyPrevHostID, prev)))
+	emit(ctx, types.EventTypeVMPlaced, types.AttributeKeyVMID, fmt.Sprint(vm.Id), types.AttributeKeyHostID, h.Id, types.AttributeKeyPrevHostID, prev)
 	return nil
 }
 
