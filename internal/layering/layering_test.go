@@ -33,7 +33,7 @@ func TestModulesDoNotImportApp(t *testing.T) {
 }
 
 func TestEnginesArePure(t *testing.T) {
-	for _, p := range deps(t, "./x/quantumjob/engine/...", "./x/orbit/engine/...", "./x/vmlifecycle/engine/...", "./x/internal/dmath/...", "./x/internal/meter/...", "./cidcalc/...", "./voteext/...") {
+	for _, p := range deps(t, "./x/quantumjob/engine/...", "./x/orbit/engine/...", "./x/vmlifecycle/engine/...", "./x/heal/engine/...", "./x/internal/dmath/...", "./x/internal/meter/...", "./cidcalc/...", "./voteext/...") {
 		for _, banned := range []string{"github.com/cosmos/", "cosmossdk.io/", "github.com/cometbft/"} {
 			if strings.HasPrefix(p, banned) {
 				t.Errorf("a pure engine depends on %s", p)
