@@ -1,8 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // Vote is one validator's evidence in a block: its voting power and the full view it reported
@@ -69,6 +70,7 @@ func Aggregate(agreed View, votes []Vote, totalPower int64) (Result, uint64, err
 	res := Result{View: make(View, len(agreed)), Health: make([]Health, len(agreed))}
 	var steps uint64
 	quorum := present*3 > totalPower*2
+	var sc scratch
 	for i, a := range agreed {
 		if !quorum {
 			res.View[i] = a
@@ -78,19 +80,24 @@ func Aggregate(agreed View, votes []Vote, totalPower int64) (Result, uint64, err
 			steps++
 			continue
 		}
-		h, health, n := aggregateHost(i, a, votes, totalPower)
+		h, health, n := aggregateHost(i, a, votes, totalPower, &sc)
 		res.View[i], res.Health[i] = h, health
 		steps += n
 	}
 	return res, steps, nil
 }
 
-func aggregateHost(i int, a Host, votes []Vote, total int64) (Host, Health, uint64) {
+// scratch holds the buffers of one aggregation, reused across hosts.
+type scratch struct {
+	status, rtt, seq, cpu, mem []weighted
+	ids                        []uint64
+	cursors                    []int
+}
+
+func aggregateHost(i int, a Host, votes []Vote, total int64, sc *scratch) (Host, Health, uint64) {
 	var down, lateOrDown int64
-	status := make([]weighted, len(votes))
-	rtt := make([]weighted, len(votes))
-	seq := make([]weighted, len(votes))
-	for k, v := range votes {
+	sc.status, sc.rtt, sc.seq = sc.status[:0], sc.rtt[:0], sc.seq[:0]
+	for _, v := range votes {
 		h := v.View[i]
 		switch h.Status {
 		case StatusDown:
@@ -99,9 +106,9 @@ func aggregateHost(i int, a Host, votes []Vote, total int64) (Host, Health, uint
 		case StatusLate:
 			lateOrDown += v.Power
 		}
-		status[k] = weighted{uint64(h.Status), v.Power}
-		rtt[k] = weighted{uint64(h.RTTBucket), v.Power}
-		seq[k] = weighted{h.Seq, v.Power}
+		sc.status = append(sc.status, weighted{uint64(h.Status), v.Power})
+		sc.rtt = append(sc.rtt, weighted{uint64(h.RTTBucket), v.Power})
+		sc.seq = append(sc.seq, weighted{h.Seq, v.Power})
 	}
 	health := Healthy
 	switch {
@@ -110,62 +117,58 @@ func aggregateHost(i int, a Host, votes []Vote, total int64) (Host, Health, uint
 	case lateOrDown*3 > total:
 		health = Suspect
 	}
-	out := Host{Status: Status(median(status)), RTTBucket: uint8(median(rtt)), Seq: max(median(seq), a.Seq)}
+	out := Host{Status: Status(median(sc.status)), RTTBucket: uint8(median(sc.rtt)), Seq: max(median(sc.seq), a.Seq)}
 	if out.Status == StatusDown {
 		out.RTTBucket = 0
 	}
-	vms, steps := aggregateVMs(i, a.VMs, votes, total)
+	vms, steps := aggregateVMs(i, a.VMs, votes, total, sc)
 	out.VMs = vms
 	return out, health, steps + uint64(len(votes))
 }
 
-// aggregateVMs merges the VMs of every vote for host i: ids in ascending order.
-func aggregateVMs(i int, agreed []VM, votes []Vote, total int64) ([]VM, uint64) {
-	ids := map[uint64]bool{}
+// aggregateVMs merges the VMs of every vote for host i, in ascending id. Every VM list is
+// ascending, so each is walked once with a cursor.
+func aggregateVMs(i int, agreed []VM, votes []Vote, total int64, sc *scratch) ([]VM, uint64) {
+	sc.ids = sc.ids[:0]
 	for _, vm := range agreed {
-		ids[vm.ID] = true
+		sc.ids = append(sc.ids, vm.ID)
 	}
 	for _, v := range votes {
 		for _, vm := range v.View[i].VMs {
-			ids[vm.ID] = true
+			sc.ids = append(sc.ids, vm.ID)
 		}
 	}
-	sorted := make([]uint64, 0, len(ids))
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	sort.Slice(sorted, func(x, y int) bool { return sorted[x] < sorted[y] })
-	agreedByID := make(map[uint64]VM, len(agreed))
-	for _, vm := range agreed {
-		agreedByID[vm.ID] = vm
-	}
+	slices.Sort(sc.ids)
+	sc.ids = slices.Compact(sc.ids)
+	sc.cursors = append(sc.cursors[:0], make([]int, len(votes))...)
 	var out []VM
-	var steps uint64
-	cursors := make([]int, len(votes)) // each vote's VMs are ascending: walk them in step
-	for _, id := range sorted {
+	steps := uint64(len(sc.ids))
+	ac := 0
+	for _, id := range sc.ids {
 		var statePower [maxVMState + 1]int64
-		var cpu, mem []weighted
 		var reporting int64
+		sc.cpu, sc.mem = sc.cpu[:0], sc.mem[:0]
 		for k, v := range votes {
 			vms := v.View[i].VMs
-			for cursors[k] < len(vms) && vms[cursors[k]].ID < id {
-				cursors[k]++
+			for sc.cursors[k] < len(vms) && vms[sc.cursors[k]].ID < id {
+				sc.cursors[k]++
 			}
 			st := VMAbsent
-			if cursors[k] < len(vms) && vms[cursors[k]].ID == id {
-				vm := vms[cursors[k]]
-				st = vm.State
-				cpu = append(cpu, weighted{vm.CPUMilli, v.Power})
-				mem = append(mem, weighted{vm.MemMiB, v.Power})
+			if c := sc.cursors[k]; c < len(vms) && vms[c].ID == id {
+				st = vms[c].State
+				sc.cpu = append(sc.cpu, weighted{vms[c].CPUMilli, v.Power})
+				sc.mem = append(sc.mem, weighted{vms[c].MemMiB, v.Power})
 				reporting += v.Power
 			}
 			statePower[st] += v.Power
 			steps++
 		}
-		prev, existed := agreedByID[id]
-		next := prev
-		if !existed {
-			next = VM{ID: id, State: VMAbsent}
+		for ac < len(agreed) && agreed[ac].ID < id {
+			ac++
+		}
+		next := VM{ID: id, State: VMAbsent}
+		if ac < len(agreed) && agreed[ac].ID == id {
+			next = agreed[ac]
 		}
 		for st, p := range statePower {
 			if p*3 > total*2 {
@@ -176,7 +179,7 @@ func aggregateVMs(i int, agreed []VM, votes []Vote, total int64) ([]VM, uint64) 
 			continue
 		}
 		if reporting*3 > total*2 { // else a minority would choose the median
-			next.CPUMilli, next.MemMiB = median(cpu), median(mem)
+			next.CPUMilli, next.MemMiB = median(sc.cpu), median(sc.mem)
 		}
 		out = append(out, next)
 	}
@@ -192,7 +195,7 @@ type weighted struct {
 // least half of the total. Less than half of the power cannot move it outside the values of
 // the rest. Ties between equal values are irrelevant; the sort is by value alone.
 func median(ws []weighted) uint64 {
-	sort.Slice(ws, func(x, y int) bool { return ws[x].value < ws[y].value })
+	slices.SortFunc(ws, func(x, y weighted) int { return cmp.Compare(x.value, y.value) })
 	var total, cum int64
 	for _, w := range ws {
 		total += w.power
