@@ -12,6 +12,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	simkit "github.com/novacron/novacron/x/internal/simulation"
 	"github.com/novacron/novacron/x/vmlifecycle/keeper"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
@@ -215,12 +216,12 @@ func randomVM(r *rand.Rand, ctx sdk.Context, k keeper.Keeper, keep func(types.VM
 	return vms[r.Intn(len(vms))], true
 }
 
-func SimulateMsgRegisterHost(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenRegisterHost(k keeper.Keeper) simkit.Gen[*types.MsgRegisterHost] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgRegisterHost, string) {
 		msg := &types.MsgRegisterHost{}
 		ops := operators(ctx, k)
 		if len(ops) == 0 {
-			return noop(msg, "no host operators")
+			return msg, "no host operators"
 		}
 		region := Regions[r.Intn(len(Regions))]
 		msg.Operator = ops[r.Intn(len(ops))]
@@ -233,28 +234,34 @@ func SimulateMsgRegisterHost(k keeper.Keeper) simtypes.Operation {
 			msg.Labels = []types.Label{simLabels[r.Intn(len(simLabels))]}
 		}
 		if _, err := k.Hosts.Get(ctx, msg.HostId); err == nil {
-			return noop(msg, "host exists")
+			return msg, "host exists"
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-func SimulateMsgDrainHost(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// SimulateMsgRegisterHost delivers GenRegisterHost's message.
+func SimulateMsgRegisterHost(k keeper.Keeper) simtypes.Operation { return op(k, GenRegisterHost(k)) }
+
+func GenDrainHost(k keeper.Keeper) simkit.Gen[*types.MsgDrainHost] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgDrainHost, string) {
 		msg := &types.MsgDrainHost{}
 		h, ok := randomHost(r, ctx, k)
 		if !ok || h.Status != types.HOST_STATUS_ACTIVE {
-			return noop(msg, "no active host")
+			return msg, "no active host"
 		}
 		msg.Operator, msg.HostId = h.Operator, h.Id
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-// SimulateMsgUndrainHost returns a draining host (one of the first 256 in id order) to ACTIVE,
+// SimulateMsgDrainHost delivers GenDrainHost's message.
+func SimulateMsgDrainHost(k keeper.Keeper) simtypes.Operation { return op(k, GenDrainHost(k)) }
+
+// GenUndrainHost returns a draining host (one of the first 256 in id order) to ACTIVE,
 // signed by its operator; hosts still holding VMs and already drained ones alike.
-func SimulateMsgUndrainHost(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenUndrainHost(k keeper.Keeper) simkit.Gen[*types.MsgUndrainHost] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgUndrainHost, string) {
 		msg := &types.MsgUndrainHost{}
 		var draining []types.Host
 		_ = k.Hosts.Walk(ctx, nil, func(_ string, h types.Host) (bool, error) {
@@ -264,24 +271,32 @@ func SimulateMsgUndrainHost(k keeper.Keeper) simtypes.Operation {
 			return len(draining) >= 256, nil
 		})
 		if len(draining) == 0 {
-			return noop(msg, "no draining host")
+			return msg, "no draining host"
 		}
 		h := draining[r.Intn(len(draining))]
 		msg.Operator, msg.HostId, msg.Reason = h.Operator, h.Id, "maintenance done"
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-func SimulateMsgDeregisterHost(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// SimulateMsgUndrainHost delivers GenUndrainHost's message.
+func SimulateMsgUndrainHost(k keeper.Keeper) simtypes.Operation { return op(k, GenUndrainHost(k)) }
+
+func GenDeregisterHost(k keeper.Keeper) simkit.Gen[*types.MsgDeregisterHost] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgDeregisterHost, string) {
 		msg := &types.MsgDeregisterHost{}
 		h, ok := randomHost(r, ctx, k)
 		if !ok || h.VmCount != 0 {
-			return noop(msg, "no empty host")
+			return msg, "no empty host"
 		}
 		msg.Operator, msg.HostId = h.Operator, h.Id
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
+}
+
+// SimulateMsgDeregisterHost delivers GenDeregisterHost's message.
+func SimulateMsgDeregisterHost(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenDeregisterHost(k))
 }
 
 // bech32 is the account's address as the keeper writes it (its codec, not the global config).
@@ -293,11 +308,11 @@ func bech32(k keeper.Keeper, a sdk.AccAddress) string {
 	return s
 }
 
-func SimulateMsgCreateVM(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenCreateVM(k keeper.Keeper) simkit.Gen[*types.MsgCreateVM] {
+	return func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (*types.MsgCreateVM, string) {
 		msg := &types.MsgCreateVM{}
 		if len(accs) == 0 {
-			return noop(msg, "no accounts")
+			return msg, "no accounts"
 		}
 		acc, _ := simtypes.RandomAcc(r, accs)
 		msg.Owner = bech32(k, acc.Address)
@@ -324,12 +339,16 @@ func SimulateMsgCreateVM(k keeper.Keeper) simtypes.Operation {
 		if r.Intn(5) == 0 {
 			msg.Constraints.MaxLatency = []types.LatencyBound{{Region: Regions[r.Intn(len(Regions))], MaxUs: int64(10_000 + r.Intn(100_000))}}
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-func ownerOp[M sdk.Msg](k keeper.Keeper, states []types.VMState, build func(r *rand.Rand, vm types.VM) M) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// SimulateMsgCreateVM delivers GenCreateVM's message.
+func SimulateMsgCreateVM(k keeper.Keeper) simtypes.Operation { return op(k, GenCreateVM(k)) }
+
+// genOwner builds a message for a VM in one of states, signed by its owner.
+func genOwner[M sdk.Msg](k keeper.Keeper, states []types.VMState, build func(r *rand.Rand, vm types.VM) M) simkit.Gen[M] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (M, string) {
 		vm, ok := randomVM(r, ctx, k, func(v types.VM) bool {
 			for _, s := range states {
 				if v.State == s {
@@ -339,33 +358,45 @@ func ownerOp[M sdk.Msg](k keeper.Keeper, states []types.VMState, build func(r *r
 			return false
 		})
 		if !ok {
-			return noop(build(r, types.VM{}), "no VM in a suitable state")
+			return build(r, types.VM{}), "no VM in a suitable state"
 		}
-		return result(app, ctx, k, build(r, vm))
+		return build(r, vm), ""
 	}
 }
 
-func SimulateMsgStartVM(k keeper.Keeper) simtypes.Operation {
-	return ownerOp(k, []types.VMState{types.VM_STATE_STOPPED, types.VM_STATE_FAILED}, func(_ *rand.Rand, vm types.VM) *types.MsgStartVM {
+// op is the classic operation of gen: its message delivered (Deliver), or a no-op with gen's
+// reason or the keeper's refusal.
+func op[M sdk.Msg](k keeper.Keeper, gen simkit.Gen[M]) simtypes.Operation {
+	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+		msg, why := gen(r, ctx, accs)
+		if why != "" {
+			return noop(msg, why)
+		}
+		return result(app, ctx, k, msg)
+	}
+}
+
+func GenStartVM(k keeper.Keeper) simkit.Gen[*types.MsgStartVM] {
+	return genOwner(k, []types.VMState{types.VM_STATE_STOPPED, types.VM_STATE_FAILED}, func(_ *rand.Rand, vm types.VM) *types.MsgStartVM {
 		return &types.MsgStartVM{Owner: vm.Owner, VmId: vm.Id}
 	})
 }
 
-func SimulateMsgStopVM(k keeper.Keeper) simtypes.Operation {
-	return ownerOp(k, []types.VMState{types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING}, func(_ *rand.Rand, vm types.VM) *types.MsgStopVM {
+func GenStopVM(k keeper.Keeper) simkit.Gen[*types.MsgStopVM] {
+	return genOwner(k, []types.VMState{types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING}, func(_ *rand.Rand, vm types.VM) *types.MsgStopVM {
 		return &types.MsgStopVM{Owner: vm.Owner, VmId: vm.Id}
 	})
 }
 
-func SimulateMsgResizeVM(k keeper.Keeper) simtypes.Operation {
-	return ownerOp(k, []types.VMState{types.VM_STATE_PENDING, types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPED, types.VM_STATE_FAILED},
+func GenResizeVM(k keeper.Keeper) simkit.Gen[*types.MsgResizeVM] {
+	return genOwner(k, []types.VMState{types.VM_STATE_PENDING, types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPED, types.VM_STATE_FAILED},
 		func(r *rand.Rand, vm types.VM) *types.MsgResizeVM {
 			return &types.MsgResizeVM{Owner: vm.Owner, VmId: vm.Id, Resources: randomResources(r, false)}
 		})
 }
 
-func SimulateMsgMigrateVM(k keeper.Keeper) simtypes.Operation {
-	return ownerOp(k, []types.VMState{types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPED, types.VM_STATE_FAILED},
+func GenMigrateVM(k keeper.Keeper) simkit.Gen[*types.MsgMigrateVM] {
+	return genOwner(k, []types.VMState{types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPED, types.VM_STATE_FAILED},
 		func(r *rand.Rand, vm types.VM) *types.MsgMigrateVM {
 			m := &types.MsgMigrateVM{Owner: vm.Owner, VmId: vm.Id}
 			if r.Intn(2) == 0 {
@@ -375,30 +406,30 @@ func SimulateMsgMigrateVM(k keeper.Keeper) simtypes.Operation {
 		})
 }
 
-func SimulateMsgDeleteVM(k keeper.Keeper) simtypes.Operation {
-	return ownerOp(k, []types.VMState{types.VM_STATE_PENDING, types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPING,
+func GenDeleteVM(k keeper.Keeper) simkit.Gen[*types.MsgDeleteVM] {
+	return genOwner(k, []types.VMState{types.VM_STATE_PENDING, types.VM_STATE_SCHEDULED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPING,
 		types.VM_STATE_STOPPED, types.VM_STATE_MIGRATING, types.VM_STATE_FAILED},
 		func(_ *rand.Rand, vm types.VM) *types.MsgDeleteVM {
 			return &types.MsgDeleteVM{Owner: vm.Owner, VmId: vm.Id}
 		})
 }
 
-// SimulateMsgReportVMStatus plays the host agent: the operator of the VM's host reports
+// GenReportVMStatus plays the host agent: the operator of the VM's host reports
 // RUNNING for a SCHEDULED/MIGRATING VM (FAILED one time in ten), STOPPED for a STOPPING one,
 // and now and then FAILED for a RUNNING one.
-func SimulateMsgReportVMStatus(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenReportVMStatus(k keeper.Keeper) simkit.Gen[*types.MsgReportVMStatus] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgReportVMStatus, string) {
 		msg := &types.MsgReportVMStatus{}
 		vm, ok := randomVM(r, ctx, k, func(v types.VM) bool {
 			return v.HostId != "" && (v.State == types.VM_STATE_SCHEDULED || v.State == types.VM_STATE_MIGRATING ||
 				v.State == types.VM_STATE_STOPPING || v.State == types.VM_STATE_RUNNING)
 		})
 		if !ok {
-			return noop(msg, "no VM to report")
+			return msg, "no VM to report"
 		}
 		h, err := k.Hosts.Get(ctx, vm.HostId)
 		if err != nil {
-			return noop(msg, "host gone")
+			return msg, "host gone"
 		}
 		msg.Operator, msg.VmId = h.Operator, vm.Id
 		switch vm.State {
@@ -406,7 +437,7 @@ func SimulateMsgReportVMStatus(k keeper.Keeper) simtypes.Operation {
 			msg.Status, msg.Reason = types.VM_STATE_STOPPED, "shut down"
 		case types.VM_STATE_RUNNING:
 			if r.Intn(5) != 0 {
-				return noop(msg, "running VM stays up")
+				return msg, "running VM stays up"
 			}
 			msg.Status, msg.Reason = types.VM_STATE_FAILED, "simulated crash"
 		default:
@@ -415,6 +446,26 @@ func SimulateMsgReportVMStatus(k keeper.Keeper) simtypes.Operation {
 				msg.Status, msg.Reason = types.VM_STATE_FAILED, "simulated boot failure"
 			}
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
+
+// SimulateMsgReportVMStatus delivers GenReportVMStatus's message.
+func SimulateMsgReportVMStatus(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenReportVMStatus(k))
+}
+
+// SimulateMsgStartVM delivers GenStartVM's message.
+func SimulateMsgStartVM(k keeper.Keeper) simtypes.Operation { return op(k, GenStartVM(k)) }
+
+// SimulateMsgStopVM delivers GenStopVM's message.
+func SimulateMsgStopVM(k keeper.Keeper) simtypes.Operation { return op(k, GenStopVM(k)) }
+
+// SimulateMsgResizeVM delivers GenResizeVM's message.
+func SimulateMsgResizeVM(k keeper.Keeper) simtypes.Operation { return op(k, GenResizeVM(k)) }
+
+// SimulateMsgMigrateVM delivers GenMigrateVM's message.
+func SimulateMsgMigrateVM(k keeper.Keeper) simtypes.Operation { return op(k, GenMigrateVM(k)) }
+
+// SimulateMsgDeleteVM delivers GenDeleteVM's message.
+func SimulateMsgDeleteVM(k keeper.Keeper) simtypes.Operation { return op(k, GenDeleteVM(k)) }

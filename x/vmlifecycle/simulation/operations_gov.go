@@ -6,10 +6,10 @@ import (
 
 	"cosmossdk.io/collections"
 
-	"github.com/cosmos/cosmos-sdk/baseapp"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	simkit "github.com/novacron/novacron/x/internal/simulation"
 	"github.com/novacron/novacron/x/vmlifecycle/keeper"
 	"github.com/novacron/novacron/x/vmlifecycle/types"
 )
@@ -42,14 +42,14 @@ func randomApprovers(k keeper.Keeper, r *rand.Rand, accs []simtypes.Account, own
 	return out
 }
 
-// SimulateMsgSetApprovalPolicy guards a VM (one time in five all the owner's VMs) with k-of-n
+// GenSetApprovalPolicy guards a VM (one time in five all the owner's VMs) with k-of-n
 // approvals and a short ttl, so that proposals are approved, expire or are cancelled within the run.
-func SimulateMsgSetApprovalPolicy(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenSetApprovalPolicy(k keeper.Keeper) simkit.Gen[*types.MsgSetApprovalPolicy] {
+	return func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (*types.MsgSetApprovalPolicy, string) {
 		msg := &types.MsgSetApprovalPolicy{}
 		vm, ok := liveVM(r, ctx, k)
 		if !ok {
-			return noop(msg, "no VM")
+			return msg, "no VM"
 		}
 		msg.Owner, msg.VmId = vm.Owner, vm.Id
 		if r.Intn(5) == 0 {
@@ -62,13 +62,18 @@ func SimulateMsgSetApprovalPolicy(k keeper.Keeper) simtypes.Operation {
 		} else {
 			msg.TtlBlocks = int64(1 + r.Intn(15))
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-// SimulateMsgClearApprovalPolicy clears a stored policy (among the first 64), by its owner.
-func SimulateMsgClearApprovalPolicy(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// SimulateMsgSetApprovalPolicy delivers GenSetApprovalPolicy's message.
+func SimulateMsgSetApprovalPolicy(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenSetApprovalPolicy(k))
+}
+
+// GenClearApprovalPolicy clears a stored policy (among the first 64), by its owner.
+func GenClearApprovalPolicy(k keeper.Keeper) simkit.Gen[*types.MsgClearApprovalPolicy] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgClearApprovalPolicy, string) {
 		msg := &types.MsgClearApprovalPolicy{}
 		var pols []types.ApprovalPolicy
 		_ = k.Policies.Walk(ctx, nil, func(_ collections.Pair[sdk.AccAddress, uint64], p types.ApprovalPolicy) (bool, error) {
@@ -76,12 +81,17 @@ func SimulateMsgClearApprovalPolicy(k keeper.Keeper) simtypes.Operation {
 			return len(pols) >= 64, nil
 		})
 		if len(pols) == 0 {
-			return noop(msg, "no policy")
+			return msg, "no policy"
 		}
 		p := pols[r.Intn(len(pols))]
 		msg.Owner, msg.VmId = p.Owner, p.VmId
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
+}
+
+// SimulateMsgClearApprovalPolicy delivers GenClearApprovalPolicy's message.
+func SimulateMsgClearApprovalPolicy(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenClearApprovalPolicy(k))
 }
 
 // opsWithStatus returns up to 64 operations in one of the statuses (newest ids last).
@@ -99,14 +109,14 @@ func opsWithStatus(ctx sdk.Context, k keeper.Keeper, statuses ...types.Operation
 	return out
 }
 
-// SimulateMsgApproveOperation approves a proposal awaiting approvals, by one of its approvers that has
+// GenApproveOperation approves a proposal awaiting approvals, by one of its approvers that has
 // not approved yet (one time in six by a random account: not an approver, or already approved).
-func SimulateMsgApproveOperation(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenApproveOperation(k keeper.Keeper) simkit.Gen[*types.MsgApproveOperation] {
+	return func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (*types.MsgApproveOperation, string) {
 		msg := &types.MsgApproveOperation{}
 		ops := opsWithStatus(ctx, k, types.OPERATION_STATUS_AWAITING_APPROVAL)
 		if len(ops) == 0 {
-			return noop(msg, "no proposal")
+			return msg, "no proposal"
 		}
 		o := ops[r.Intn(len(ops))]
 		msg.OperationId = o.Id
@@ -124,26 +134,36 @@ func SimulateMsgApproveOperation(k keeper.Keeper) simtypes.Operation {
 		default:
 			msg.Approver = o.Approvers[0]
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-// SimulateMsgCancelScheduledOperation cancels a queued operation or a proposal, by its owner (one
+// SimulateMsgApproveOperation delivers GenApproveOperation's message.
+func SimulateMsgApproveOperation(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenApproveOperation(k))
+}
+
+// GenCancelScheduledOperation cancels a queued operation or a proposal, by its owner (one
 // time in six by a random account).
-func SimulateMsgCancelScheduledOperation(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenCancelScheduledOperation(k keeper.Keeper) simkit.Gen[*types.MsgCancelScheduledOperation] {
+	return func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (*types.MsgCancelScheduledOperation, string) {
 		msg := &types.MsgCancelScheduledOperation{}
 		ops := opsWithStatus(ctx, k, types.OPERATION_STATUS_QUEUED, types.OPERATION_STATUS_AWAITING_APPROVAL)
 		if len(ops) == 0 {
-			return noop(msg, "no operation to cancel")
+			return msg, "no operation to cancel"
 		}
 		o := ops[r.Intn(len(ops))]
 		msg.Owner, msg.OperationId = o.Owner, o.Id
 		if r.Intn(6) == 0 && len(accs) > 0 {
 			msg.Owner = bech32(k, accs[r.Intn(len(accs))].Address)
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
+}
+
+// SimulateMsgCancelScheduledOperation delivers GenCancelScheduledOperation's message.
+func SimulateMsgCancelScheduledOperation(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenCancelScheduledOperation(k))
 }
 
 var ruleStates = []types.VMState{types.VM_STATE_FAILED, types.VM_STATE_FAILED, types.VM_STATE_RUNNING, types.VM_STATE_STOPPED}
@@ -168,15 +188,15 @@ func randomAction(r *rand.Rand) types.RuleAction {
 	}
 }
 
-// SimulateMsgCreateRule creates a rule of a VM's owner with a trigger of every kind (VM state of one
+// GenCreateRule creates a rule of a VM's owner with a trigger of every kind (VM state of one
 // of the targets, host draining/drained, a height a few blocks ahead) and a random action on the
 // VM, and one time in three on a second VM of the same owner.
-func SimulateMsgCreateRule(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+func GenCreateRule(k keeper.Keeper) simkit.Gen[*types.MsgCreateRule] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgCreateRule, string) {
 		msg := &types.MsgCreateRule{}
 		vm, ok := liveVM(r, ctx, k)
 		if !ok {
-			return noop(msg, "no VM")
+			return msg, "no VM"
 		}
 		msg.Owner, msg.VmIds = vm.Owner, []uint64{vm.Id}
 		if r.Intn(3) == 0 {
@@ -193,7 +213,7 @@ func SimulateMsgCreateRule(k keeper.Keeper) simtypes.Operation {
 		case x < 8:
 			h, ok := randomHost(r, ctx, k)
 			if !ok {
-				return noop(msg, "no host")
+				return msg, "no host"
 			}
 			msg.Trigger = types.Trigger{Kind: types.TRIGGER_KIND_HOST_DRAINING, HostId: h.Id}
 			if x == 7 {
@@ -203,13 +223,16 @@ func SimulateMsgCreateRule(k keeper.Keeper) simtypes.Operation {
 			msg.Trigger = types.Trigger{Kind: types.TRIGGER_KIND_HEIGHT, Height: ctx.BlockHeight() + 1 + int64(r.Intn(20))}
 		}
 		msg.Action = randomAction(r)
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-// SimulateMsgDeleteRule deletes a rule (among the first 64), by its owner.
-func SimulateMsgDeleteRule(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// SimulateMsgCreateRule delivers GenCreateRule's message.
+func SimulateMsgCreateRule(k keeper.Keeper) simtypes.Operation { return op(k, GenCreateRule(k)) }
+
+// GenDeleteRule deletes a rule (among the first 64), by its owner.
+func GenDeleteRule(k keeper.Keeper) simkit.Gen[*types.MsgDeleteRule] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (*types.MsgDeleteRule, string) {
 		msg := &types.MsgDeleteRule{}
 		var rules []types.Rule
 		_ = k.Rules.Walk(ctx, nil, func(_ uint64, ru types.Rule) (bool, error) {
@@ -217,19 +240,23 @@ func SimulateMsgDeleteRule(k keeper.Keeper) simtypes.Operation {
 			return len(rules) >= 64, nil
 		})
 		if len(rules) == 0 {
-			return noop(msg, "no rule")
+			return msg, "no rule"
 		}
 		ru := rules[r.Intn(len(rules))]
 		msg.Owner, msg.RuleId = ru.Owner, ru.Id
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
 }
 
-// SimulateTimeLockedVMOp sends MsgStartVM/StopVM/ResizeVM/MigrateVM/DeleteVM with at_height (1..10
-// blocks ahead) or not_before (5..60 s ahead) for a VM of its owner; under an approval policy a
-// guarded kind becomes a proposal that then waits for its time-lock.
-func SimulateTimeLockedVMOp(k keeper.Keeper) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, _ []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+// SimulateMsgDeleteRule delivers GenDeleteRule's message.
+func SimulateMsgDeleteRule(k keeper.Keeper) simtypes.Operation { return op(k, GenDeleteRule(k)) }
+
+// GenTimeLockedVMOp is a MsgStartVM/StopVM/ResizeVM/MigrateVM/DeleteVM (kind 0..4; a random
+// one for kind < 0) with at_height (1..10 blocks ahead) or not_before (5..60 s ahead) for a VM
+// of its owner; under an approval policy a guarded kind becomes a proposal that then waits for
+// its time-lock.
+func GenTimeLockedVMOp(k keeper.Keeper, kind int) simkit.Gen[sdk.Msg] {
+	return func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account) (sdk.Msg, string) {
 		var atHeight, notBefore int64
 		if r.Intn(2) == 0 {
 			atHeight = ctx.BlockHeight() + 1 + int64(r.Intn(10))
@@ -237,8 +264,11 @@ func SimulateTimeLockedVMOp(k keeper.Keeper) simtypes.Operation {
 			notBefore = ctx.BlockTime().Unix() + 5 + int64(r.Intn(56))
 		}
 		vm, ok := liveVM(r, ctx, k)
+		if kind < 0 {
+			kind = r.Intn(5)
+		}
 		var msg sdk.Msg
-		switch r.Intn(5) {
+		switch kind {
 		case 0:
 			msg = &types.MsgStartVM{Owner: vm.Owner, VmId: vm.Id, AtHeight: atHeight, NotBefore: notBefore}
 		case 1:
@@ -255,8 +285,13 @@ func SimulateTimeLockedVMOp(k keeper.Keeper) simtypes.Operation {
 			msg = &types.MsgDeleteVM{Owner: vm.Owner, VmId: vm.Id, AtHeight: atHeight, NotBefore: notBefore}
 		}
 		if !ok {
-			return noop(msg, "no VM")
+			return msg, "no VM"
 		}
-		return result(app, ctx, k, msg)
+		return msg, ""
 	}
+}
+
+// SimulateTimeLockedVMOp delivers GenTimeLockedVMOp's message of a random kind.
+func SimulateTimeLockedVMOp(k keeper.Keeper) simtypes.Operation {
+	return op(k, GenTimeLockedVMOp(k, -1))
 }
