@@ -62,7 +62,9 @@ func (s IncidentState) String() string {
 }
 
 // Active reports whether the incident still waits for its resolution.
-func (s IncidentState) Active() bool { return s == StateOpen || s == StateMitigating || s == StateEscalated }
+func (s IncidentState) Active() bool {
+	return s == StateOpen || s == StateMitigating || s == StateEscalated
+}
 
 // Incident is one correlated failure. (Kind, Subject) identifies it while it is active, so a
 // failure that goes on is never opened twice.

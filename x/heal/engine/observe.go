@@ -35,11 +35,11 @@ func (s Status) String() string {
 type VMState uint8
 
 const (
-	VMAbsent  VMState = 0 // not on the agent's host (a delta removing the VM)
-	VMRunning VMState = 1
-	VMStopped VMState = 2
-	VMCrashed VMState = 3
-	maxVMState        = VMCrashed
+	VMAbsent   VMState = 0 // not on the agent's host (a delta removing the VM)
+	VMRunning  VMState = 1
+	VMStopped  VMState = 2
+	VMCrashed  VMState = 3
+	maxVMState         = VMCrashed
 )
 
 func (s VMState) String() string {
