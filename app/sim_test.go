@@ -25,8 +25,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
-	"github.com/cosmos/cosmos-sdk/x/auth"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	authztypes "github.com/cosmos/cosmos-sdk/x/authz"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	"github.com/cosmos/cosmos-sdk/x/simulation/client/cli"
@@ -84,23 +82,9 @@ func newSimApp(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertype
 		switch name := m.(module.HasName).Name(); name {
 		case stakingtypes.ModuleName, slashingtypes.ModuleName, authztypes.ModuleName:
 			sm.Modules[i] = allowlisted{AppModuleSimulation: m, a: a}
-		case authtypes.ModuleName:
-			sm.Modules[i] = auth.NewAppModule(a.AppCodec(), a.AccountKeeper, baseGenesisAccounts, nil)
 		}
 	}
 	return simApp{a}
-}
-
-// baseGenesisAccounts makes every simulation account a base account. The app's auth module
-// draws them with authsims.RandomGenesisAccounts, which makes some of them vesting accounts, a
-// type the app cannot decode: it has no x/auth/vesting (InitChain would panic on "unable to
-// resolve type URL /cosmos.vesting.v1beta1.ContinuousVestingAccount").
-func baseGenesisAccounts(simState *module.SimulationState) authtypes.GenesisAccounts {
-	accs := make(authtypes.GenesisAccounts, len(simState.Accounts))
-	for i, acc := range simState.Accounts {
-		accs[i] = authtypes.NewBaseAccountWithAddress(acc.Address)
-	}
-	return accs
 }
 
 // allowlisted is a module whose simsx factories are registered through vssim.AllowlistRegistry.
