@@ -51,12 +51,13 @@ const (
 
 var novacronModules = []string{quantumjobtypes.ModuleName, orbittypes.ModuleName, vstypes.ModuleName, vmlifecycletypes.ModuleName}
 
-// simParams are the app params of a run without -Params: x/gov's voting periods below the time
-// between two simulated blocks (5000-10000 s), so that proposals end within a short run and
-// x/gov executes their messages (the NovaCron modules' governance messages run only there).
+// simParams are the app params of a run without -Params: x/gov's voting periods a few simulated
+// blocks long (blocks are 5000-10000 s apart), so that MsgVote operations find proposals in
+// their voting period and proposals end within a short run; x/gov then executes their messages
+// (the NovaCron modules' governance messages run only there).
 var simParams = map[string]json.RawMessage{
-	"voting_period":           json.RawMessage(strconv.FormatInt(int64(time.Hour), 10)),
-	"expedited_voting_period": json.RawMessage(strconv.FormatInt(int64(30*time.Minute), 10)),
+	"voting_period":           json.RawMessage(strconv.FormatInt(int64(36*time.Hour), 10)),
+	"expedited_voting_period": json.RawMessage(strconv.FormatInt(int64(18*time.Hour), 10)),
 	// A proposal passes on any yes vote: its messages run, and succeed or fail on the state.
 	"quorum":              json.RawMessage(`"0.000000000000000001"`),
 	"threshold":           json.RawMessage(`"0.000000000000000001"`),
