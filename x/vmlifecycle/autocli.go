@@ -53,11 +53,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "RegisterHost", Use: "register-host [host-id] [region] [lat-udeg] [lon-udeg] [capacity-json]",
-					Short: "Register a host (operator must be on the allowlist); --labels '[{\"key\":\"gpu\",\"value\":\"a100\"}]'", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
+					Short: "Register a host (operator must be on the allowlist); --labels '[{\"key\":\"gpu\",\"value\":\"a100\"}]', --health-endpoint http://IP:PORT (its host agent's health server; empty: not probed)", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
 				},
 				{
 					RpcMethod: "UpdateHost", Use: "update-host [host-id] [region] [lat-udeg] [lon-udeg] [capacity-json]",
-					Short: "Replace a host's location, capacity and labels", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
+					Short: "Replace a host's location, capacity, labels and health endpoint (pass --labels and --health-endpoint again to keep them; omitted means cleared)", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
 				},
 				{RpcMethod: "DrainHost", Use: "drain-host [host-id]", Short: "Stop placements on a host and migrate its VMs away in EndBlock", PositionalArgs: pos("host_id")},
 				{RpcMethod: "UndrainHost", Use: "undrain-host [host-id]", Short: "Return a draining host to ACTIVE (placements resume; VMs already moved stay where they are)", PositionalArgs: pos("host_id")},

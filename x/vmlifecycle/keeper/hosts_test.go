@@ -46,6 +46,11 @@ func TestRegisterHost(t *testing.T) {
 			m.Labels = []types.Label{{Key: "z", Value: "1"}, {Key: "a", Value: "1"}}
 		}, types.ErrInvalidHost},
 		{"bad label", func(m *types.MsgRegisterHost) { m.Labels = []types.Label{{Key: "Bad Key", Value: "1"}} }, types.ErrInvalidHost},
+		{"health endpoint without port", func(m *types.MsgRegisterHost) { m.HealthEndpoint = "http://10.0.0.1" }, types.ErrInvalidHost},
+		{"health endpoint not http", func(m *types.MsgRegisterHost) { m.HealthEndpoint = "tcp://10.0.0.1:80" }, types.ErrInvalidHost},
+		{"health endpoint too long", func(m *types.MsgRegisterHost) {
+			m.HealthEndpoint = "http://10.0.0.1:80/" + strings.Repeat("a", types.MaxHealthEndpointLen)
+		}, types.ErrInvalidHost},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,6 +62,45 @@ func TestRegisterHost(t *testing.T) {
 	// the unmodified message is fine
 	_, err = f.msg.RegisterHost(f.ctx, &ok)
 	require.NoError(t, err)
+	f.invariants()
+	require.Empty(t, f.host("h1").HealthEndpoint, "no endpoint given: not probed")
+
+	// a health endpoint is stored and answered by the Host query
+	withEP := ok
+	withEP.HostId, withEP.HealthEndpoint = "h3", "http://127.0.0.1:26680"
+	_, err = f.msg.RegisterHost(f.ctx, &withEP)
+	require.NoError(t, err)
+	q, err := f.query.Host(f.ctx, &types.QueryHostRequest{HostId: "h3"})
+	require.NoError(t, err)
+	require.Equal(t, "http://127.0.0.1:26680", q.Host.HealthEndpoint)
+	f.invariants()
+}
+
+// MsgUpdateHost replaces the health endpoint like every other field: resend it to keep it, send
+// a new one to set it, send it empty to clear it; an invalid one fails without a change.
+func TestUpdateHostHealthEndpoint(t *testing.T) {
+	f := newFixture(t)
+	f.registerHost(1, "h1", "eu-west", res(8000, 16384, 100, 0))
+	upd := types.MsgUpdateHost{Operator: addr(1), HostId: "h1", Region: "eu-west", Capacity: res(8000, 16384, 100, 0)}
+
+	upd.HealthEndpoint = "http://10.0.0.1:26680"
+	_, err := f.msg.UpdateHost(f.ctx, &upd)
+	require.NoError(t, err)
+	require.Equal(t, "http://10.0.0.1:26680", f.host("h1").HealthEndpoint, "set")
+
+	upd.Capacity = res(9000, 16384, 100, 0) // another change, the endpoint sent again
+	_, err = f.msg.UpdateHost(f.ctx, &upd)
+	require.NoError(t, err)
+	require.Equal(t, "http://10.0.0.1:26680", f.host("h1").HealthEndpoint, "kept")
+
+	bad := upd
+	bad.HealthEndpoint = "http://10.0.0.1:99999"
+	f.requireFailsUnchanged(types.ErrInvalidHost, func() error { _, err := f.msg.UpdateHost(f.ctx, &bad); return err })
+
+	upd.HealthEndpoint = ""
+	_, err = f.msg.UpdateHost(f.ctx, &upd)
+	require.NoError(t, err)
+	require.Empty(t, f.host("h1").HealthEndpoint, "cleared")
 	f.invariants()
 }
 

@@ -39,7 +39,7 @@ func emit(ctx context.Context, typ string, attrs ...string) {
 	events.Emit(ctx, typ, attrs...)
 }
 
-func validateHostFields(p types.Params, id, region string, lat, lon int64, capacity types.Resources, labels []types.Label) error {
+func validateHostFields(p types.Params, id, region string, lat, lon int64, capacity types.Resources, labels []types.Label, healthEndpoint string) error {
 	if err := types.ValidateHostID(id); err != nil {
 		return err
 	}
@@ -52,7 +52,10 @@ func validateHostFields(p types.Params, id, region string, lat, lon int64, capac
 	if err := types.ValidateResources(capacity, p.MaxHostCapacity, "host capacity"); err != nil {
 		return err
 	}
-	return types.ValidateLabels(labels, p.MaxLabels)
+	if err := types.ValidateLabels(labels, p.MaxLabels); err != nil {
+		return err
+	}
+	return types.ValidateHealthEndpoint(healthEndpoint)
 }
 
 // ownedHost loads a host and checks that signer operates it.
@@ -80,7 +83,7 @@ func (m msgServer) RegisterHost(ctx context.Context, msg *types.MsgRegisterHost)
 	if !p.IsHostOperator(opStr) {
 		return nil, types.ErrOperatorNotAllowed.Wrap(opStr)
 	}
-	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels); err != nil {
+	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels, msg.HealthEndpoint); err != nil {
 		return nil, err
 	}
 	if has, err := m.Hosts.Has(ctx, msg.HostId); err != nil {
@@ -90,7 +93,7 @@ func (m msgServer) RegisterHost(ctx context.Context, msg *types.MsgRegisterHost)
 	}
 	h := types.Host{
 		Id: msg.HostId, Operator: opStr, Region: msg.Region, LatUdeg: msg.LatUdeg, LonUdeg: msg.LonUdeg,
-		Capacity: msg.Capacity, Labels: msg.Labels, Status: types.HOST_STATUS_ACTIVE,
+		Capacity: msg.Capacity, Labels: msg.Labels, HealthEndpoint: msg.HealthEndpoint, Status: types.HOST_STATUS_ACTIVE,
 		RegisteredHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
 	if err := m.Hosts.Set(ctx, h.Id, h); err != nil {
@@ -119,7 +122,7 @@ func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*t
 	if err := requireHostOperator(p, opStr, "update host "+msg.HostId); err != nil {
 		return nil, err
 	}
-	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels); err != nil {
+	if err := validateHostFields(p, msg.HostId, msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels, msg.HealthEndpoint); err != nil {
 		return nil, err
 	}
 	h, err := m.ownedHost(ctx, opStr, msg.HostId)
@@ -133,7 +136,9 @@ func (m msgServer) UpdateHost(ctx context.Context, msg *types.MsgUpdateHost) (*t
 		return nil, types.ErrHostNotEmpty.Wrapf("region change with %d VMs on host", h.VmCount)
 	}
 	old := h
+	// Every described field is replaced, the health endpoint too (empty clears it).
 	h.Region, h.LatUdeg, h.LonUdeg, h.Capacity, h.Labels = msg.Region, msg.LatUdeg, msg.LonUdeg, msg.Capacity, msg.Labels
+	h.HealthEndpoint = msg.HealthEndpoint
 	if err := m.Hosts.Set(ctx, h.Id, h); err != nil {
 		return nil, err
 	}

@@ -39,6 +39,9 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := ValidateLabels(h.Labels, gs.Params.MaxLabels); err != nil {
 			return ErrInvalidGenesis.Wrap(err.Error())
 		}
+		if err := ValidateHealthEndpoint(h.HealthEndpoint); err != nil {
+			return ErrInvalidGenesis.Wrap(err.Error())
+		}
 		hosts[h.Id] = h
 	}
 	sums := make(map[string]Resources, len(hosts))

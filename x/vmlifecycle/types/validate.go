@@ -17,6 +17,8 @@ const (
 	MaxRegionsVM   = 16
 	MaxLatUdeg     = 90_000_000
 	MaxLonUdeg     = 180_000_000
+	// MaxHealthEndpointLen bounds Host.health_endpoint (bytes).
+	MaxHealthEndpointLen = 256
 )
 
 // isToken reports whether s is 1..maxLen of [a-z0-9] with inner '-', '_' or '.'.
@@ -80,6 +82,111 @@ func ValidateLabels(ls []Label, maxLabels uint32) error {
 func ValidateLocation(lat, lon int64) error {
 	if lat < -MaxLatUdeg || lat > MaxLatUdeg || lon < -MaxLonUdeg || lon > MaxLonUdeg {
 		return ErrInvalidHost.Wrapf("location (%d, %d) µdeg out of range", lat, lon)
+	}
+	return nil
+}
+
+// ValidateHealthEndpoint checks a host's health endpoint: empty (the host is not probed) or an
+// absolute http:// or https:// URL with an explicit host and port, at most MaxHealthEndpointLen
+// bytes of printable ASCII without spaces, no user info, query or fragment, e.g.
+// "http://127.0.0.1:26680" or "https://agent.example.com:8443/novacron". The host is a DNS
+// name or IPv4 address ([A-Za-z0-9.-]) or a bracketed IPv6 literal; the port is 1..65535. An
+// optional path is a prefix: probers GET <endpoint without trailing '/'>/hosts/<id>/health.
+//
+// The check is hand-written (not net/url) so that what a validator accepts cannot change with
+// the Go version a node was built with.
+func ValidateHealthEndpoint(s string) error {
+	if s == "" {
+		return nil
+	}
+	bad := func(why string) error {
+		return ErrInvalidHost.Wrapf("health endpoint %q: %s", s, why)
+	}
+	if len(s) > MaxHealthEndpointLen {
+		return ErrInvalidHost.Wrapf("health endpoint longer than %d bytes", MaxHealthEndpointLen)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return bad("want printable ASCII without spaces")
+		}
+		if s[i] == '?' || s[i] == '#' {
+			return bad("no query or fragment")
+		}
+	}
+	var rest string
+	switch {
+	case len(s) > len("http://") && s[:len("http://")] == "http://":
+		rest = s[len("http://"):]
+	case len(s) > len("https://") && s[:len("https://")] == "https://":
+		rest = s[len("https://"):]
+	default:
+		return bad("want an http:// or https:// URL")
+	}
+	authority := rest
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == '/' {
+			authority = rest[:i]
+			break
+		}
+	}
+	var host, port string
+	if len(authority) > 0 && authority[0] == '[' {
+		end := -1
+		for i := 1; i < len(authority); i++ {
+			if authority[i] == ']' {
+				end = i
+				break
+			}
+		}
+		if end < 0 || end+1 >= len(authority) || authority[end+1] != ':' {
+			return bad("want [ipv6]:port")
+		}
+		host, port = authority[1:end], authority[end+2:]
+		for i := 0; i < len(host); i++ {
+			c := host[i]
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.') {
+				return bad("bad IPv6 literal")
+			}
+		}
+		if len(host) < 2 {
+			return bad("bad IPv6 literal")
+		}
+	} else {
+		colon := -1
+		for i := 0; i < len(authority); i++ {
+			if authority[i] == ':' {
+				if colon >= 0 {
+					return bad("want host:port (IPv6 in brackets)")
+				}
+				colon = i
+			}
+		}
+		if colon < 0 {
+			return bad("want an explicit port (host:port)")
+		}
+		host, port = authority[:colon], authority[colon+1:]
+		if host == "" {
+			return bad("empty host")
+		}
+		for i := 0; i < len(host); i++ {
+			c := host[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+				return bad("host: want a DNS name or IPv4 address (no user info)")
+			}
+		}
+	}
+	if len(port) == 0 || len(port) > 5 {
+		return bad("port: want 1..65535")
+	}
+	n := 0
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return bad("port: want 1..65535")
+		}
+		n = n*10 + int(port[i]-'0')
+	}
+	if n < 1 || n > 65535 {
+		return bad("port: want 1..65535")
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package types_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ipfs/go-cid"
@@ -57,6 +59,61 @@ func TestValidateCIDIsTheStoreRule(t *testing.T) {
 		}
 		if cidcalc.Validate(c) == nil {
 			t.Errorf("%s: the store accepts what the module rejects", name)
+		}
+	}
+}
+
+func TestValidateHealthEndpoint(t *testing.T) {
+	long := "http://a.example:1/" + strings.Repeat("p", types.MaxHealthEndpointLen-len("http://a.example:1/"))
+	accepted := []string{
+		"", // not probed
+		"http://127.0.0.1:26680",
+		"http://127.0.0.1:26680/",
+		"https://agent.example.com:8443/novacron",
+		"http://[::1]:9100",
+		"http://[2001:db8::7]:65535/x",
+		"http://host-1.local:1",
+		long,
+	}
+	for _, s := range accepted {
+		if err := types.ValidateHealthEndpoint(s); err != nil {
+			t.Errorf("%q rejected: %v", s, err)
+		}
+	}
+	rejected := []string{
+		long + "p",                    // 257 bytes
+		"127.0.0.1:26680",             // no scheme
+		"ftp://127.0.0.1:21",          // scheme
+		"HTTP://127.0.0.1:80",         // scheme is lowercase
+		"http://",                     // nothing
+		"http://127.0.0.1",            // no port
+		"http://:80",                  // no host
+		"http://127.0.0.1:0",          // port 0
+		"http://127.0.0.1:65536",      // port range
+		"http://127.0.0.1:80a",        // port digits
+		"http://127.0.0.1:123456",     // port length
+		"http://user:pw@127.0.0.1:80", // user info
+		"http://127.0.0.1:80/?x=1",    // query
+		"http://127.0.0.1:80/#f",      // fragment
+		"http://127.0.0.1:80/a b",     // space
+		"http://127.0.0.1:80/\x00",    // control
+		"http://héllo:80",             // non-ASCII
+		"http://::1:80",               // unbracketed IPv6
+		"http://[::1]",                // bracketed without port
+		"http://[::1%eth0]:80",        // zone
+		"http://[]:80",                // empty literal
+		"http://host_name:80",         // underscore
+		"http:/127.0.0.1:80",          // one slash
+		"https//127.0.0.1:80",         // no colon
+	}
+	for _, s := range rejected {
+		err := types.ValidateHealthEndpoint(s)
+		if err == nil {
+			t.Errorf("%q accepted", s)
+			continue
+		}
+		if !errors.Is(err, types.ErrInvalidHost) {
+			t.Errorf("%q: %v is not ErrInvalidHost", s, err)
 		}
 	}
 }
