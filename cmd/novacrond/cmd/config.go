@@ -9,6 +9,7 @@ import (
 
 	"github.com/novacron/novacron/app"
 	"github.com/novacron/novacron/app/artifacts"
+	"github.com/novacron/novacron/app/heal"
 )
 
 // initCometBFTConfig sets NovaCron's CometBFT defaults: one-second blocks.
@@ -18,11 +19,12 @@ func initCometBFTConfig() *cmtcfg.Config {
 	return cfg
 }
 
-// AppConfig is app.toml: the SDK's sections plus [artifacts].
+// AppConfig is app.toml: the SDK's sections plus [artifacts] and [heal].
 type AppConfig struct {
 	serverconfig.Config `mapstructure:",squash"`
 
 	Artifacts artifacts.Config `mapstructure:"artifacts"`
+	Heal      heal.Config      `mapstructure:"heal"`
 }
 
 // initAppConfig sets app.toml defaults; validators may override min gas prices.
@@ -35,6 +37,6 @@ func initAppConfig() (string, any) {
 	srvCfg.AppDBBackend = "pebbledb"
 	// Queries run engines too (orbit networks, routes): bound each one's gas, hence its work.
 	srvCfg.QueryGasLimit = app.DefaultQueryGasLimit
-	return serverconfig.DefaultConfigTemplate + artifacts.ConfigTemplate,
-		AppConfig{Config: *srvCfg, Artifacts: artifacts.DefaultConfig()}
+	return serverconfig.DefaultConfigTemplate + artifacts.ConfigTemplate + heal.ConfigTemplate,
+		AppConfig{Config: *srvCfg, Artifacts: artifacts.DefaultConfig(), Heal: heal.DefaultConfig()}
 }
