@@ -326,7 +326,7 @@ func (p *Prober) probe(ctx context.Context, t Target) result {
 	req.Header.Set("Accept", "application/json")
 	resp, err := p.client.Do(req)
 	if err != nil {
-		if rctx.Err() != nil {
+		if rctx.Err() != nil || isTimeout(err) {
 			return down(kindTimeout, fmt.Sprintf("no answer within %s", p.cfg.Timeout))
 		}
 		return down(kindRequest, err.Error())
@@ -341,7 +341,7 @@ func (p *Prober) probe(ctx context.Context, t Target) result {
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		if rctx.Err() != nil {
+		if rctx.Err() != nil || isTimeout(err) {
 			return down(kindTimeout, fmt.Sprintf("no complete answer within %s", p.cfg.Timeout))
 		}
 		return down(kindRequest, "reading the response: "+err.Error())
@@ -368,6 +368,11 @@ func (p *Prober) probe(ctx context.Context, t Target) result {
 	host.RTTBucket = engine.RTTBucket(uint64(rtt.Microseconds()))
 	obs.Host, obs.RTT = host, rtt
 	return result{obs: obs}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 var errWrongHost = errors.New("wrong host")
