@@ -1,0 +1,117 @@
+package keeper
+
+import (
+	"fmt"
+	"slices"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/novacron/novacron/x/heal/engine"
+	"github.com/novacron/novacron/x/heal/types"
+)
+
+var activeStates = []types.IncidentState{
+	types.IncidentState_INCIDENT_STATE_OPEN, types.IncidentState_INCIDENT_STATE_MITIGATING, types.IncidentState_INCIDENT_STATE_ESCALATED,
+}
+
+// activeIncidents lists the incidents not resolved, ascending id.
+func (k Keeper) activeIncidents(ctx sdk.Context) ([]types.Incident, error) {
+	var out []types.Incident
+	for _, st := range activeStates {
+		err := k.Incidents.Indexes.ByState.Walk(ctx, collections.NewPrefixedPairRange[int32, uint64](int32(st)),
+			func(_ int32, id uint64) (bool, error) {
+				inc, err := k.Incidents.Get(ctx, id)
+				if err != nil {
+					return true, err
+				}
+				out = append(out, inc)
+				return false, nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(out, func(a, b types.Incident) int { return cmpU64(a.Id, b.Id) })
+	return out, nil
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// correlate runs the engine's correlation over the block's fleet and stores what it changed and
+// opened, with events. The VMs to check for repair are those of the active incidents and of the
+// failing hosts.
+func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, verdicts map[string]types.HostHealth) error {
+	stored, err := k.activeIncidents(ctx)
+	if err != nil {
+		return err
+	}
+	active := make([]engine.Incident, len(stored))
+	byID := make(map[uint64]types.Incident, len(stored))
+	var check []uint64
+	for i, inc := range stored {
+		active[i] = toEngineIncident(inc)
+		byID[inc.Id] = inc
+		check = append(check, inc.Vms...)
+	}
+	for _, h := range fleet.Hosts {
+		if h.Health != engine.Healthy {
+			for _, vm := range h.VMs {
+				check = append(check, vm.ID)
+			}
+		}
+	}
+	slices.Sort(check)
+	check = slices.Compact(check)
+	for _, id := range check {
+		st, err := k.vm.VMStatus(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !st.Exists || st.Settled {
+			fleet.Settled = append(fleet.Settled, id)
+		}
+	}
+	var nextErr error
+	nextID := func() uint64 {
+		id, err := k.NextIncidentID.Next(ctx)
+		if err != nil && nextErr == nil {
+			nextErr = err
+		}
+		return id
+	}
+	changed, opened := engine.Correlate(active, fleet, engine.CorrelateParams{RegionMinHosts: int(p.RegionMinHosts), RegionMinPercent: p.RegionMinPercent},
+		ctx.BlockHeight(), ctx.BlockTime().UnixMilli(), nextID)
+	if nextErr != nil {
+		return nextErr
+	}
+	for _, inc := range changed {
+		out := fromEngineIncident(inc, byID[inc.ID])
+		if err := k.Incidents.Set(ctx, out.Id, out); err != nil {
+			return err
+		}
+		emit(ctx, types.EventTypeIncidentChanged, types.AttributeKeyIncidentID, fmt.Sprint(out.Id), types.AttributeKeyKind, out.Kind.String(),
+			types.AttributeKeySubject, out.Subject, types.AttributeKeyState, out.State.String())
+	}
+	for _, inc := range opened {
+		out := fromEngineIncident(inc, types.Incident{})
+		if h, ok := verdicts[inc.Subject]; ok { // a host incident: the verdict that opened it
+			out.DownPower, out.LatePower, out.TotalPower, out.PhiMilli = h.DownPower, h.LatePower, h.TotalPower, h.PhiMilli
+		}
+		if err := k.Incidents.Set(ctx, out.Id, out); err != nil {
+			return err
+		}
+		emit(ctx, types.EventTypeIncidentOpened, types.AttributeKeyIncidentID, fmt.Sprint(out.Id), types.AttributeKeyKind, out.Kind.String(),
+			types.AttributeKeySubject, out.Subject, types.AttributeKeyState, out.State.String())
+	}
+	return nil
+}

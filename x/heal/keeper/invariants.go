@@ -1,0 +1,77 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/novacron/novacron/x/heal/types"
+)
+
+// CheckInvariants walks the whole state (tests and simulation): both views are well formed and
+// the current one is not older than the previous; every host of the view has a health record
+// and no other host has one; incident ids are below the next id, their indexes follow them, and
+// a resolved incident was repaired first and resolved after it opened.
+func (k Keeper) CheckInvariants(ctx context.Context) error {
+	cur, err := view(ctx, k.View)
+	if err != nil {
+		return err
+	}
+	prev, err := view(ctx, k.PreviousView)
+	if err != nil {
+		return err
+	}
+	for _, v := range []types.View{cur, prev} {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	if len(cur.Hosts) > 0 && cur.Height < prev.Height {
+		return fmt.Errorf("view of height %d older than the previous one (%d)", cur.Height, prev.Height)
+	}
+	n := 0
+	if err := k.Health.Walk(ctx, nil, func(id string, _ types.HostHealth) (bool, error) {
+		if _, ok := index(cur).pos[id]; !ok && len(cur.Hosts) > 0 {
+			return true, fmt.Errorf("health record of %s, which the view does not track", id)
+		}
+		n++
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if len(cur.Hosts) > 0 && n != len(cur.Hosts) {
+		return fmt.Errorf("%d health records for %d tracked hosts", n, len(cur.Hosts))
+	}
+	next, err := k.NextIncidentID.Peek(ctx)
+	if err != nil {
+		return err
+	}
+	count := 0
+	if err := k.Incidents.Walk(ctx, nil, func(id uint64, inc types.Incident) (bool, error) {
+		count++
+		switch {
+		case id == 0 || id >= next:
+			return true, fmt.Errorf("incident %d not below the next id %d", id, next)
+		case inc.State == types.IncidentState_INCIDENT_STATE_RESOLVED &&
+			(inc.RepairedHeight == 0 && inc.Kind != types.IncidentKind_INCIDENT_KIND_HOST_SUSPECT || inc.ResolvedHeight < inc.OpenedHeight):
+			return true, fmt.Errorf("incident %d resolved at %d, opened %d, repaired %d", id, inc.ResolvedHeight, inc.OpenedHeight, inc.RepairedHeight)
+		}
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	indexed := 0
+	if err := k.Incidents.Indexes.ByState.Walk(ctx, nil, func(st int32, id uint64) (bool, error) {
+		inc, err := k.Incidents.Get(ctx, id)
+		if err != nil || int32(inc.State) != st {
+			return true, fmt.Errorf("incident %d indexed under state %d: %v", id, st, err)
+		}
+		indexed++
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if indexed != count {
+		return fmt.Errorf("%d incidents, %d state index entries", count, indexed)
+	}
+	return nil
+}
