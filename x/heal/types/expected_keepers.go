@@ -2,10 +2,12 @@ package types
 
 import "context"
 
-// Target is a host x/heal tracks: one with a health endpoint.
+// Target is a host x/heal tracks: one with a health endpoint (the base URL its agent serves
+// /hosts/<id>/health under).
 type Target struct {
-	HostID string
-	Region string
+	HostID   string
+	Region   string
+	Endpoint string
 }
 
 // VMStatus is what x/heal needs of a VM's on-chain state.
