@@ -38,9 +38,21 @@ and, for every VM placed on a host operated by --from:
 
 Reports of one step go out in one tx (at most --max-batch messages), one tx at a time, each
 waited for until committed; a failed batch is retried message by message; errors back off
-exponentially. SIGINT/SIGTERM stop the agent cleanly.`,
+exponentially. SIGINT/SIGTERM stop the agent cleanly.
+
+With --health-addr host:port it also serves the health endpoint that x/heal's probers read
+(register it on the host with --health-endpoint http://host:port):
+
+  GET  /hosts/{host_id}/health  → 200 {"host_id":"h1","seq":123,"vms":[{"id":7,"state":"running","cpu_milli":500,"mem_mib":1024}]}
+                                  (404 for a host the agent does not run)
+  POST /control (loopback only) ← {"mode":"ok"|"silent"|"late","late_ms":N,"crash_vm":ID,"host_id":"h1"}
+
+Failure injection: --fail-after D (silent after D), SIGUSR1 (toggle silent), POST /control.`,
 		Example: `novacrond host-agent --from val1 --keyring-backend test --home ~/.novacron --boot-delay 2s
-novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-1 --fail-vm 7 --fail-rate 0.05 --seed 42`,
+novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-1 --fail-vm 7 --fail-rate 0.05 --seed 42
+novacrond host-agent --from val1 --keyring-backend test --home ~/.novacron --health-addr 127.0.0.1:26680 --fail-after 2m
+curl -s http://127.0.0.1:26680/hosts/h1/health
+curl -s -X POST -d '{"mode":"late","late_ms":1500,"host_id":"h1"}' http://127.0.0.1:26680/control`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cctx, err := client.GetClientTxContext(cmd)
@@ -66,6 +78,10 @@ novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-
 			if err != nil {
 				return err
 			}
+			hcfg, err := hostagent.HealthConfigFromFlags(cmd.Flags())
+			if err != nil {
+				return err
+			}
 			logger := log.NewLogger(cmd.ErrOrStderr()).With("module", "host-agent")
 			parent := cmd.Context()
 			if parent == nil {
@@ -74,6 +90,18 @@ novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-
 			ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			agent := hostagent.NewAgent(cfg, chain, logger)
+			if hcfg.Enabled() {
+				health := hostagent.NewHealthServer(hcfg, logger)
+				addr, err := health.Listen()
+				if err != nil {
+					return err
+				}
+				defer health.Close()
+				hostagent.ToggleSilentOnSIGUSR1(ctx, health, logger)
+				agent.SetHealth(health)
+				logger.Info("health endpoint listening", "url", hostagent.BaseURL(addr)+"/hosts/{host_id}/health",
+					"fail_after", hcfg.FailAfter.String())
+			}
 			logger.Info("host agent started", "operator", chain.Operator(), "boot_delay", cfg.BootDelay.String(),
 				"fail_vms", fmt.Sprint(sortedIDs(cfg.FailVMs)), "fail_rate_ppm", cfg.FailRatePPM, "seed", cfg.Seed, "hosts", strings.Join(cfg.HostFilter, ","))
 			err = agent.Run(ctx)
@@ -90,6 +118,7 @@ novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-
 	cmd.Flags().Duration("poll-interval", 500*time.Millisecond, "how often the node is polled for a new block")
 	cmd.Flags().Int("max-batch", 16, "at most this many reports per tx")
 	cmd.Flags().Int64("resend-after-blocks", 3, "re-send a report the chain has not applied after this many blocks")
+	hostagent.AddHealthFlags(cmd.Flags())
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
 }

@@ -56,6 +56,7 @@ type Agent struct {
 	// migratedFrom caches Chain.MigratedFrom per (vm, updated_height).
 	migratedFrom map[[2]uint64]types.VMState
 	retry        bool // the last step had a failed report: step again without waiting for a block
+	health       *HealthServer
 	// Stats, for logs and tests.
 	Sent, Failed int
 }
@@ -74,6 +75,10 @@ func NewAgent(cfg AgentConfig, chain Chain, log Logger) *Agent {
 	return &Agent{cfg: cfg, chain: chain, log: log, planner: NewPlanner(cfg.Config), now: time.Now,
 		migratedFrom: map[[2]uint64]types.VMState{}}
 }
+
+// SetHealth makes every step publish the agent's view (its hosts, the VMs on them and their
+// simulated state) to a health server.
+func (a *Agent) SetHealth(h *HealthServer) { a.health = h }
 
 // Planner exposes the decision logic (for tests and status output).
 func (a *Agent) Planner() *Planner { return a.planner }
@@ -117,7 +122,7 @@ func (a *Agent) Step(ctx context.Context) error {
 	if h == a.lastHeight && !a.retry && (due.IsZero() || now.Before(due)) {
 		return nil
 	}
-	vms, err := a.observe(ctx)
+	hostIDs, vms, err := a.observe(ctx)
 	if err != nil {
 		a.retry = true
 		return err
@@ -141,6 +146,9 @@ func (a *Agent) Step(ctx context.Context) error {
 	a.migratedFrom = cache
 	reports := a.planner.Plan(now, h, vms, from)
 	a.lastHeight = h
+	if a.health != nil {
+		a.health.Update(hostIDs, vms, a.planner.Instances())
+	}
 	var errs []error
 	for len(reports) > 0 {
 		n := min(len(reports), a.cfg.MaxBatch)
@@ -181,11 +189,11 @@ func (a *Agent) send(ctx context.Context, batch []Report) error {
 	return errors.Join(errs...)
 }
 
-// observe lists the VMs on the agent's hosts.
-func (a *Agent) observe(ctx context.Context) ([]types.VM, error) {
+// observe lists the agent's hosts (sorted) and the VMs on them.
+func (a *Agent) observe(ctx context.Context) ([]string, []types.VM, error) {
 	hosts, err := a.chain.Hosts(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("hosts: %w", err)
+		return nil, nil, fmt.Errorf("hosts: %w", err)
 	}
 	filter := map[string]bool{}
 	for _, h := range a.cfg.HostFilter {
@@ -202,7 +210,7 @@ func (a *Agent) observe(ctx context.Context) ([]types.VM, error) {
 	for _, id := range ids {
 		v, err := a.chain.VMsOnHost(ctx, id)
 		if err != nil {
-			return nil, fmt.Errorf("vms on %s: %w", id, err)
+			return nil, nil, fmt.Errorf("vms on %s: %w", id, err)
 		}
 		for _, vm := range v {
 			if vm.HostId == id { // defensive: only VMs placed here now
@@ -210,5 +218,5 @@ func (a *Agent) observe(ctx context.Context) ([]types.VM, error) {
 			}
 		}
 	}
-	return vms, nil
+	return ids, vms, nil
 }
