@@ -96,6 +96,17 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 	}
 	for _, inc := range changed {
 		out := fromEngineIncident(inc, byID[inc.ID])
+		if out.State == types.IncidentState_INCIDENT_STATE_RESOLVED && out.Evacuated { // x/heal drained it: undrain
+			var done bool
+			err := inCache(ctx, func(cc sdk.Context) error {
+				var err error
+				done, err = k.vm.RestoreHost(cc, out.Subject, fmt.Sprintf("incident %d resolved: healthy again", out.Id))
+				return err
+			})
+			out.Evacuated = false
+			out.Steps = append(out.Steps, types.RemedyStep{Height: ctx.BlockHeight(), Action: "restore-host", Target: out.Subject,
+				Result: result(err, map[bool]string{true: "ok", false: "not draining"}[done])})
+		}
 		if err := k.Incidents.Set(ctx, out.Id, out); err != nil {
 			return err
 		}

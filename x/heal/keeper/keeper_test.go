@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ type fakeVMs struct {
 	targets []types.Target
 	on      map[string][]uint64
 	status  map[uint64]types.VMStatus
+	calls   []string
+	fail    error
 }
 
 func (f *fakeVMs) HealthTargets(_ context.Context, limit uint32) ([]types.Target, error) {
@@ -31,6 +34,22 @@ func (f *fakeVMs) VMStatus(_ context.Context, id uint64) (types.VMStatus, error)
 		return s, nil
 	}
 	return types.VMStatus{}, nil
+}
+func (f *fakeVMs) EvacuateHost(_ context.Context, id, _ string) (bool, error) {
+	f.calls = append(f.calls, "evacuate "+id)
+	return true, nil
+}
+func (f *fakeVMs) RestoreHost(_ context.Context, id, _ string) (bool, error) {
+	f.calls = append(f.calls, "restore "+id)
+	return true, nil
+}
+func (f *fakeVMs) RestartVM(_ context.Context, id uint64, _ string) error {
+	f.calls = append(f.calls, fmt.Sprintf("restart %d", id))
+	return f.fail
+}
+func (f *fakeVMs) MigrateVM(_ context.Context, id uint64, _ string) (string, error) {
+	f.calls = append(f.calls, fmt.Sprintf("migrate %d", id))
+	return "h2", f.fail
 }
 
 type fixture struct {

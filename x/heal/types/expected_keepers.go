@@ -25,4 +25,12 @@ type VMLifecycleKeeper interface {
 	VMsOnHost(ctx context.Context, hostID string) ([]uint64, error)
 	// VMStatus is a VM's state as far as repair goes.
 	VMStatus(ctx context.Context, vmID uint64) (VMStatus, error)
+
+	// Remedies, each audited in x/vmlifecycle with x/heal as the actor.
+	// EvacuateHost drains an ACTIVE host (false: it was not ACTIVE); RestoreHost undrains it.
+	EvacuateHost(ctx context.Context, hostID, reason string) (bool, error)
+	RestoreHost(ctx context.Context, hostID, reason string) (bool, error)
+	// RestartVM boots a crashed VM again on its host; MigrateVM moves it where the scheduler says.
+	RestartVM(ctx context.Context, vmID uint64, reason string) error
+	MigrateVM(ctx context.Context, vmID uint64, reason string) (string, error)
 }

@@ -2,13 +2,15 @@ package types
 
 // DefaultParams: φ 5 suspects and φ 8 declares down (Akka's default threshold is 8); sixteen
 // intervals of history, three before φ judges, σ at least 200 ms (blocks are about a second
-// apart); two hosts and half a region make a region incident.
+// apart); two hosts and half a region make a region incident; eight remedies per block, each
+// crashed VM restarted twice and migrated twice, three blocks apart and doubling, then escalated.
 func DefaultParams() Params {
 	return Params{
 		PhiSuspectMilli: 5_000, PhiDownMilli: 8_000,
 		HeartbeatWindow: 16, MinSamples: 3, MinStdDevMs: 200, AcceptablePauseMs: 0,
 		RegionMinHosts: 2, RegionMinPercent: 50,
 		MaxHosts: 2_000, MaxResolvedIncidents: 10_000,
+		MaxActionsPerBlock: 8, Remedy: RemedyPolicy{MaxRestarts: 2, MaxMigrations: 2, BackoffBlocks: 3},
 	}
 }
 
@@ -33,6 +35,12 @@ func (p Params) Validate() error {
 		return ErrInvalidParams.Wrapf("max_hosts %d: 1..10,000", p.MaxHosts)
 	case p.MaxResolvedIncidents < 1:
 		return ErrInvalidParams.Wrap("max_resolved_incidents must be positive")
+	case p.MaxActionsPerBlock < 1 || p.MaxActionsPerBlock > 1_000:
+		return ErrInvalidParams.Wrapf("max_actions_per_block %d: 1..1,000", p.MaxActionsPerBlock)
+	case p.Remedy.MaxRestarts > 100 || p.Remedy.MaxMigrations > 100:
+		return ErrInvalidParams.Wrapf("remedy ladder %d restarts, %d migrations: at most 100 each", p.Remedy.MaxRestarts, p.Remedy.MaxMigrations)
+	case p.Remedy.BackoffBlocks < 0 || p.Remedy.BackoffBlocks > 100_000:
+		return ErrInvalidParams.Wrapf("remedy backoff_blocks %d: 0..100,000", p.Remedy.BackoffBlocks)
 	}
 	return nil
 }

@@ -53,3 +53,86 @@ func (k Keeper) VMStatus(ctx context.Context, vmID uint64) (healtypes.VMStatus, 
 }
 
 var _ healtypes.VMLifecycleKeeper = Keeper{}
+
+// HealActor is the actor of the audit entries x/heal's remedies write.
+const HealActor = "x/heal"
+
+// EvacuateHost drains an ACTIVE host that x/heal found down: EndBlock then migrates its VMs in
+// bounded batches, as for an operator's drain. It reports false when the host is not ACTIVE
+// (already draining, or gone): nothing to do.
+func (k Keeper) EvacuateHost(ctx context.Context, hostID, reason string) (bool, error) {
+	h, err := k.getHost(ctx, hostID)
+	if errors.Is(err, types.ErrHostNotFound) {
+		return false, nil
+	}
+	if err != nil || h.Status != types.HOST_STATUS_ACTIVE {
+		return false, err
+	}
+	return true, k.startDrain(ctx, h, HealActor, reason)
+}
+
+// RestoreHost returns a host x/heal drained to ACTIVE once it is healthy again (false when it
+// is not DRAINING any more: its operator decided otherwise).
+func (k Keeper) RestoreHost(ctx context.Context, hostID, reason string) (bool, error) {
+	h, err := k.getHost(ctx, hostID)
+	if errors.Is(err, types.ErrHostNotFound) {
+		return false, nil
+	}
+	if err != nil || h.Status != types.HOST_STATUS_DRAINING {
+		return false, err
+	}
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !p.IsHostOperator(h.Operator) {
+		return false, nil // a revoked operator's host stays draining
+	}
+	h.Status = types.HOST_STATUS_ACTIVE
+	if err := k.Hosts.Set(ctx, h.Id, h); err != nil {
+		return false, err
+	}
+	if err := k.DrainQueue.Remove(ctx, h.Id); err != nil {
+		return false, err
+	}
+	if err := k.DrainCursor.Remove(ctx, h.Id); err != nil {
+		return false, err
+	}
+	if err := k.hostAudit(ctx, h.Id, HealActor, "undrained: "+reason); err != nil {
+		return false, err
+	}
+	emit(ctx, types.EventTypeHostUndrained, types.AttributeKeyHostID, h.Id, types.AttributeKeyOperator, HealActor, types.AttributeKeyReason, reason)
+	return true, nil
+}
+
+// RestartVM boots a crashed VM again on its host: RUNNING (the chain had not heard of the
+// crash) → FAILED → SCHEDULED, or FAILED → SCHEDULED.
+func (k Keeper) RestartVM(ctx context.Context, vmID uint64, reason string) error {
+	vm, err := k.getVM(ctx, vmID)
+	if err != nil {
+		return err
+	}
+	if vm.State == types.VM_STATE_RUNNING {
+		if err := k.transition(ctx, &vm, types.VM_STATE_FAILED, HealActor, reason, ""); err != nil {
+			return err
+		}
+	}
+	if vm.State != types.VM_STATE_FAILED {
+		return types.ErrIllegalTransition.Wrapf("restart: vm %d is %s", vm.Id, vm.State)
+	}
+	return k.transition(ctx, &vm, types.VM_STATE_SCHEDULED, HealActor, "restart: "+reason, "")
+}
+
+// MigrateVM moves a VM to the host the scheduler picks (explained in Query/Explain) and returns it.
+func (k Keeper) MigrateVM(ctx context.Context, vmID uint64, reason string) (string, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return "", err
+	}
+	vm, err := k.getVM(ctx, vmID)
+	if err != nil {
+		return "", err
+	}
+	host, _, err := k.migrate(ctx, p, &vm, "", "", HealActor, "heal: "+reason)
+	return host, err
+}

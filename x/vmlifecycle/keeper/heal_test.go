@@ -51,3 +51,45 @@ func TestHealReads(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, st.Exists)
 }
+
+func TestHealRemedies(t *testing.T) {
+	f := newFixture(t)
+	f.registerHost(1, "h1", "eu-west", res(8000, 16384, 100, 0))
+	f.registerHost(1, "h2", "eu-west", res(8000, 16384, 100, 0))
+	resp := f.createVM(5, "web", res(1000, 1024, 10, 0), 1, types.Constraints{})
+	id := resp.VmIds[0]
+	from := f.vm(id).HostId
+	require.NoError(t, f.report(1, id, types.VM_STATE_RUNNING))
+
+	// restart: RUNNING (the chain had not heard of the crash) → FAILED → SCHEDULED on the same host
+	require.NoError(t, f.k.RestartVM(f.ctx, id, "incident 1"))
+	vm := f.vm(id)
+	require.Equal(t, types.VM_STATE_SCHEDULED, vm.State)
+	require.Equal(t, from, vm.HostId)
+
+	// migrate: to the other host, explained
+	to, err := f.k.MigrateVM(f.ctx, id, "incident 1")
+	require.NoError(t, err)
+	require.NotEqual(t, from, to)
+	require.Equal(t, types.VM_STATE_MIGRATING, f.vm(id).State)
+
+	// evacuate and restore: ACTIVE → DRAINING → ACTIVE, once each
+	done, err := f.k.EvacuateHost(f.ctx, to, "incident 2")
+	require.NoError(t, err)
+	require.True(t, done)
+	require.Equal(t, types.HOST_STATUS_DRAINING, f.host(to).Status)
+	done, err = f.k.EvacuateHost(f.ctx, to, "incident 2")
+	require.NoError(t, err)
+	require.False(t, done, "already draining")
+	done, err = f.k.RestoreHost(f.ctx, to, "healthy again")
+	require.NoError(t, err)
+	require.True(t, done)
+	require.Equal(t, types.HOST_STATUS_ACTIVE, f.host(to).Status)
+	done, err = f.k.RestoreHost(f.ctx, to, "healthy again")
+	require.NoError(t, err)
+	require.False(t, done, "not draining")
+	done, err = f.k.EvacuateHost(f.ctx, "nope", "x")
+	require.NoError(t, err)
+	require.False(t, done)
+	require.NoError(t, f.k.CheckInvariants(f.ctx))
+}
