@@ -25,10 +25,17 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	resolved := uint64(0)
 	for _, inc := range gs.Incidents {
 		if err := k.Incidents.Set(ctx, inc.Id, inc); err != nil {
 			return err
 		}
+		if inc.State == types.IncidentState_INCIDENT_STATE_RESOLVED {
+			resolved++
+		}
+	}
+	if err := k.ResolvedCount.Set(ctx, resolved); err != nil {
+		return err
 	}
 	return k.NextIncidentID.Set(ctx, max(gs.NextIncidentId, 1))
 }

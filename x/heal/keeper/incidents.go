@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -96,6 +97,11 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 	}
 	for _, inc := range changed {
 		out := fromEngineIncident(inc, byID[inc.ID])
+		if out.State == types.IncidentState_INCIDENT_STATE_RESOLVED {
+			if err := k.addResolved(ctx, 1); err != nil {
+				return err
+			}
+		}
 		if out.State == types.IncidentState_INCIDENT_STATE_RESOLVED && out.Evacuated { // x/heal drained it: undrain
 			var done bool
 			err := inCache(ctx, func(cc sdk.Context) error {
@@ -115,6 +121,11 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 	}
 	for _, inc := range opened {
 		out := fromEngineIncident(inc, types.Incident{})
+		if out.State == types.IncidentState_INCIDENT_STATE_RESOLVED { // (opened and resolved in one block)
+			if err := k.addResolved(ctx, 1); err != nil {
+				return err
+			}
+		}
 		if h, ok := verdicts[inc.Subject]; ok { // a host incident: the verdict that opened it
 			out.DownPower, out.LatePower, out.TotalPower, out.PhiMilli = h.DownPower, h.LatePower, h.TotalPower, h.PhiMilli
 		}
@@ -125,4 +136,42 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 			types.AttributeKeySubject, out.Subject, types.AttributeKeyState, out.State.String())
 	}
 	return nil
+}
+
+func (k Keeper) addResolved(ctx sdk.Context, delta int64) error {
+	n, err := k.ResolvedCount.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	return k.ResolvedCount.Set(ctx, uint64(max(int64(n)+delta, 0)))
+}
+
+// maxPrunesPerBlock bounds the pruning of resolved incidents in one block.
+const maxPrunesPerBlock = 16
+
+// pruneResolved removes the oldest resolved incidents beyond max_resolved_incidents, at most
+// maxPrunesPerBlock per block.
+func (k Keeper) pruneResolved(ctx sdk.Context, p types.Params) error {
+	n, err := k.ResolvedCount.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil || n <= uint64(p.MaxResolvedIncidents) {
+		return err
+	}
+	excess := min(n-uint64(p.MaxResolvedIncidents), maxPrunesPerBlock)
+	var ids []uint64
+	if err := k.Incidents.Indexes.ByState.Walk(ctx, collections.NewPrefixedPairRange[int32, uint64](int32(types.IncidentState_INCIDENT_STATE_RESOLVED)),
+		func(_ int32, id uint64) (bool, error) {
+			ids = append(ids, id)
+			return uint64(len(ids)) >= excess, nil
+		}); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := k.Incidents.Remove(ctx, id); err != nil {
+			return err
+		}
+	}
+	return k.addResolved(ctx, -int64(len(ids)))
 }

@@ -45,9 +45,12 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	count := 0
+	count, resolved := 0, uint64(0)
 	if err := k.Incidents.Walk(ctx, nil, func(id uint64, inc types.Incident) (bool, error) {
 		count++
+		if inc.State == types.IncidentState_INCIDENT_STATE_RESOLVED {
+			resolved++
+		}
 		switch {
 		case id == 0 || id >= next:
 			return true, fmt.Errorf("incident %d not below the next id %d", id, next)
@@ -72,6 +75,9 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	}
 	if indexed != count {
 		return fmt.Errorf("%d incidents, %d state index entries", count, indexed)
+	}
+	if n, err := k.ResolvedCount.Get(ctx); err == nil && n != resolved {
+		return fmt.Errorf("resolved count %d, %d resolved incidents", n, resolved)
 	}
 	return nil
 }

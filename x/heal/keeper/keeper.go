@@ -37,6 +37,7 @@ type Keeper struct {
 	Health         collections.Map[string, types.HostHealth]
 	Incidents      *collections.IndexedMap[uint64, types.Incident, IncidentIndexes]
 	NextIncidentID collections.Sequence
+	ResolvedCount  collections.Item[uint64]
 }
 
 // NewKeeper builds the keeper; authority is the x/gov module address.
@@ -52,6 +53,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, aut
 			IncidentIndexes{ByState: indexes.NewMulti(sb, types.IncidentsByStateKey, "incidents_by_state", collections.Int32Key, collections.Uint64Key,
 				func(_ uint64, inc types.Incident) (int32, error) { return int32(inc.State), nil })}),
 		NextIncidentID: collections.NewSequence(sb, types.NextIncidentIDKey, "next_incident_id"),
+		ResolvedCount:  collections.NewItem(sb, types.ResolvedCountKey, "resolved_count", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -33,6 +33,9 @@ func (k Keeper) EndBlocker(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := k.pruneResolved(sdkCtx, p); err != nil {
+		return err
+	}
 	budget := int(p.MaxActionsPerBlock)
 	for _, inc := range incs {
 		if budget <= 0 {

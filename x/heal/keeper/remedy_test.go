@@ -76,3 +76,22 @@ func TestCrashLadderEscalates(t *testing.T) {
 	require.Equal(t, "escalate", inc.Steps[4].Action)
 	require.Len(t, inc.Steps, 5, "escalated once")
 }
+
+func TestResolvedIncidentsArePruned(t *testing.T) {
+	f := newFixture(t)
+	p := types.DefaultParams()
+	p.MaxResolvedIncidents = 2
+	require.NoError(t, f.k.Params.Set(f.env.Ctx, p))
+	honest, liar := f.seen(), f.seen("h2")
+	for range 4 {
+		f.endBlock(honest, honest, honest, honest)
+	}
+	for range 5 { // five false suspicions, each opened and resolved
+		f.endBlock(liar, liar, honest, honest)
+		f.endBlock(honest, honest, honest, honest)
+	}
+	f.endBlock(honest, honest, honest, honest)
+	incs := f.incidents()
+	require.Len(t, incs, 2, "only the newest two resolved incidents are kept")
+	require.EqualValues(t, 5, incs[0].Id, "newest first")
+}

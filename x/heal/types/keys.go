@@ -16,4 +16,5 @@ var (
 	IncidentsKey        = collections.NewPrefix(4) // id → Incident
 	NextIncidentIDKey   = collections.NewPrefix(5)
 	IncidentsByStateKey = collections.NewPrefix(6) // (state, id), index of Incidents
+	ResolvedCountKey    = collections.NewPrefix(7) // resolved incidents kept
 )
