@@ -23,6 +23,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "Incident", Use: "incident [id]", Short: "Show one incident",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}},
 				},
+				{
+					RpcMethod: "Stats", Use: "stats", Short: "MTTD, MTTR (p50, p99) and the automated-resolution ratio over a window (--window-blocks)",
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

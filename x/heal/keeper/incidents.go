@@ -128,6 +128,7 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 		}
 		if h, ok := verdicts[inc.Subject]; ok { // a host incident: the verdict that opened it
 			out.DownPower, out.LatePower, out.TotalPower, out.PhiMilli = h.DownPower, h.LatePower, h.TotalPower, h.PhiMilli
+			out.LastSeenMs = h.LastHeartbeatMs
 		}
 		if err := k.Incidents.Set(ctx, out.Id, out); err != nil {
 			return err

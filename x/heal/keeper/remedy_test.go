@@ -95,3 +95,26 @@ func TestResolvedIncidentsArePruned(t *testing.T) {
 	require.Len(t, incs, 2, "only the newest two resolved incidents are kept")
 	require.EqualValues(t, 5, incs[0].Id, "newest first")
 }
+
+func TestStats(t *testing.T) {
+	f := newFixture(t)
+	honest, failed := f.seen(), f.seen("h1")
+	for range 4 {
+		f.endBlock(honest, honest, honest, honest)
+	}
+	f.endBlock(failed, failed, failed, failed) // detected 2 s after h1's last heartbeat (one block late)
+	f.vms.on = map[string][]uint64{"h2": {1, 2, 3}}
+	f.endBlock(failed, failed, failed, failed)
+	f.endBlock(failed, failed, failed, failed)
+	r, err := f.query.Stats(f.env.Ctx, &types.QueryStatsRequest{})
+	require.NoError(t, err)
+	st := r.Stats
+	require.EqualValues(t, 1, st.Incidents)
+	require.EqualValues(t, 1, st.Repaired)
+	require.EqualValues(t, 1000, st.MttdP50Ms, "opened one block after the last heartbeat")
+	require.EqualValues(t, 1000, st.MttrP50Ms)
+	require.EqualValues(t, 1_000_000, st.AutomatedPpm)
+	r, err = f.query.Stats(f.env.Ctx, &types.QueryStatsRequest{WindowBlocks: 1})
+	require.NoError(t, err)
+	require.Zero(t, r.Stats.Incidents, "outside a one-block window")
+}
