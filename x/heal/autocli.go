@@ -24,6 +24,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}},
 				},
 				{
+					RpcMethod: "WhatIf", Use: "what-if [host:<id>|region:<code>]...",
+					Short:          "Where the VMs of failed hosts would go (the scheduler on a copy of the state; nothing is written)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "fail", Varargs: true}},
+				},
+				{
 					RpcMethod: "Stats", Use: "stats", Short: "MTTD, MTTR (p50, p99) and the automated-resolution ratio over a window (--window-blocks)",
 				},
 			},

@@ -47,6 +47,16 @@ func (f *fakeVMs) RestartVM(_ context.Context, id uint64, _ string) error {
 	f.calls = append(f.calls, fmt.Sprintf("restart %d", id))
 	return f.fail
 }
+func (f *fakeVMs) HostsInRegion(_ context.Context, region string) ([]string, error) {
+	var out []string
+	for _, t := range f.targets {
+		if t.Region == region {
+			out = append(out, t.HostID)
+		}
+	}
+	return out, nil
+}
+func (f *fakeVMs) FreeCapacity(context.Context) ([]types.RegionCapacity, error) { return nil, nil }
 func (f *fakeVMs) MigrateVM(_ context.Context, id uint64, _ string) (string, error) {
 	f.calls = append(f.calls, fmt.Sprintf("migrate %d", id))
 	return "h2", f.fail

@@ -33,4 +33,9 @@ type VMLifecycleKeeper interface {
 	// RestartVM boots a crashed VM again on its host; MigrateVM moves it where the scheduler says.
 	RestartVM(ctx context.Context, vmID uint64, reason string) error
 	MigrateVM(ctx context.Context, vmID uint64, reason string) (string, error)
+
+	// For what-if: the hosts of a region (ascending id) and the free capacity of the ACTIVE
+	// hosts per region (ascending region).
+	HostsInRegion(ctx context.Context, region string) ([]string, error)
+	FreeCapacity(ctx context.Context) ([]RegionCapacity, error)
 }

@@ -582,6 +582,271 @@ func (m *QueryStatsResponse) GetStats() Stats {
 	return Stats{}
 }
 
+type QueryWhatIfRequest struct {
+	// fail: "host:<id>" or "region:<code>" entries.
+	Fail []string `protobuf:"bytes,1,rep,name=fail,proto3" json:"fail,omitempty"`
+}
+
+func (m *QueryWhatIfRequest) Reset()         { *m = QueryWhatIfRequest{} }
+func (m *QueryWhatIfRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryWhatIfRequest) ProtoMessage()    {}
+func (*QueryWhatIfRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{12}
+}
+func (m *QueryWhatIfRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryWhatIfRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryWhatIfRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryWhatIfRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryWhatIfRequest.Merge(m, src)
+}
+func (m *QueryWhatIfRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryWhatIfRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryWhatIfRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryWhatIfRequest proto.InternalMessageInfo
+
+func (m *QueryWhatIfRequest) GetFail() []string {
+	if m != nil {
+		return m.Fail
+	}
+	return nil
+}
+
+type WhatIfMove struct {
+	VmId     uint64 `protobuf:"varint,1,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	FromHost string `protobuf:"bytes,2,opt,name=from_host,json=fromHost,proto3" json:"from_host,omitempty"`
+	ToHost   string `protobuf:"bytes,3,opt,name=to_host,json=toHost,proto3" json:"to_host,omitempty"`
+	Reason   string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *WhatIfMove) Reset()         { *m = WhatIfMove{} }
+func (m *WhatIfMove) String() string { return proto.CompactTextString(m) }
+func (*WhatIfMove) ProtoMessage()    {}
+func (*WhatIfMove) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{13}
+}
+func (m *WhatIfMove) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *WhatIfMove) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_WhatIfMove.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *WhatIfMove) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_WhatIfMove.Merge(m, src)
+}
+func (m *WhatIfMove) XXX_Size() int {
+	return m.Size()
+}
+func (m *WhatIfMove) XXX_DiscardUnknown() {
+	xxx_messageInfo_WhatIfMove.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_WhatIfMove proto.InternalMessageInfo
+
+func (m *WhatIfMove) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *WhatIfMove) GetFromHost() string {
+	if m != nil {
+		return m.FromHost
+	}
+	return ""
+}
+
+func (m *WhatIfMove) GetToHost() string {
+	if m != nil {
+		return m.ToHost
+	}
+	return ""
+}
+
+func (m *WhatIfMove) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+type RegionCapacity struct {
+	Region        string `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
+	ActiveHosts   uint32 `protobuf:"varint,2,opt,name=active_hosts,json=activeHosts,proto3" json:"active_hosts,omitempty"`
+	FreeCpuMillis uint64 `protobuf:"varint,3,opt,name=free_cpu_millis,json=freeCpuMillis,proto3" json:"free_cpu_millis,omitempty"`
+	FreeMemoryMib uint64 `protobuf:"varint,4,opt,name=free_memory_mib,json=freeMemoryMib,proto3" json:"free_memory_mib,omitempty"`
+	FreeDiskGib   uint64 `protobuf:"varint,5,opt,name=free_disk_gib,json=freeDiskGib,proto3" json:"free_disk_gib,omitempty"`
+	FreeGpus      uint32 `protobuf:"varint,6,opt,name=free_gpus,json=freeGpus,proto3" json:"free_gpus,omitempty"`
+}
+
+func (m *RegionCapacity) Reset()         { *m = RegionCapacity{} }
+func (m *RegionCapacity) String() string { return proto.CompactTextString(m) }
+func (*RegionCapacity) ProtoMessage()    {}
+func (*RegionCapacity) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{14}
+}
+func (m *RegionCapacity) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RegionCapacity) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RegionCapacity.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RegionCapacity) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RegionCapacity.Merge(m, src)
+}
+func (m *RegionCapacity) XXX_Size() int {
+	return m.Size()
+}
+func (m *RegionCapacity) XXX_DiscardUnknown() {
+	xxx_messageInfo_RegionCapacity.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RegionCapacity proto.InternalMessageInfo
+
+func (m *RegionCapacity) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *RegionCapacity) GetActiveHosts() uint32 {
+	if m != nil {
+		return m.ActiveHosts
+	}
+	return 0
+}
+
+func (m *RegionCapacity) GetFreeCpuMillis() uint64 {
+	if m != nil {
+		return m.FreeCpuMillis
+	}
+	return 0
+}
+
+func (m *RegionCapacity) GetFreeMemoryMib() uint64 {
+	if m != nil {
+		return m.FreeMemoryMib
+	}
+	return 0
+}
+
+func (m *RegionCapacity) GetFreeDiskGib() uint64 {
+	if m != nil {
+		return m.FreeDiskGib
+	}
+	return 0
+}
+
+func (m *RegionCapacity) GetFreeGpus() uint32 {
+	if m != nil {
+		return m.FreeGpus
+	}
+	return 0
+}
+
+type QueryWhatIfResponse struct {
+	FailedHosts []string         `protobuf:"bytes,1,rep,name=failed_hosts,json=failedHosts,proto3" json:"failed_hosts,omitempty"`
+	Moves       []WhatIfMove     `protobuf:"bytes,2,rep,name=moves,proto3" json:"moves"`
+	Unplaced    uint32           `protobuf:"varint,3,opt,name=unplaced,proto3" json:"unplaced,omitempty"`
+	Capacity    []RegionCapacity `protobuf:"bytes,4,rep,name=capacity,proto3" json:"capacity"`
+}
+
+func (m *QueryWhatIfResponse) Reset()         { *m = QueryWhatIfResponse{} }
+func (m *QueryWhatIfResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryWhatIfResponse) ProtoMessage()    {}
+func (*QueryWhatIfResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{15}
+}
+func (m *QueryWhatIfResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryWhatIfResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryWhatIfResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryWhatIfResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryWhatIfResponse.Merge(m, src)
+}
+func (m *QueryWhatIfResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryWhatIfResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryWhatIfResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryWhatIfResponse proto.InternalMessageInfo
+
+func (m *QueryWhatIfResponse) GetFailedHosts() []string {
+	if m != nil {
+		return m.FailedHosts
+	}
+	return nil
+}
+
+func (m *QueryWhatIfResponse) GetMoves() []WhatIfMove {
+	if m != nil {
+		return m.Moves
+	}
+	return nil
+}
+
+func (m *QueryWhatIfResponse) GetUnplaced() uint32 {
+	if m != nil {
+		return m.Unplaced
+	}
+	return 0
+}
+
+func (m *QueryWhatIfResponse) GetCapacity() []RegionCapacity {
+	if m != nil {
+		return m.Capacity
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "novacron.heal.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "novacron.heal.v1.QueryParamsResponse")
@@ -595,59 +860,83 @@ func init() {
 	proto.RegisterType((*QueryIncidentResponse)(nil), "novacron.heal.v1.QueryIncidentResponse")
 	proto.RegisterType((*QueryStatsRequest)(nil), "novacron.heal.v1.QueryStatsRequest")
 	proto.RegisterType((*QueryStatsResponse)(nil), "novacron.heal.v1.QueryStatsResponse")
+	proto.RegisterType((*QueryWhatIfRequest)(nil), "novacron.heal.v1.QueryWhatIfRequest")
+	proto.RegisterType((*WhatIfMove)(nil), "novacron.heal.v1.WhatIfMove")
+	proto.RegisterType((*RegionCapacity)(nil), "novacron.heal.v1.RegionCapacity")
+	proto.RegisterType((*QueryWhatIfResponse)(nil), "novacron.heal.v1.QueryWhatIfResponse")
 }
 
 func init() { proto.RegisterFile("novacron/heal/v1/query.proto", fileDescriptor_9d54b196e5c58501) }
 
 var fileDescriptor_9d54b196e5c58501 = []byte{
-	// 752 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x95, 0xcf, 0x6f, 0xd3, 0x4a,
-	0x10, 0xc7, 0xe3, 0x34, 0xc9, 0x6b, 0xa7, 0xef, 0x55, 0x7d, 0xfb, 0xfa, 0x68, 0x70, 0x4b, 0x1a,
-	0x9c, 0xd2, 0xa6, 0x20, 0xd9, 0x4a, 0x0a, 0xa8, 0x42, 0x88, 0x43, 0x91, 0xa0, 0x3d, 0x20, 0x15,
-	0x23, 0x38, 0xc0, 0xa1, 0xda, 0x24, 0x2b, 0xc7, 0x22, 0xf5, 0xa6, 0x59, 0x37, 0xa1, 0x54, 0x5c,
-	0x40, 0xbd, 0x23, 0x21, 0xc1, 0x99, 0xff, 0xa6, 0xc7, 0x4a, 0x5c, 0x38, 0x21, 0xd4, 0xf2, 0x27,
-	0xf0, 0x07, 0x20, 0xef, 0x8e, 0x9d, 0x1f, 0x26, 0x09, 0x42, 0xdc, 0x9c, 0xf1, 0x7c, 0x67, 0x3e,
-	0x33, 0xe3, 0x99, 0xc0, 0xa2, 0xc7, 0xdb, 0xb4, 0xda, 0xe2, 0x9e, 0x55, 0x67, 0xb4, 0x61, 0xb5,
-	0x4b, 0xd6, 0xfe, 0x01, 0x6b, 0x1d, 0x9a, 0xcd, 0x16, 0xf7, 0x39, 0x99, 0x0d, 0xdf, 0x9a, 0xc1,
-	0x5b, 0xb3, 0x5d, 0xd2, 0xaf, 0x56, 0xb9, 0xd8, 0xe3, 0xc2, 0xaa, 0x50, 0xc1, 0x94, 0xab, 0xd5,
-	0x2e, 0x55, 0x98, 0x4f, 0x4b, 0x56, 0x93, 0x3a, 0xae, 0x47, 0x7d, 0x97, 0x7b, 0x4a, 0xad, 0xcf,
-	0x39, 0xdc, 0xe1, 0xf2, 0xd1, 0x0a, 0x9e, 0xd0, 0xba, 0xe8, 0x70, 0xee, 0x34, 0x98, 0x45, 0x9b,
-	0xae, 0x45, 0x3d, 0x8f, 0xfb, 0x52, 0x22, 0xf0, 0xed, 0x42, 0x8c, 0x47, 0x66, 0x96, 0x2f, 0x8d,
-	0x39, 0x20, 0x0f, 0x83, 0x94, 0x3b, 0xb4, 0x45, 0xf7, 0x84, 0xcd, 0xf6, 0x0f, 0x98, 0xf0, 0x8d,
-	0x07, 0xf0, 0x5f, 0x9f, 0x55, 0x34, 0xb9, 0x27, 0x18, 0xb9, 0x09, 0x99, 0xa6, 0xb4, 0x64, 0xb5,
-	0xbc, 0x56, 0x9c, 0x2e, 0x67, 0xcd, 0xc1, 0x62, 0x4c, 0xa5, 0xd8, 0x4c, 0x9d, 0x7c, 0x59, 0x4a,
-	0xd8, 0xe8, 0x6d, 0x3c, 0x83, 0x7f, 0x65, 0xb8, 0x2d, 0x2e, 0xfc, 0x30, 0x07, 0xb9, 0x07, 0xd0,
-	0x2d, 0x0f, 0x03, 0xae, 0x98, 0xaa, 0x17, 0x66, 0xd0, 0x0b, 0x53, 0xb5, 0x0d, 0x7b, 0x61, 0xee,
-	0x50, 0x87, 0xa1, 0xd6, 0xee, 0x51, 0x1a, 0x1f, 0x34, 0x2c, 0x01, 0xa3, 0x23, 0xeb, 0x06, 0xa4,
-	0xeb, 0x81, 0x21, 0xab, 0xe5, 0x27, 0x8a, 0xd3, 0xe5, 0xc5, 0x38, 0x6a, 0xe0, 0xbf, 0xc5, 0x68,
-	0xc3, 0xaf, 0x23, 0xae, 0x12, 0x90, 0xfb, 0x7d, 0x60, 0x49, 0x09, 0xb6, 0x3a, 0x16, 0x4c, 0xa5,
-	0xed, 0x23, 0xbb, 0x06, 0xb3, 0x11, 0x58, 0x58, 0xf5, 0x3c, 0xfc, 0x15, 0x64, 0xd9, 0x75, 0x6b,
-	0xb2, 0xe4, 0x29, 0x3b, 0x13, 0xfc, 0xdc, 0xae, 0x19, 0xc7, 0x5a, 0x4f, 0x93, 0xa2, 0x2a, 0x6e,
-	0x41, 0xa6, 0x2e, 0x11, 0xb1, 0x41, 0xbf, 0x52, 0x06, 0x2a, 0xc8, 0x75, 0x48, 0xb5, 0x5d, 0xd6,
-	0xc1, 0x0a, 0xf4, 0x9f, 0x2b, 0x9f, 0xb8, 0xac, 0x83, 0x3a, 0xe9, 0x6d, 0xbc, 0xd7, 0xe0, 0x7f,
-	0xc9, 0xb1, 0xed, 0x55, 0xdd, 0x1a, 0xf3, 0xba, 0x03, 0xbb, 0x01, 0x69, 0xe1, 0x53, 0x9f, 0x49,
-	0x94, 0x99, 0xf2, 0x52, 0x3c, 0x60, 0x28, 0x79, 0x14, 0xb8, 0xd9, 0xca, 0x7b, 0x60, 0xce, 0xc9,
-	0xdf, 0x9e, 0xf3, 0x47, 0x0d, 0x2e, 0x0c, 0x82, 0x61, 0x97, 0xee, 0xc0, 0x94, 0x1b, 0x1a, 0x71,
-	0xde, 0xfa, 0x70, 0x3a, 0x2c, 0xb7, 0x2b, 0xf9, 0x73, 0x13, 0x5f, 0x81, 0xb9, 0x3e, 0xc4, 0xb0,
-	0x75, 0x33, 0x90, 0xc4, 0x81, 0xa7, 0xec, 0xa4, 0x5b, 0x33, 0x1e, 0x0f, 0xf4, 0x38, 0xaa, 0xe4,
-	0x36, 0x4c, 0x86, 0x58, 0x38, 0xf1, 0xf1, 0x85, 0x44, 0x0a, 0x63, 0x03, 0x3f, 0xa1, 0xa0, 0xff,
-	0xd1, 0xd8, 0x0a, 0xf0, 0x4f, 0xc7, 0xf5, 0x6a, 0xbc, 0xb3, 0x5b, 0x69, 0xf0, 0xea, 0x73, 0xb5,
-	0xbb, 0x13, 0xf6, 0xdf, 0xca, 0xb8, 0x29, 0x6d, 0xc6, 0x36, 0xee, 0x10, 0x2a, 0x91, 0x66, 0x5d,
-	0x4d, 0x3c, 0x5c, 0xf7, 0xf9, 0x38, 0x8a, 0xf4, 0x0f, 0xd7, 0x47, 0xfa, 0x96, 0xbf, 0xa7, 0x21,
-	0x2d, 0x63, 0x91, 0x0e, 0x64, 0xd4, 0x39, 0x20, 0xcb, 0x71, 0x65, 0xfc, 0xea, 0xe8, 0x57, 0xc6,
-	0x78, 0x29, 0x2a, 0x23, 0xff, 0xfa, 0xd3, 0xb7, 0x77, 0x49, 0x9d, 0x64, 0xad, 0xd8, 0x61, 0x53,
-	0xf7, 0x86, 0x08, 0x48, 0xcb, 0x63, 0x40, 0x0a, 0x43, 0x22, 0xf6, 0x1e, 0x22, 0x7d, 0x79, 0xb4,
-	0x13, 0x66, 0x5d, 0x92, 0x59, 0x2f, 0x92, 0xf9, 0x78, 0x56, 0x75, 0x36, 0x5e, 0x42, 0x2a, 0x50,
-	0x10, 0x63, 0x44, 0xb8, 0x30, 0x65, 0x61, 0xa4, 0x0f, 0x66, 0x5c, 0x93, 0x19, 0x0b, 0xe4, 0xf2,
-	0x90, 0x8c, 0xd6, 0x11, 0x5e, 0x92, 0x57, 0xe4, 0x8d, 0x06, 0x53, 0xd1, 0x5a, 0x90, 0xd5, 0x21,
-	0xd1, 0x07, 0x37, 0x5a, 0x2f, 0x8e, 0x77, 0x44, 0x96, 0x82, 0x64, 0xb9, 0x44, 0x16, 0xe2, 0x2c,
-	0xdd, 0x35, 0x3a, 0xd6, 0x60, 0x32, 0x94, 0x92, 0x95, 0x31, 0xb1, 0x43, 0x86, 0xd5, 0xb1, 0x7e,
-	0x88, 0x50, 0x94, 0x08, 0x06, 0xc9, 0x8f, 0x40, 0xb0, 0x8e, 0x82, 0x6e, 0x08, 0x48, 0xcb, 0xef,
-	0x72, 0xe8, 0xf8, 0x7b, 0xf7, 0x63, 0xe8, 0xf8, 0xfb, 0x56, 0x61, 0xd4, 0xf8, 0xe5, 0x67, 0xbf,
-	0x79, 0xf7, 0xe4, 0x2c, 0xa7, 0x9d, 0x9e, 0xe5, 0xb4, 0xaf, 0x67, 0x39, 0xed, 0xed, 0x79, 0x2e,
-	0x71, 0x7a, 0x9e, 0x4b, 0x7c, 0x3e, 0xcf, 0x25, 0x9e, 0xae, 0x39, 0xae, 0x5f, 0x3f, 0xa8, 0x98,
-	0x55, 0xbe, 0xd7, 0x15, 0x47, 0x0f, 0x2f, 0x54, 0x1c, 0xff, 0xb0, 0xc9, 0x44, 0x25, 0x23, 0xff,
-	0x94, 0xd7, 0x7f, 0x04, 0x00, 0x00, 0xff, 0xff, 0x81, 0x97, 0xb7, 0x87, 0x43, 0x08, 0x00, 0x00,
+	// 1067 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x56, 0xcf, 0x6f, 0xe3, 0x44,
+	0x14, 0xae, 0xdb, 0x24, 0x24, 0xaf, 0x3f, 0x58, 0x66, 0xcb, 0x36, 0x9b, 0x96, 0xb4, 0x75, 0x97,
+	0xb6, 0x0b, 0xc2, 0x56, 0xbb, 0x80, 0x2a, 0x84, 0x38, 0xb4, 0x88, 0x6e, 0x0f, 0x95, 0x16, 0x23,
+	0x40, 0x82, 0x83, 0x35, 0x71, 0xa6, 0xce, 0xa8, 0xb1, 0xc7, 0x1b, 0x3b, 0xce, 0x96, 0x15, 0x17,
+	0xd0, 0xde, 0x91, 0x90, 0xe0, 0xcc, 0x7f, 0xb3, 0xc7, 0x15, 0x5c, 0x38, 0x20, 0x84, 0x5a, 0xce,
+	0xfc, 0x0d, 0x68, 0xde, 0x8c, 0x9d, 0xa6, 0x26, 0x09, 0x42, 0xdc, 0x3c, 0x6f, 0xbe, 0xf7, 0xde,
+	0xf7, 0xde, 0x37, 0xf3, 0xc6, 0xb0, 0x16, 0x8a, 0x94, 0x7a, 0x3d, 0x11, 0xda, 0x1d, 0x46, 0xbb,
+	0x76, 0xba, 0x67, 0x3f, 0xee, 0xb3, 0xde, 0x85, 0x15, 0xf5, 0x44, 0x22, 0xc8, 0xad, 0x6c, 0xd7,
+	0x92, 0xbb, 0x56, 0xba, 0xd7, 0x78, 0xc3, 0x13, 0x71, 0x20, 0x62, 0xbb, 0x45, 0x63, 0xa6, 0xa0,
+	0x76, 0xba, 0xd7, 0x62, 0x09, 0xdd, 0xb3, 0x23, 0xea, 0xf3, 0x90, 0x26, 0x5c, 0x84, 0xca, 0xbb,
+	0xb1, 0xec, 0x0b, 0x5f, 0xe0, 0xa7, 0x2d, 0xbf, 0xb4, 0x75, 0xcd, 0x17, 0xc2, 0xef, 0x32, 0x9b,
+	0x46, 0xdc, 0xa6, 0x61, 0x28, 0x12, 0x74, 0x89, 0xf5, 0xee, 0x6a, 0x81, 0x0f, 0x66, 0xc6, 0x4d,
+	0x73, 0x19, 0xc8, 0xc7, 0x32, 0xe5, 0x23, 0xda, 0xa3, 0x41, 0xec, 0xb0, 0xc7, 0x7d, 0x16, 0x27,
+	0xe6, 0x29, 0xdc, 0x1e, 0xb1, 0xc6, 0x91, 0x08, 0x63, 0x46, 0xde, 0x85, 0x4a, 0x84, 0x96, 0xba,
+	0xb1, 0x61, 0xec, 0xce, 0xef, 0xd7, 0xad, 0x9b, 0xc5, 0x58, 0xca, 0xe3, 0xb0, 0xf4, 0xfc, 0xf7,
+	0xf5, 0x19, 0x47, 0xa3, 0xcd, 0x2f, 0xe1, 0x15, 0x0c, 0xf7, 0x50, 0xc4, 0x49, 0x96, 0x83, 0x7c,
+	0x04, 0x30, 0x2c, 0x4f, 0x07, 0xdc, 0xb6, 0x54, 0x2f, 0x2c, 0xd9, 0x0b, 0x4b, 0xb5, 0x4d, 0xf7,
+	0xc2, 0x7a, 0x44, 0x7d, 0xa6, 0x7d, 0x9d, 0x6b, 0x9e, 0xe6, 0x8f, 0x86, 0x2e, 0x41, 0x47, 0xd7,
+	0x5c, 0x0f, 0xa0, 0xdc, 0x91, 0x86, 0xba, 0xb1, 0x31, 0xb7, 0x3b, 0xbf, 0xbf, 0x56, 0xa4, 0x2a,
+	0xf1, 0x0f, 0x19, 0xed, 0x26, 0x1d, 0x4d, 0x57, 0x39, 0x90, 0xe3, 0x11, 0x62, 0xb3, 0x48, 0x6c,
+	0x67, 0x2a, 0x31, 0x95, 0x76, 0x84, 0xd9, 0x9b, 0x70, 0x2b, 0x27, 0x96, 0x55, 0xbd, 0x02, 0x2f,
+	0xc9, 0x2c, 0x2e, 0x6f, 0x63, 0xc9, 0x35, 0xa7, 0x22, 0x97, 0x27, 0x6d, 0xf3, 0x99, 0x71, 0xad,
+	0x49, 0x79, 0x15, 0xef, 0x41, 0xa5, 0x83, 0x14, 0x75, 0x83, 0xfe, 0x4d, 0x19, 0xda, 0x83, 0xbc,
+	0x0d, 0xa5, 0x94, 0xb3, 0x81, 0xae, 0xa0, 0xf1, 0xcf, 0x9e, 0x9f, 0x71, 0x36, 0xd0, 0x7e, 0x88,
+	0x36, 0x7f, 0x30, 0xe0, 0x55, 0xe4, 0x71, 0x12, 0x7a, 0xbc, 0xcd, 0xc2, 0xa1, 0x60, 0xef, 0x40,
+	0x39, 0x4e, 0x68, 0xc2, 0x90, 0xca, 0xd2, 0xfe, 0x7a, 0x31, 0x60, 0xe6, 0xf2, 0x89, 0x84, 0x39,
+	0x0a, 0x7d, 0x43, 0xe7, 0xd9, 0xff, 0xac, 0xf3, 0x4f, 0x06, 0xdc, 0xb9, 0x49, 0x4c, 0x77, 0xe9,
+	0x03, 0xa8, 0xf1, 0xcc, 0xa8, 0xf5, 0x6e, 0x8c, 0x67, 0xa7, 0xcb, 0x1d, 0xba, 0xfc, 0x7f, 0x8a,
+	0x6f, 0xc3, 0xf2, 0x08, 0xc5, 0xac, 0x75, 0x4b, 0x30, 0xab, 0x05, 0x2f, 0x39, 0xb3, 0xbc, 0x6d,
+	0x7e, 0x7a, 0xa3, 0xc7, 0x79, 0x25, 0xef, 0x43, 0x35, 0xa3, 0xa5, 0x15, 0x9f, 0x5e, 0x48, 0xee,
+	0x61, 0x1e, 0xe8, 0x23, 0x24, 0xfb, 0x9f, 0xcb, 0xb6, 0x05, 0x8b, 0x03, 0x1e, 0xb6, 0xc5, 0xc0,
+	0x6d, 0x75, 0x85, 0x77, 0xae, 0xee, 0xee, 0x9c, 0xb3, 0xa0, 0x8c, 0x87, 0x68, 0x33, 0x4f, 0xf4,
+	0x1d, 0xd2, 0x9e, 0x9a, 0xcd, 0x03, 0xa5, 0x78, 0x76, 0xdd, 0x57, 0x8a, 0x54, 0x10, 0x9f, 0x5d,
+	0x1f, 0xc4, 0x9a, 0xbb, 0x3a, 0xd4, 0xe7, 0x1d, 0x9a, 0x9c, 0x9c, 0x65, 0x2c, 0x08, 0x94, 0xce,
+	0x28, 0xef, 0xa2, 0x3a, 0x35, 0x07, 0xbf, 0x4d, 0x01, 0xa0, 0x40, 0xa7, 0x22, 0x65, 0xe4, 0x36,
+	0x94, 0xd3, 0xc0, 0xcd, 0xdb, 0x54, 0x4a, 0x83, 0x93, 0x36, 0x59, 0x85, 0xda, 0x59, 0x4f, 0x04,
+	0xae, 0xbc, 0x24, 0x28, 0x4c, 0xcd, 0xa9, 0x4a, 0x83, 0x3c, 0xba, 0xf2, 0x2e, 0x25, 0x42, 0x6d,
+	0xcd, 0xa9, 0xbb, 0x94, 0x08, 0xdc, 0xb8, 0x03, 0x95, 0x1e, 0xa3, 0xb1, 0x08, 0xeb, 0x25, 0x65,
+	0x57, 0x2b, 0xf3, 0x37, 0x03, 0x96, 0x1c, 0xe6, 0x73, 0x11, 0x1e, 0xd1, 0x88, 0x7a, 0x3c, 0xb9,
+	0x50, 0x50, 0x3f, 0x9b, 0x40, 0x08, 0x95, 0x2b, 0xb2, 0x09, 0x0b, 0xd4, 0x4b, 0x78, 0xca, 0x5c,
+	0x35, 0x45, 0x64, 0xee, 0x45, 0x67, 0x5e, 0xd9, 0x70, 0xd2, 0x90, 0x6d, 0x78, 0xf9, 0xac, 0xc7,
+	0x98, 0xeb, 0x45, 0x7d, 0x37, 0xe0, 0xdd, 0x2e, 0x8f, 0x91, 0x46, 0xc9, 0x59, 0x94, 0xe6, 0xa3,
+	0xa8, 0x7f, 0x8a, 0xc6, 0x1c, 0x17, 0xb0, 0x40, 0xf4, 0x2e, 0xdc, 0x80, 0xb7, 0x90, 0x96, 0xc6,
+	0x9d, 0xa2, 0xf5, 0x94, 0xb7, 0x88, 0x09, 0x68, 0x70, 0xdb, 0x3c, 0x3e, 0x77, 0x7d, 0xde, 0xaa,
+	0x97, 0x11, 0x35, 0x2f, 0x8d, 0x1f, 0xf2, 0xf8, 0xfc, 0x98, 0xb7, 0x54, 0x3f, 0x18, 0x73, 0xfd,
+	0xa8, 0x1f, 0xd7, 0x2b, 0xc8, 0xa9, 0x2a, 0x0d, 0xc7, 0x51, 0x3f, 0x36, 0x7f, 0x36, 0xf4, 0xd8,
+	0xce, 0x5a, 0xaf, 0x65, 0xdc, 0x84, 0x05, 0xd9, 0x6f, 0xd6, 0x76, 0x87, 0x13, 0xb1, 0xe6, 0xcc,
+	0x2b, 0x9b, 0xaa, 0xe5, 0x00, 0xca, 0x81, 0x48, 0x99, 0xac, 0x73, 0xcc, 0xb4, 0x1c, 0x2a, 0x95,
+	0xc9, 0x8d, 0x0e, 0xa4, 0x01, 0xd5, 0x7e, 0x18, 0x75, 0xa9, 0xc7, 0xda, 0x58, 0xfe, 0xa2, 0x93,
+	0xaf, 0xc9, 0x21, 0x54, 0x3d, 0xdd, 0xe8, 0x7a, 0x09, 0x03, 0x6f, 0x14, 0x03, 0x8f, 0x0a, 0x92,
+	0x9d, 0xe9, 0xcc, 0x6f, 0xff, 0xaf, 0x0a, 0x94, 0xb1, 0x28, 0x32, 0x80, 0x8a, 0x7a, 0x5d, 0xc8,
+	0xbd, 0x62, 0x94, 0xe2, 0x23, 0xd6, 0x78, 0x7d, 0x0a, 0x4a, 0x75, 0xc7, 0xdc, 0xf8, 0xe6, 0x97,
+	0x3f, 0xbf, 0x9f, 0x6d, 0x90, 0xba, 0x5d, 0x78, 0x27, 0xd5, 0xf3, 0x45, 0x62, 0x28, 0xab, 0x2e,
+	0x6d, 0x8d, 0x89, 0x78, 0xfd, 0x5d, 0x6b, 0xdc, 0x9b, 0x0c, 0xd2, 0x59, 0xd7, 0x31, 0xeb, 0x5d,
+	0xb2, 0x52, 0xcc, 0xaa, 0x5e, 0xa1, 0xaf, 0xa0, 0x84, 0x67, 0xd9, 0x9c, 0x10, 0x2e, 0x4b, 0xb9,
+	0x35, 0x11, 0xa3, 0x33, 0xde, 0xc7, 0x8c, 0x5b, 0x64, 0x73, 0x4c, 0x46, 0xfb, 0xa9, 0x7e, 0x98,
+	0xbe, 0x26, 0xdf, 0x1a, 0x50, 0xcb, 0xa7, 0x2c, 0xd9, 0x19, 0x13, 0xfd, 0xe6, 0x03, 0xd1, 0xd8,
+	0x9d, 0x0e, 0xd4, 0x5c, 0xb6, 0x90, 0xcb, 0x6b, 0x64, 0xb5, 0xc8, 0x65, 0x38, 0x95, 0x9f, 0x19,
+	0x50, 0xcd, 0x5c, 0xc9, 0xf6, 0x94, 0xd8, 0x19, 0x87, 0x9d, 0xa9, 0x38, 0x4d, 0x61, 0x17, 0x29,
+	0x98, 0x64, 0x63, 0x02, 0x05, 0xfb, 0xa9, 0xec, 0x46, 0x0c, 0x65, 0x1c, 0x73, 0x63, 0xe5, 0xbf,
+	0x3e, 0x6e, 0xc7, 0xca, 0x3f, 0x32, 0x59, 0x27, 0xc9, 0x8f, 0x53, 0x94, 0x3c, 0x81, 0x8a, 0xba,
+	0x71, 0x63, 0x0f, 0xfb, 0xc8, 0x7c, 0x1d, 0x7b, 0xd8, 0x47, 0x47, 0x81, 0xb9, 0x89, 0x79, 0x57,
+	0xc9, 0xdd, 0x62, 0xde, 0x41, 0x87, 0x26, 0x6f, 0xf1, 0xb3, 0xc3, 0xa3, 0xe7, 0x97, 0x4d, 0xe3,
+	0xc5, 0x65, 0xd3, 0xf8, 0xe3, 0xb2, 0x69, 0x7c, 0x77, 0xd5, 0x9c, 0x79, 0x71, 0xd5, 0x9c, 0xf9,
+	0xf5, 0xaa, 0x39, 0xf3, 0xc5, 0x7d, 0x9f, 0x27, 0x9d, 0x7e, 0xcb, 0xf2, 0x44, 0x30, 0x74, 0xcf,
+	0x3f, 0x9e, 0xa8, 0x48, 0xc9, 0x45, 0xc4, 0xe2, 0x56, 0x05, 0xff, 0x2e, 0x1f, 0xfc, 0x1d, 0x00,
+	0x00, 0xff, 0xff, 0xbc, 0xda, 0x9e, 0x5c, 0x0c, 0x0b, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -673,6 +962,10 @@ type QueryClient interface {
 	// Stats: MTTD, MTTR and the automated-resolution ratio of the incidents opened in the last
 	// window_blocks blocks (default 10,000).
 	Stats(ctx context.Context, in *QueryStatsRequest, opts ...grpc.CallOption) (*QueryStatsResponse, error)
+	// WhatIf fails the given hosts and regions on a copy of the state and runs x/vmlifecycle's
+	// scheduler as x/heal's remediation would: where each of their VMs would go, which could not
+	// be placed and why, and the capacity left per region. Nothing is written.
+	WhatIf(ctx context.Context, in *QueryWhatIfRequest, opts ...grpc.CallOption) (*QueryWhatIfResponse, error)
 }
 
 type queryClient struct {
@@ -737,6 +1030,15 @@ func (c *queryClient) Stats(ctx context.Context, in *QueryStatsRequest, opts ...
 	return out, nil
 }
 
+func (c *queryClient) WhatIf(ctx context.Context, in *QueryWhatIfRequest, opts ...grpc.CallOption) (*QueryWhatIfResponse, error) {
+	out := new(QueryWhatIfResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/WhatIf", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
@@ -750,6 +1052,10 @@ type QueryServer interface {
 	// Stats: MTTD, MTTR and the automated-resolution ratio of the incidents opened in the last
 	// window_blocks blocks (default 10,000).
 	Stats(context.Context, *QueryStatsRequest) (*QueryStatsResponse, error)
+	// WhatIf fails the given hosts and regions on a copy of the state and runs x/vmlifecycle's
+	// scheduler as x/heal's remediation would: where each of their VMs would go, which could not
+	// be placed and why, and the capacity left per region. Nothing is written.
+	WhatIf(context.Context, *QueryWhatIfRequest) (*QueryWhatIfResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -773,6 +1079,9 @@ func (*UnimplementedQueryServer) Incident(ctx context.Context, req *QueryInciden
 }
 func (*UnimplementedQueryServer) Stats(ctx context.Context, req *QueryStatsRequest) (*QueryStatsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Stats not implemented")
+}
+func (*UnimplementedQueryServer) WhatIf(ctx context.Context, req *QueryWhatIfRequest) (*QueryWhatIfResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method WhatIf not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -887,6 +1196,24 @@ func _Query_Stats_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_WhatIf_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryWhatIfRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).WhatIf(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/WhatIf",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).WhatIf(ctx, req.(*QueryWhatIfRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "novacron.heal.v1.Query",
@@ -915,6 +1242,10 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Stats",
 			Handler:    _Query_Stats_Handler,
+		},
+		{
+			MethodName: "WhatIf",
+			Handler:    _Query_WhatIf_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1345,6 +1676,207 @@ func (m *QueryStatsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryWhatIfRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryWhatIfRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryWhatIfRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Fail) > 0 {
+		for iNdEx := len(m.Fail) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Fail[iNdEx])
+			copy(dAtA[i:], m.Fail[iNdEx])
+			i = encodeVarintQuery(dAtA, i, uint64(len(m.Fail[iNdEx])))
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *WhatIfMove) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *WhatIfMove) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *WhatIfMove) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.ToHost) > 0 {
+		i -= len(m.ToHost)
+		copy(dAtA[i:], m.ToHost)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.ToHost)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.FromHost) > 0 {
+		i -= len(m.FromHost)
+		copy(dAtA[i:], m.FromHost)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.FromHost)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.VmId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RegionCapacity) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RegionCapacity) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RegionCapacity) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.FreeGpus != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.FreeGpus))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.FreeDiskGib != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.FreeDiskGib))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.FreeMemoryMib != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.FreeMemoryMib))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.FreeCpuMillis != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.FreeCpuMillis))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.ActiveHosts != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ActiveHosts))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryWhatIfResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryWhatIfResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryWhatIfResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Capacity) > 0 {
+		for iNdEx := len(m.Capacity) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Capacity[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if m.Unplaced != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Unplaced))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Moves) > 0 {
+		for iNdEx := len(m.Moves) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Moves[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.FailedHosts) > 0 {
+		for iNdEx := len(m.FailedHosts) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.FailedHosts[iNdEx])
+			copy(dAtA[i:], m.FailedHosts[iNdEx])
+			i = encodeVarintQuery(dAtA, i, uint64(len(m.FailedHosts[iNdEx])))
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1512,6 +2044,103 @@ func (m *QueryStatsResponse) Size() (n int) {
 	_ = l
 	l = m.Stats.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryWhatIfRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Fail) > 0 {
+		for _, s := range m.Fail {
+			l = len(s)
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *WhatIfMove) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		n += 1 + sovQuery(uint64(m.VmId))
+	}
+	l = len(m.FromHost)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.ToHost)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *RegionCapacity) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.ActiveHosts != 0 {
+		n += 1 + sovQuery(uint64(m.ActiveHosts))
+	}
+	if m.FreeCpuMillis != 0 {
+		n += 1 + sovQuery(uint64(m.FreeCpuMillis))
+	}
+	if m.FreeMemoryMib != 0 {
+		n += 1 + sovQuery(uint64(m.FreeMemoryMib))
+	}
+	if m.FreeDiskGib != 0 {
+		n += 1 + sovQuery(uint64(m.FreeDiskGib))
+	}
+	if m.FreeGpus != 0 {
+		n += 1 + sovQuery(uint64(m.FreeGpus))
+	}
+	return n
+}
+
+func (m *QueryWhatIfResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.FailedHosts) > 0 {
+		for _, s := range m.FailedHosts {
+			l = len(s)
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.Moves) > 0 {
+		for _, e := range m.Moves {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Unplaced != 0 {
+		n += 1 + sovQuery(uint64(m.Unplaced))
+	}
+	if len(m.Capacity) > 0 {
+		for _, e := range m.Capacity {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -2563,6 +3192,599 @@ func (m *QueryStatsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Stats.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryWhatIfRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryWhatIfRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryWhatIfRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fail", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Fail = append(m.Fail, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *WhatIfMove) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: WhatIfMove: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: WhatIfMove: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FromHost", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FromHost = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ToHost", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ToHost = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RegionCapacity) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RegionCapacity: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RegionCapacity: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ActiveHosts", wireType)
+			}
+			m.ActiveHosts = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ActiveHosts |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FreeCpuMillis", wireType)
+			}
+			m.FreeCpuMillis = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FreeCpuMillis |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FreeMemoryMib", wireType)
+			}
+			m.FreeMemoryMib = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FreeMemoryMib |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FreeDiskGib", wireType)
+			}
+			m.FreeDiskGib = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FreeDiskGib |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FreeGpus", wireType)
+			}
+			m.FreeGpus = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FreeGpus |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryWhatIfResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryWhatIfResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryWhatIfResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FailedHosts", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FailedHosts = append(m.FailedHosts, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Moves", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Moves = append(m.Moves, WhatIfMove{})
+			if err := m.Moves[len(m.Moves)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Unplaced", wireType)
+			}
+			m.Unplaced = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Unplaced |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Capacity", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Capacity = append(m.Capacity, RegionCapacity{})
+			if err := m.Capacity[len(m.Capacity)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

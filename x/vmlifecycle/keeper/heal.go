@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"cosmossdk.io/collections"
 
@@ -135,4 +136,46 @@ func (k Keeper) MigrateVM(ctx context.Context, vmID uint64, reason string) (stri
 	}
 	host, _, err := k.migrate(ctx, p, &vm, "", "", HealActor, "heal: "+reason)
 	return host, err
+}
+
+// HostsInRegion lists the ids of a region's hosts, ascending.
+func (k Keeper) HostsInRegion(ctx context.Context, region string) ([]string, error) {
+	var ids []string
+	err := k.Hosts.Walk(ctx, nil, func(id string, h types.Host) (bool, error) {
+		if h.Region == region {
+			ids = append(ids, id)
+		}
+		return false, nil
+	})
+	return ids, err
+}
+
+// FreeCapacity sums the free resources of the ACTIVE hosts per region, ascending region.
+func (k Keeper) FreeCapacity(ctx context.Context) ([]healtypes.RegionCapacity, error) {
+	by := map[string]*healtypes.RegionCapacity{}
+	var regions []string
+	err := k.Hosts.Walk(ctx, nil, func(_ string, h types.Host) (bool, error) {
+		if h.Status != types.HOST_STATUS_ACTIVE {
+			return false, nil
+		}
+		c, ok := by[h.Region]
+		if !ok {
+			c = &healtypes.RegionCapacity{Region: h.Region}
+			by[h.Region] = c
+			regions = append(regions, h.Region)
+		}
+		f := h.Free()
+		c.ActiveHosts++
+		c.FreeCpuMillis += f.CpuMillis
+		c.FreeMemoryMib += f.MemoryMib
+		c.FreeDiskGib += f.DiskGib
+		c.FreeGpus += f.Gpus
+		return false, nil
+	})
+	slices.Sort(regions)
+	out := make([]healtypes.RegionCapacity, len(regions))
+	for i, r := range regions {
+		out[i] = *by[r]
+	}
+	return out, err
 }
