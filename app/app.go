@@ -144,6 +144,8 @@ type App struct {
 
 	sm           *module.SimulationManager
 	configurator module.Configurator
+
+	voteExt voteExtState // section providers and vote consumers (voteext_registry.go)
 }
 
 // New builds the application. loadLatest loads the last committed state from db.
@@ -176,7 +178,8 @@ func New(
 	std.RegisterLegacyAminoCodec(legacyAmino)
 	std.RegisterInterfaces(interfaceRegistry)
 
-	bApp := baseapp.NewBaseApp(AppName, logger, db, txConfig.TxDecoder(), baseAppOptions...)
+	// The decoder turns the proposer's injected vote extensions (tx 0) into a tx that never runs (voteext_injected.go).
+	bApp := baseapp.NewBaseApp(AppName, logger, db, injectedAwareTxDecoder(txConfig.TxDecoder()), baseAppOptions...)
 	bApp.SetVersion(version.Version)
 	bApp.SetInterfaceRegistry(interfaceRegistry)
 	bApp.SetTxEncoder(txConfig.TxEncoder())
@@ -328,6 +331,7 @@ func New(
 	app.setAnteHandler(txConfig)
 	app.SetExtendVoteHandler(app.extendVote)
 	app.SetVerifyVoteExtensionHandler(app.verifyVoteExtension)
+	app.setProposalHandlers(app.StakingKeeper)
 	app.registerUpgradeHandlers()
 
 	if loadLatest {
@@ -357,9 +361,15 @@ func (app *App) AutoCliOpts() autocli.AppOptions {
 	}
 }
 
-// PreBlocker runs the upgrade module (it may switch binaries) before each block.
-func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
-	return app.ModuleManager.PreBlock(ctx)
+// PreBlocker runs the upgrade module (it may switch binaries) before each block, then hands
+// the last commit's verified vote extensions to their consumers (never failing the block).
+func (app *App) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	res, err := app.ModuleManager.PreBlock(ctx)
+	if err != nil {
+		return res, err
+	}
+	app.applyVoteExtensions(ctx, req)
+	return res, nil
 }
 
 func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
