@@ -2,8 +2,10 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -460,4 +462,34 @@ func TestVoteExtensionsConsumerFailureDoesNotHalt(t *testing.T) {
 			require.True(t, c.queryCtx().KVStore(store).Has(key))
 		})
 	}
+}
+
+// The byte-level example of docs/VOTE_EXTENSIONS.md, and strict decoding around it.
+func TestInjectedItemExample(t *testing.T) {
+	info := abci.ExtendedCommitInfo{Votes: []abci.ExtendedVoteInfo{{
+		Validator:   abci.Validator{Address: bytes.Repeat([]byte{0xaa}, 20), Power: 10},
+		BlockIdFlag: cmtproto.BlockIDFlagCommit, VoteExtension: []byte{2, 2}, ExtensionSignature: bytes.Repeat([]byte{0x55}, 64),
+	}}}
+	bz, err := app.EncodeInjected(info)
+	require.NoError(t, err)
+	want := "006e6f766163726f6e2f766f7465657874" + "01" + "1262" + "0a180a14" + strings.Repeat("aa", 20) + "180a" +
+		"1a020202" + "2240" + strings.Repeat("55", 64) + "2802"
+	require.Equal(t, want, hex.EncodeToString(bz))
+	require.Len(t, bz, 118)
+	got, err := app.DecodeInjected(bz)
+	require.NoError(t, err)
+	require.Equal(t, info.Votes[0].VoteExtension, got.Votes[0].VoteExtension)
+
+	for name, bad := range map[string][]byte{
+		"explicit round 0": append(append([]byte(nil), bz...), 0x08, 0x00),
+		"unknown field":    append(append([]byte(nil), bz...), 0x30, 0x01),
+		"no version":       app.InjectedMagic,
+		"version 0":        append(append([]byte(nil), app.InjectedMagic...), 0),
+		"no magic":         bz[1:],
+	} {
+		_, err := app.DecodeInjected(bad)
+		require.ErrorIs(t, err, app.ErrInjectedMalformed, name)
+	}
+	// A plain SDK tx never looks like the item.
+	require.False(t, app.IsInjected([]byte{0x0a, 0x00}))
 }
