@@ -10,7 +10,10 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/cosmos/cosmos-sdk/client"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 )
 
 // The injected item: the proposer of height h puts the (filtered) extended commit of h−1 in
@@ -102,6 +105,38 @@ type InjectedTx struct{}
 func (InjectedTx) GetMsgs() []sdk.Msg { return []sdk.Msg{injectedMsg{}} }
 
 func (InjectedTx) GetMsgsV2() ([]protov2.Message, error) { return nil, ErrInjectedNotTx }
+
+// GetProtoTx and AsAny give clients (query tx/txs, the tx gRPC service, explorers) something
+// to show for the item: a Tx with no message, an empty fee, and a memo that says what it is.
+// Its result (code voteext/2, the same words in the log) says it too.
+func (InjectedTx) GetProtoTx() *txtypes.Tx {
+	return &txtypes.Tx{
+		Body:     &txtypes.TxBody{Memo: InjectedMemo},
+		AuthInfo: &txtypes.AuthInfo{Fee: &txtypes.Fee{}},
+	}
+}
+
+func (t InjectedTx) AsAny() *codectypes.Any {
+	a, err := codectypes.NewAnyWithValue(t.GetProtoTx())
+	if err != nil {
+		panic(err) // a Tx always packs
+	}
+	return a
+}
+
+// InjectedMemo is the memo of the placeholder tx clients show for the injected item.
+const InjectedMemo = "vote extensions injected by the proposer; not a transaction (docs/VOTE_EXTENSIONS.md)"
+
+// InjectedAwareTxConfig returns cfg with a TxDecoder that decodes the injected item to
+// InjectedTx instead of failing, for client contexts: without it, `query tx` of the item and
+// every `query txs` whose results include it fail with "tx parse error".
+func InjectedAwareTxConfig(cfg client.TxConfig) client.TxConfig { return injectedAwareTxConfig{cfg} }
+
+type injectedAwareTxConfig struct{ client.TxConfig }
+
+func (c injectedAwareTxConfig) TxDecoder() sdk.TxDecoder {
+	return injectedAwareTxDecoder(c.TxConfig.TxDecoder())
+}
 
 // injectedMsg is InjectedTx's one message; it has no handler and is never routed.
 type injectedMsg struct{}

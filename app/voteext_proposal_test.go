@@ -12,6 +12,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 	protoio "github.com/cosmos/gogoproto/io"
 	"github.com/stretchr/testify/require"
@@ -19,6 +20,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	sdkmath "cosmossdk.io/math"
 
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -492,4 +494,30 @@ func TestInjectedItemExample(t *testing.T) {
 	}
 	// A plain SDK tx never looks like the item.
 	require.False(t, app.IsInjected([]byte{0x0a, 0x00}))
+}
+
+// Clients decode the item to a placeholder tx, so `query tx` and `query txs` show it.
+func TestInjectedAwareTxConfig(t *testing.T) {
+	a := newApp(t)
+	item, err := app.EncodeInjected(abci.ExtendedCommitInfo{})
+	require.NoError(t, err)
+	_, err = a.TxConfig().TxDecoder()(item)
+	require.Error(t, err, "the plain decoder refuses it")
+	cfg := app.InjectedAwareTxConfig(a.TxConfig())
+	tx, err := cfg.TxDecoder()(item)
+	require.NoError(t, err)
+	any := tx.(interface{ AsAny() *codectypes.Any }).AsAny()
+	res := sdk.NewResponseResultTx(&coretypes.ResultTx{Tx: item, Height: 3, TxResult: abci.ExecTxResult{Code: 2, Codespace: "voteext"}}, any, "")
+	bz, err := a.AppCodec().MarshalJSON(res)
+	require.NoError(t, err)
+	require.Contains(t, string(bz), app.InjectedMemo)
+	// ordinary txs still decode through it
+	send := banktypes.NewMsgSend(sdk.AccAddress("a"), sdk.AccAddress("b"), nil)
+	b := a.TxConfig().NewTxBuilder()
+	require.NoError(t, b.SetMsgs(send))
+	txBz, err := a.TxConfig().TxEncoder()(b.GetTx())
+	require.NoError(t, err)
+	dec, err := cfg.TxDecoder()(txBz)
+	require.NoError(t, err)
+	require.Len(t, dec.GetMsgs(), 1)
 }
