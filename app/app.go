@@ -76,6 +76,10 @@ import (
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
 	"github.com/novacron/novacron/app/nodehome"
+	"github.com/novacron/novacron/voteext"
+	"github.com/novacron/novacron/x/heal"
+	healkeeper "github.com/novacron/novacron/x/heal/keeper"
+	healtypes "github.com/novacron/novacron/x/heal/types"
 	"github.com/novacron/novacron/x/orbit"
 	orbitkeeper "github.com/novacron/novacron/x/orbit/keeper"
 	orbittypes "github.com/novacron/novacron/x/orbit/types"
@@ -138,6 +142,7 @@ type App struct {
 	QuantumJobKeeper      quantumjobkeeper.Keeper
 	OrbitKeeper           orbitkeeper.Keeper
 	VMLifecycleKeeper     vmlifecyclekeeper.Keeper
+	HealKeeper            healkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -146,6 +151,7 @@ type App struct {
 	configurator module.Configurator
 
 	voteExt voteExtState // section providers and vote consumers (voteext_registry.go)
+	heal    *healSection // x/heal's section of this validator's vote extension (heal_wiring.go)
 }
 
 // New builds the application. loadLatest loads the last committed state from db.
@@ -188,7 +194,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey, validatorsettypes.StoreKey,
-		quantumjobtypes.StoreKey, orbittypes.StoreKey, vmlifecycletypes.StoreKey,
+		quantumjobtypes.StoreKey, orbittypes.StoreKey, vmlifecycletypes.StoreKey, healtypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -233,6 +239,12 @@ func New(
 	app.VMLifecycleKeeper.SetLatencyProvider(vmlifecyclekeeper.LatencyChain{
 		app.OrbitKeeper, vmlifecyclekeeper.ParamsLatencyOf(&app.VMLifecycleKeeper),
 	})
+	// x/heal reads hosts and VMs and remediates through x/vmlifecycle; it consumes the heal section
+	// of the last commit's vote extensions in the PreBlocker and fills this validator's own.
+	app.HealKeeper = healkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[healtypes.StoreKey]), govAuthority, app.VMLifecycleKeeper)
+	app.heal = &healSection{keeper: app.HealKeeper}
+	app.RegisterVoteSection(voteext.SectionHeal, app.heal)
+	app.RegisterVoteConsumer(app.HealKeeper)
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
 		app.ValidatorSetKeeper.Hooks(),
@@ -278,6 +290,7 @@ func New(
 		quantumjob.NewAppModule(appCodec, app.QuantumJobKeeper),
 		orbit.NewAppModule(appCodec, app.OrbitKeeper),
 		vmlifecycle.NewAppModule(appCodec, app.VMLifecycleKeeper),
+		heal.NewAppModule(appCodec, app.HealKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -300,14 +313,15 @@ func New(
 	app.ModuleManager.SetOrderEndBlockers(
 		banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
 		feegrant.ModuleName, authz.ModuleName, quantumjobtypes.ModuleName, orbittypes.ModuleName, vmlifecycletypes.ModuleName,
-		genutiltypes.ModuleName,
+		healtypes.ModuleName, genutiltypes.ModuleName,
 	)
 	// validatorset before genutil: gentxs are checked against the allowlist.
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, validatorsettypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, consensustypes.ModuleName,
 		upgradetypes.ModuleName, evidencetypes.ModuleName, feegrant.ModuleName, authz.ModuleName,
-		quantumjobtypes.ModuleName, orbittypes.ModuleName, vmlifecycletypes.ModuleName, genutiltypes.ModuleName,
+		quantumjobtypes.ModuleName, orbittypes.ModuleName, vmlifecycletypes.ModuleName, healtypes.ModuleName,
+		genutiltypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

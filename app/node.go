@@ -17,6 +17,8 @@ import (
 
 	"github.com/novacron/novacron/app/artifacts"
 	"github.com/novacron/novacron/app/artifacts/chainpins"
+	"github.com/novacron/novacron/app/heal"
+	"github.com/novacron/novacron/app/heal/prober"
 	quantumjobtypes "github.com/novacron/novacron/x/quantumjob/types"
 )
 
@@ -85,6 +87,33 @@ func (n *Node) StartServices(svrCtx *server.Context, clientCtx client.Context, c
 		<-ctx.Done()
 		<-chainPinsDone // stop using the store before closing it
 		return svc.Close()
+	})
+	return n.startProber(svrCtx, ctx, g)
+}
+
+// startProber runs x/heal's prober beside the node: it probes the tracked hosts of the last
+// committed state and this validator's vote extensions carry its latest snapshot. It never
+// stops the node.
+func (n *Node) startProber(svrCtx *server.Context, ctx context.Context, g *errgroup.Group) error {
+	cfg, err := heal.ReadConfig(svrCtx.Viper)
+	if err != nil {
+		return fmt.Errorf("app.toml [heal]: %w", err)
+	}
+	a := n.app.Load()
+	if a == nil || !cfg.Enabled {
+		return nil
+	}
+	p, err := prober.New(cfg, a.healTargets, svrCtx.Logger.With("module", "heal-prober"))
+	if err != nil {
+		return fmt.Errorf("heal prober: %w", err)
+	}
+	a.heal.staleAfter.Store(int64(3*cfg.ProbeInterval + cfg.Timeout))
+	a.heal.prober.Store(p)
+	g.Go(func() error {
+		if err := p.Run(ctx); err != nil {
+			svrCtx.Logger.Error("heal prober stopped", "err", err)
+		}
+		return nil
 	})
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	healtypes "github.com/novacron/novacron/x/heal/types"
 )
 
 // Upgrade describes one named software upgrade: the in-place migration and the stores it adds or removes.
@@ -19,7 +21,10 @@ type Upgrade struct {
 }
 
 // Upgrades is the registry of upgrades this binary knows; append the next one here.
-var Upgrades = []Upgrade{}
+var Upgrades = []Upgrade{
+	// v2-heal adds x/heal's store; the default handler's migrations run its InitGenesis (default params).
+	{Name: "v2-heal", StoreUpgrades: storetypes.StoreUpgrades{Added: []string{healtypes.StoreKey}}},
+}
 
 func (app *App) registerUpgradeHandlers() {
 	for _, u := range Upgrades {

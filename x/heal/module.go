@@ -28,6 +28,7 @@ var (
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
 // AppModuleBasic is the stateless part of the module.
@@ -59,8 +60,9 @@ func (AppModuleBasic) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingCo
 	return gs.Validate()
 }
 
-// AppModule wires the keeper into the module manager. Its per-block work runs in the
-// PreBlocker (ApplyVotes, called by the app with the last commit's vote extensions).
+// AppModule wires the keeper into the module manager. Its agreement runs in the PreBlocker
+// (Keeper.ApplyVotes, which the app calls with the last commit's vote extensions), its
+// remediation in EndBlock.
 type AppModule struct {
 	AppModuleBasic
 	keeper keeper.Keeper
@@ -75,6 +77,9 @@ func (AppModule) IsOnePerModuleType() {}
 func (AppModule) IsAppModule()        {}
 
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
+
+// EndBlock remediates the active incidents (keeper.EndBlocker; never an error or a panic).
+func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }
 
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))

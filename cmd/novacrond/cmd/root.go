@@ -32,7 +32,7 @@ func NewRootCmd() *cobra.Command {
 	initClientCtx := client.Context{}.
 		WithCodec(tempApp.AppCodec()).
 		WithInterfaceRegistry(tempApp.InterfaceRegistry()).
-		WithTxConfig(tempApp.TxConfig()).
+		WithTxConfig(app.InjectedAwareTxConfig(tempApp.TxConfig())).
 		WithLegacyAmino(tempApp.LegacyAmino()).
 		WithInput(os.Stdin).
 		WithAccountRetriever(authtypes.AccountRetriever{}).
@@ -65,7 +65,7 @@ func NewRootCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				clientCtx = clientCtx.WithTxConfig(txConfig)
+				clientCtx = clientCtx.WithTxConfig(app.InjectedAwareTxConfig(txConfig))
 			}
 			if err := client.SetCmdClientContextHandler(clientCtx, cmd); err != nil {
 				return err
