@@ -392,6 +392,8 @@ func TestLocalnet(t *testing.T) {
 
 	t.Run("vmlifecycle: hosts, placements, host agent, drain", func(t *testing.T) { testVMLifecycle(t, l) })
 
+	t.Run("heal: attested host failure, remediation, a lying validator", func(t *testing.T) { testHeal(t, l) })
+
 	t.Run("non-allowlisted validator is rejected and nothing changes", func(t *testing.T) {
 		l.mustCLI(1, "keys", "add", "rogue", "--keyring-backend", "test")
 		rogue := l.addr(1, "rogue")

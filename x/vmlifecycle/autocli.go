@@ -53,7 +53,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "RegisterHost", Use: "register-host [host-id] [region] [lat-udeg] [lon-udeg] [capacity-json]",
-					Short: "Register a host (operator must be on the allowlist); --labels '[{\"key\":\"gpu\",\"value\":\"a100\"}]', --health-endpoint http://IP:PORT (its host agent's health server; empty: not probed)", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
+					Short: "Register a host (operator must be on the allowlist); --labels '{\"key\":\"gpu\",\"value\":\"a100\"}' (once per label), --health-endpoint http://IP:PORT (its host agent's health server; empty: not probed)", PositionalArgs: pos("host_id", "region", "lat_udeg", "lon_udeg", "capacity"),
 				},
 				{
 					RpcMethod: "UpdateHost", Use: "update-host [host-id] [region] [lat-udeg] [lon-udeg] [capacity-json]",

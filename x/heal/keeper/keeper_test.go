@@ -260,3 +260,22 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.Equal(t, gs, gs2)
 	require.NoError(t, g.k.CheckInvariants(g.env.Ctx))
 }
+
+// A host tracked before its agent answers is not failed until it has been seen alive once.
+func TestNewHostHasAGracePeriod(t *testing.T) {
+	f := newFixture(t)
+	silent := f.seen("h1", "h2", "h3")
+	for range 5 {
+		f.block(silent, silent, silent, silent)
+	}
+	for _, id := range []string{"h1", "h2", "h3"} {
+		h := f.health(id)
+		require.Equal(t, types.Health_HEALTH_HEALTHY, h.Health, id)
+		require.Equal(t, types.Health_HEALTH_DOWN, h.Attested, "the votes are recorded")
+	}
+	require.Empty(t, f.incidents())
+	honest := f.seen()
+	f.block(honest, honest, honest, honest)
+	f.block(silent, silent, silent, silent)
+	require.Equal(t, types.Health_HEALTH_DOWN, f.health("h1").Health, "seen alive once: judged from then on")
+}

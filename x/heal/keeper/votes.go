@@ -129,6 +129,8 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 			hh.TotalPower = totalPower
 			health := res.Health[i]
 			switch {
+			case hh.LastHeartbeatMs == 0:
+				health = engine.Healthy // never seen alive since tracked (an agent not started yet): not a failure
 			case hh.PhiMilli >= p.PhiDownMilli:
 				health = engine.Down
 			case hh.PhiMilli >= p.PhiSuspectMilli:
