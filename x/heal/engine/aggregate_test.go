@@ -7,14 +7,6 @@ import (
 	"pgregory.net/rapid"
 )
 
-func repeat(n int, h Host) View {
-	v := make(View, n)
-	for i := range v {
-		v[i] = h
-	}
-	return v
-}
-
 func TestAggregateThresholds(t *testing.T) {
 	up := Host{Status: StatusUp, RTTBucket: 2, Seq: 10, VMs: []VM{{ID: 1, State: VMRunning, CPUMilli: 300, MemMiB: 512}}}
 	down := Host{Status: StatusDown, Seq: 10, VMs: up.VMs}
