@@ -48,7 +48,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		txCommand(),
 		keys.Commands(),
 	)
-	rootCmd.AddCommand(HostAgentCmd())
+	rootCmd.AddCommand(HostAgentCmd(), HealCmd(app.DefaultNodeHome))
 	addEngineCommands(rootCmd)
 }
 
