@@ -33,26 +33,38 @@ func HostAgentCmd() *cobra.Command {
 and, for every VM placed on a host operated by --from:
 
   SCHEDULED or MIGRATING (to this host) → boots it (--boot-delay), then reports RUNNING
-                                          (or FAILED with --fail-vm / --fail-rate)
+                                          (or FAILED with --fail-vm / --fail-rate / --fail-image)
   STOPPING                               → shuts it down (--stop-delay), then reports STOPPED
 
 Reports of one step go out in one tx (at most --max-batch messages), one tx at a time, each
 waited for until committed; a failed batch is retried message by message; errors back off
 exponentially. SIGINT/SIGTERM stop the agent cleanly.
 
+Boot failure injection: --fail-vm ID fails that VM's first boot on this agent; --fail-rate P
+fails each boot with probability P (seeded by --seed); --fail-image CID (repeatable) fails
+every boot of every VM whose on-chain image_cid is exactly CID, reported FAILED with reason
+"image CID failed to boot (injected)" (e.g. a canary rollout to a bad image).
+
 With --health-addr host:port it also serves the health endpoint that x/heal's probers read
 (register it on the host with --health-endpoint http://host:port):
 
   GET  /hosts/{host_id}/health  → 200 {"host_id":"h1","seq":123,"vms":[{"id":7,"state":"running","cpu_milli":500,"mem_mib":1024}]}
                                   (404 for a host the agent does not run)
-  POST /control (loopback only) ← {"mode":"ok"|"silent"|"late","late_ms":N,"crash_vm":ID,"host_id":"h1"}
+  POST /control (loopback only) ← {"mode":"ok"|"silent"|"late","late_ms":N,"crash_vm":ID,"host_id":"h1",
+                                   "fail_image":"CID","fail_images":["CID",...]}
 
-Failure injection: --fail-after D (silent after D), SIGUSR1 (toggle silent), POST /control.`,
+Failure injection: --fail-after D (silent after D), SIGUSR1 (toggle silent), POST /control.
+fail_images replaces the set of failing images (seeded from --fail-image; [] clears it),
+fail_image adds one; both are agent-wide (not with host_id), apply to boots that begin after
+the agent's next step, and are left alone by {"mode":"ok"}.`,
 		Example: `novacrond host-agent --from val1 --keyring-backend test --home ~/.novacron --boot-delay 2s
 novacrond host-agent --from op --node tcp://127.0.0.1:26657 --chain-id novacron-1 --fail-vm 7 --fail-rate 0.05 --seed 42
 novacrond host-agent --from val1 --keyring-backend test --home ~/.novacron --health-addr 127.0.0.1:26680 --fail-after 2m
 curl -s http://127.0.0.1:26680/hosts/h1/health
-curl -s -X POST -d '{"mode":"late","late_ms":1500,"host_id":"h1"}' http://127.0.0.1:26680/control`,
+curl -s -X POST -d '{"mode":"late","late_ms":1500,"host_id":"h1"}' http://127.0.0.1:26680/control
+novacrond host-agent --from val1 --keyring-backend test --home ~/.novacron --fail-image bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi
+curl -s -X POST -d '{"fail_image":"bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"}' http://127.0.0.1:26680/control
+curl -s -X POST -d '{"fail_images":[]}' http://127.0.0.1:26680/control`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cctx, err := client.GetClientTxContext(cmd)
@@ -103,7 +115,8 @@ curl -s -X POST -d '{"mode":"late","late_ms":1500,"host_id":"h1"}' http://127.0.
 					"fail_after", hcfg.FailAfter.String())
 			}
 			logger.Info("host agent started", "operator", chain.Operator(), "boot_delay", cfg.BootDelay.String(),
-				"fail_vms", fmt.Sprint(sortedIDs(cfg.FailVMs)), "fail_rate_ppm", cfg.FailRatePPM, "seed", cfg.Seed, "hosts", strings.Join(cfg.HostFilter, ","))
+				"fail_vms", fmt.Sprint(sortedIDs(cfg.FailVMs)), "fail_rate_ppm", cfg.FailRatePPM, "seed", cfg.Seed,
+				"fail_images", fmt.Sprint(agent.Planner().FailImages()), "hosts", strings.Join(cfg.HostFilter, ","))
 			err = agent.Run(ctx)
 			logger.Info("host agent stopped", "reports_sent", agent.Sent, "reports_failed", agent.Failed)
 			return err
@@ -114,6 +127,7 @@ curl -s -X POST -d '{"mode":"late","late_ms":1500,"host_id":"h1"}' http://127.0.
 	cmd.Flags().StringSlice("fail-vm", nil, "VM ids whose first boot on this agent fails (FAILED is reported)")
 	cmd.Flags().Float64("fail-rate", 0, "probability in [0,1] that a boot fails (seeded RNG, see --seed)")
 	cmd.Flags().Uint64("seed", 1, "seed of the failure-injection RNG")
+	hostagent.AddFailImageFlag(cmd.Flags())
 	cmd.Flags().StringSlice("hosts", nil, "only manage these host ids (default: every host of the operator)")
 	cmd.Flags().Duration("poll-interval", 500*time.Millisecond, "how often the node is polled for a new block")
 	cmd.Flags().Int("max-batch", 16, "at most this many reports per tx")
@@ -148,6 +162,9 @@ func hostAgentConfig(cmd *cobra.Command) (hostagent.AgentConfig, error) {
 	}
 	cfg.FailRatePPM = uint32(rate*1_000_000 + 0.5)
 	cfg.Seed, _ = f.GetUint64("seed")
+	if cfg.FailImages, err = hostagent.FailImagesFromFlags(f); err != nil {
+		return cfg, err
+	}
 	cfg.HostFilter, _ = f.GetStringSlice("hosts")
 	cfg.PollInterval, _ = f.GetDuration("poll-interval")
 	cfg.MaxBatch, _ = f.GetInt("max-batch")

@@ -77,8 +77,14 @@ func NewAgent(cfg AgentConfig, chain Chain, log Logger) *Agent {
 }
 
 // SetHealth makes every step publish the agent's view (its hosts, the VMs on them and their
-// simulated state) to a health server.
-func (a *Agent) SetHealth(h *HealthServer) { a.health = h }
+// simulated state) to a health server. The server then holds the failing images (seeded here
+// from Config.FailImages, changed by POST /control); each step reads them before planning.
+func (a *Agent) SetHealth(h *HealthServer) {
+	a.health = h
+	if h != nil {
+		h.SetFailImages(a.planner.FailImages())
+	}
+}
 
 // Planner exposes the decision logic (for tests and status output).
 func (a *Agent) Planner() *Planner { return a.planner }
@@ -144,6 +150,9 @@ func (a *Agent) Step(ctx context.Context) error {
 		cache[key], from[vm.Id] = st, st
 	}
 	a.migratedFrom = cache
+	if a.health != nil {
+		a.planner.SetFailImages(a.health.FailImages())
+	}
 	reports := a.planner.Plan(now, h, vms, from)
 	a.lastHeight = h
 	if a.health != nil {

@@ -284,3 +284,114 @@ func TestAgentRunStopsOnCancel(t *testing.T) {
 		t.Fatal("Run did not stop on cancel")
 	}
 }
+
+const (
+	badImage  = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+	goodImage = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"
+)
+
+func ivm(id uint64, host string, st types.VMState, updated int64, image string) types.VM {
+	v := vm(id, host, st, updated)
+	v.ImageCid = image
+	return v
+}
+
+func TestPlanFailImageFailsEveryBoot(t *testing.T) {
+	p := NewPlanner(Config{BootDelay: time.Second, FailImages: map[string]bool{badImage: true}})
+	vms := []types.VM{ivm(1, "h1", types.VM_STATE_SCHEDULED, 5, badImage), ivm(2, "h1", types.VM_STATE_SCHEDULED, 5, goodImage)}
+	require.Empty(t, p.Plan(t0, 5, vms, nil), "booting")
+	rs := p.Plan(t0.Add(time.Second), 6, vms, nil)
+	require.Equal(t, []Report{
+		{VMID: 1, HostID: "h1", Status: types.VM_STATE_FAILED, Reason: "image " + badImage + " failed to boot (injected)"},
+		{VMID: 2, HostID: "h1", Status: types.VM_STATE_RUNNING, Reason: "booted"},
+	}, rs)
+	require.LessOrEqual(t, len(rs[0].Reason), types.MaxReasonLen)
+	// restarted on the same image: fails again (every boot, unlike --fail-vm)
+	require.Empty(t, p.Plan(t0.Add(2*time.Second), 7, []types.VM{ivm(1, "h1", types.VM_STATE_FAILED, 7, badImage)}, nil))
+	for h := int64(8); h < 11; h++ {
+		mig := ivm(1, "h2", types.VM_STATE_SCHEDULED, h, badImage)
+		if h == 10 {
+			mig.State = types.VM_STATE_MIGRATING // a migration boots too
+		}
+		require.Empty(t, p.Plan(t0.Add(time.Duration(h)*time.Second), h, []types.VM{mig}, nil))
+		rs = p.Plan(t0.Add(time.Duration(h+1)*time.Second), h, []types.VM{mig}, nil)
+		require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_FAILED}, statuses(rs), "boot at height %d", h)
+	}
+	// the same VM rolled back to another image (re-scheduled on chain): runs
+	rs = p.Plan(t0.Add(20*time.Second), 12, []types.VM{ivm(1, "h2", types.VM_STATE_SCHEDULED, 12, goodImage)}, nil)
+	require.Empty(t, rs)
+	rs = p.Plan(t0.Add(21*time.Second), 12, []types.VM{ivm(1, "h2", types.VM_STATE_SCHEDULED, 12, goodImage)}, nil)
+	require.Equal(t, []Report{{VMID: 1, HostID: "h2", Status: types.VM_STATE_RUNNING, Reason: "booted"}}, rs)
+	// a stopped VM that migrates does not boot: not failed by its image
+	from := map[uint64]types.VMState{3: types.VM_STATE_STOPPED}
+	rs = p.Plan(t0.Add(22*time.Second), 13, []types.VM{ivm(3, "h1", types.VM_STATE_MIGRATING, 13, badImage)}, from)
+	require.Equal(t, map[uint64]types.VMState{3: types.VM_STATE_STOPPED}, statuses(rs))
+}
+
+func TestPlanFailImageDeterministicAndReplaceable(t *testing.T) {
+	run := func(images map[string]bool) map[uint64]types.VMState {
+		p := NewPlanner(Config{FailImages: images, FailRatePPM: 300_000, Seed: 9})
+		var vms []types.VM
+		for i := uint64(1); i <= 30; i++ {
+			img := goodImage
+			if i%3 == 0 {
+				img = badImage
+			}
+			vms = append(vms, ivm(i, "h1", types.VM_STATE_SCHEDULED, 5, img))
+		}
+		return statuses(p.Plan(t0, 5, vms, nil))
+	}
+	images := map[string]bool{badImage: true}
+	a, b := run(images), run(images)
+	require.Equal(t, a, b, "same config, same outcome")
+	for i := uint64(3); i <= 30; i += 3 {
+		require.Equal(t, types.VM_STATE_FAILED, a[i], "vm %d has the failing image", i)
+	}
+	images[goodImage] = true // the planner copied its config: no effect
+	require.Equal(t, a, run(map[string]bool{badImage: true}))
+
+	p := NewPlanner(Config{})
+	require.Empty(t, p.FailImages())
+	p.SetFailImages([]string{badImage})
+	require.Equal(t, []string{badImage}, p.FailImages())
+	rs := p.Plan(t0, 5, []types.VM{ivm(1, "h1", types.VM_STATE_SCHEDULED, 5, badImage)}, nil)
+	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_FAILED}, statuses(rs))
+	p.SetFailImages(nil)
+	rs = p.Plan(t0, 6, []types.VM{ivm(1, "h1", types.VM_STATE_SCHEDULED, 6, badImage)}, nil)
+	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_RUNNING}, statuses(rs), "cleared: the next boot runs")
+	// a VM without an image is never matched
+	p.SetFailImages([]string{""})
+	rs = p.Plan(t0, 7, []types.VM{vm(2, "h1", types.VM_STATE_SCHEDULED, 7)}, nil)
+	require.Equal(t, map[uint64]types.VMState{2: types.VM_STATE_RUNNING}, statuses(rs))
+}
+
+func TestPlanFailImageCountsAsFailVMFirstBoot(t *testing.T) {
+	p := NewPlanner(Config{FailVMs: map[uint64]bool{1: true}, FailImages: map[string]bool{badImage: true}})
+	rs := p.Plan(t0, 5, []types.VM{ivm(1, "h1", types.VM_STATE_SCHEDULED, 5, badImage)}, nil)
+	require.Equal(t, ImageFailReason(badImage), rs[0].Reason)
+	rs = p.Plan(t0, 6, []types.VM{ivm(1, "h1", types.VM_STATE_SCHEDULED, 6, goodImage)}, nil)
+	require.Equal(t, map[uint64]types.VMState{1: types.VM_STATE_RUNNING}, statuses(rs), "its first boot already failed")
+}
+
+// End to end through the agent loop: the failing image's VM is reported FAILED on chain, the
+// other runs; a rollback to a good image (re-scheduled) runs.
+func TestAgentFailImage(t *testing.T) {
+	ch := &fakeChain{height: 10, hosts: []types.Host{{Id: "h1"}}, vms: map[uint64]*types.VM{
+		1: {Id: 1, HostId: "h1", State: types.VM_STATE_SCHEDULED, UpdatedHeight: 9, ImageCid: badImage},
+		2: {Id: 2, HostId: "h1", State: types.VM_STATE_SCHEDULED, UpdatedHeight: 9, ImageCid: goodImage},
+	}}
+	a := NewAgent(AgentConfig{Config: Config{FailImages: map[string]bool{badImage: true}}}, ch, nopLog{})
+	require.NoError(t, a.Step(context.Background()))
+	require.Equal(t, types.VM_STATE_FAILED, ch.vms[1].State)
+	require.Equal(t, types.VM_STATE_RUNNING, ch.vms[2].State)
+	require.Equal(t, [][]Report{{
+		{VMID: 1, HostID: "h1", Status: types.VM_STATE_FAILED, Reason: ImageFailReason(badImage)},
+		{VMID: 2, HostID: "h1", Status: types.VM_STATE_RUNNING, Reason: "booted"},
+	}}, ch.txs)
+	ch.mu.Lock()
+	ch.height++
+	ch.vms[1].State, ch.vms[1].UpdatedHeight, ch.vms[1].ImageCid = types.VM_STATE_SCHEDULED, ch.height, goodImage
+	ch.mu.Unlock()
+	require.NoError(t, a.Step(context.Background()))
+	require.Equal(t, types.VM_STATE_RUNNING, ch.vms[1].State)
+}

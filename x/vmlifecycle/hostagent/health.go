@@ -72,11 +72,18 @@ type HealthVM struct {
 //   - crash_vm: report this VM (on one of the agent's hosts; on host_id if given) as crashed
 //     from now on, until the chain acts on it (its updated_height changes: restart, stop,
 //     migration) or it leaves the agent's hosts.
+//   - fail_images: replaces the set of image CIDs whose boots fail (seeded from --fail-image;
+//     [] clears it, absent or null leaves it); fail_image adds one CID to it (after
+//     fail_images). Agent-wide: not with host_id. Every CID must pass types.ValidateCID. The
+//     agent picks the set up at its next step and applies it to boots that begin from then on
+//     (see Config.FailImages). A mode, "ok" included, does not change it.
 type ControlRequest struct {
-	Mode    string `json:"mode,omitempty"`
-	LateMs  uint64 `json:"late_ms,omitempty"`
-	CrashVM uint64 `json:"crash_vm,omitempty"`
-	HostID  string `json:"host_id,omitempty"`
+	Mode       string   `json:"mode,omitempty"`
+	LateMs     uint64   `json:"late_ms,omitempty"`
+	CrashVM    uint64   `json:"crash_vm,omitempty"`
+	HostID     string   `json:"host_id,omitempty"`
+	FailImage  string   `json:"fail_image,omitempty"`
+	FailImages []string `json:"fail_images,omitempty"`
 }
 
 // ModeState is a failure mode with its delay.
@@ -92,6 +99,8 @@ type ControlState struct {
 	CrashedVMs []uint64             `json:"crashed_vms"`
 	// FailAfterFired: --fail-after has elapsed and made the agent silent.
 	FailAfterFired bool `json:"fail_after_fired"`
+	// FailImages: the image CIDs whose boots fail, sorted (always a list).
+	FailImages []string `json:"fail_images"`
 }
 
 // HealthConfig configures the health server (flags --health-addr, --fail-after).
@@ -135,6 +144,7 @@ type HealthServer struct {
 	global    ModeState
 	perHost   map[string]ModeState
 	crashed   map[uint64]int64 // vm id → its updated_height when the crash was injected
+	failImg   map[string]bool  // image CIDs whose boots fail (the agent reads them each step)
 	failFired bool
 	srv       *http.Server
 }
@@ -147,7 +157,25 @@ func NewHealthServer(cfg HealthConfig, log Logger) *HealthServer {
 func newHealthServer(cfg HealthConfig, log Logger, now func() time.Time) *HealthServer {
 	return &HealthServer{cfg: cfg, now: now, log: log, created: now(), done: make(chan struct{}),
 		vms: map[string][]healthVM{}, seq: map[string]uint64{}, global: ModeState{Mode: ModeOK},
-		perHost: map[string]ModeState{}, crashed: map[uint64]int64{}}
+		perHost: map[string]ModeState{}, crashed: map[uint64]int64{}, failImg: map[string]bool{}}
+}
+
+// SetFailImages replaces the set of image CIDs whose boots fail (the agent seeds it from
+// --fail-image in SetHealth).
+func (s *HealthServer) SetFailImages(cids []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failImg = make(map[string]bool, len(cids))
+	for _, c := range cids {
+		s.failImg[c] = true
+	}
+}
+
+// FailImages lists the image CIDs whose boots fail, sorted.
+func (s *HealthServer) FailImages() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedSet(s.failImg)
 }
 
 // Update publishes the agent's view: the hosts it runs and, for the VMs on them (as the chain
@@ -398,6 +426,25 @@ func (s *HealthServer) Control(req ControlRequest) (int, error) {
 	default:
 		return http.StatusBadRequest, fmt.Errorf("mode %q: want ok, silent or late", req.Mode)
 	}
+	var images map[string]bool
+	if req.FailImages != nil || req.FailImage != "" {
+		if req.HostID != "" {
+			return http.StatusBadRequest, errors.New("fail_image and fail_images are agent-wide: not with host_id")
+		}
+		var err error
+		if images, err = FailImageSet(req.FailImages); err != nil {
+			return http.StatusBadRequest, fmt.Errorf("fail_images: %v", err)
+		}
+		if req.FailImages == nil {
+			images = copySet(s.failImg)
+		}
+		if req.FailImage != "" {
+			if err := types.ValidateCID(req.FailImage); err != nil {
+				return http.StatusBadRequest, fmt.Errorf("fail_image %q: %v", req.FailImage, err)
+			}
+			images[req.FailImage] = true
+		}
+	}
 	if req.HostID != "" {
 		if _, ok := s.vms[req.HostID]; !ok {
 			return http.StatusNotFound, fmt.Errorf("unknown host %q", req.HostID)
@@ -438,8 +485,12 @@ func (s *HealthServer) Control(req ControlRequest) (int, error) {
 	if req.CrashVM != 0 {
 		s.crashed[req.CrashVM] = crashAt
 	}
+	if images != nil {
+		s.failImg = images
+	}
 	if s.log != nil {
-		s.log.Info("health failure injection", "mode", req.Mode, "late_ms", req.LateMs, "host", req.HostID, "crash_vm", req.CrashVM)
+		s.log.Info("health failure injection", "mode", req.Mode, "late_ms", req.LateMs, "host", req.HostID, "crash_vm", req.CrashVM,
+			"fail_images", fmt.Sprint(sortedSet(s.failImg)))
 	}
 	return http.StatusOK, nil
 }
@@ -464,7 +515,8 @@ func (s *HealthServer) ControlState() ControlState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.effective("")
-	st := ControlState{ModeState: s.global, Hosts: map[string]ModeState{}, CrashedVMs: []uint64{}, FailAfterFired: s.failFired}
+	st := ControlState{ModeState: s.global, Hosts: map[string]ModeState{}, CrashedVMs: []uint64{}, FailAfterFired: s.failFired,
+		FailImages: sortedSet(s.failImg)}
 	for h, m := range s.perHost {
 		st.Hosts[h] = m
 	}

@@ -256,7 +256,7 @@ func TestHealthSilent(t *testing.T) {
 
 	code, body := post(t, base, `{"mode":"silent"}`)
 	require.Equal(t, http.StatusOK, code, body)
-	require.JSONEq(t, `{"mode":"silent","late_ms":0,"hosts":{},"crashed_vms":[],"fail_after_fired":false}`, body)
+	require.JSONEq(t, `{"mode":"silent","late_ms":0,"hosts":{},"crashed_vms":[],"fail_after_fired":false,"fail_images":[]}`, body)
 	_, took, err := probe(base, "h1", 200*time.Millisecond)
 	require.Error(t, err)
 	require.True(t, isTimeout(err), "a client with a 200 ms timeout times out: %v", err)
@@ -269,7 +269,7 @@ func TestHealthSilent(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, body)
 	code, body = post(t, base, `{"mode":"silent","host_id":"h1"}`)
 	require.Equal(t, http.StatusOK, code, body)
-	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{"h1":{"mode":"silent","late_ms":0}},"crashed_vms":[],"fail_after_fired":false}`, body)
+	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{"h1":{"mode":"silent","late_ms":0}},"crashed_vms":[],"fail_after_fired":false,"fail_images":[]}`, body)
 	_, _, err = probe(base, "h1", 200*time.Millisecond)
 	require.True(t, isTimeout(err), "%v", err)
 	_, _, err = probe(base, "h2", 2*time.Second)
@@ -305,7 +305,7 @@ func TestHealthLate(t *testing.T) {
 	base := live(t, s)
 	code, body := post(t, base, `{"mode":"late","late_ms":300}`)
 	require.Equal(t, http.StatusOK, code, body)
-	require.JSONEq(t, `{"mode":"late","late_ms":300,"hosts":{},"crashed_vms":[],"fail_after_fired":false}`, body)
+	require.JSONEq(t, `{"mode":"late","late_ms":300,"hosts":{},"crashed_vms":[],"fail_after_fired":false,"fail_images":[]}`, body)
 	before := time.Now()
 	r, took, err := probe(base, "h1", 5*time.Second)
 	require.NoError(t, err)
@@ -342,7 +342,7 @@ func TestHealthCrashVM(t *testing.T) {
 	require.Equal(t, "running", stateOf(decode(t, get(t, h, "/hosts/h1/health").Body.Bytes()), 7))
 	rec := control(t, h, `{"crash_vm":7}`)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{},"crashed_vms":[7],"fail_after_fired":false}`, rec.Body.String())
+	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{},"crashed_vms":[7],"fail_after_fired":false,"fail_images":[]}`, rec.Body.String())
 	for i := 0; i < 3; i++ {
 		r := decode(t, get(t, h, "/hosts/h1/health").Body.Bytes())
 		require.Equal(t, "crashed", stateOf(r, 7), "from now on")
@@ -389,7 +389,7 @@ func TestControlRejects(t *testing.T) {
 		require.Equal(t, code, rec.Code, body)
 		require.Contains(t, rec.Body.String(), `"error"`, body)
 	}
-	require.Equal(t, ControlState{ModeState: ModeState{Mode: ModeOK}, Hosts: map[string]ModeState{}, CrashedVMs: []uint64{}},
+	require.Equal(t, ControlState{ModeState: ModeState{Mode: ModeOK}, Hosts: map[string]ModeState{}, CrashedVMs: []uint64{}, FailImages: []string{}},
 		s.ControlState(), "a rejected request changes nothing")
 
 	// loopback only, for POST and GET
@@ -428,7 +428,7 @@ func TestHealthFailAfter(t *testing.T) {
 	// an explicit ok revives it; fail-after fires once
 	code, body := post(t, base, `{"mode":"ok"}`)
 	require.Equal(t, http.StatusOK, code)
-	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{},"crashed_vms":[],"fail_after_fired":true}`, body)
+	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{},"crashed_vms":[],"fail_after_fired":true,"fail_images":[]}`, body)
 	_, _, err = probe(base, "h1", 2*time.Second)
 	require.NoError(t, err)
 }
@@ -529,4 +529,99 @@ func TestAgentPublishesHealth(t *testing.T) {
 	require.Equal(t, "running", r.VMs[0].State, "booted")
 	cpu, mem := Utilisation(1, types.Resources{CpuMillis: 1000, MemoryMib: 1024}, r.Seq)
 	require.Equal(t, HealthVM{ID: 1, State: "running", CPUMilli: cpu, MemMiB: mem}, r.VMs[0])
+}
+
+func TestControlFailImages(t *testing.T) {
+	s := fixtureServer(HealthConfig{}, time.Now)
+	h := s.Handler()
+	rec := control(t, h, `{"fail_image":"`+badImage+`"}`)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.JSONEq(t, `{"mode":"ok","late_ms":0,"hosts":{},"crashed_vms":[],"fail_after_fired":false,"fail_images":["`+badImage+`"]}`, rec.Body.String())
+	// fail_image adds; a mode (ok included) leaves the set alone
+	require.Equal(t, http.StatusOK, control(t, h, `{"fail_image":"`+goodImage+`","mode":"ok"}`).Code)
+	require.Equal(t, []string{goodImage, badImage}, s.FailImages(), "sorted")
+	require.Equal(t, http.StatusOK, control(t, h, `{"mode":"silent"}`).Code)
+	require.Equal(t, http.StatusOK, control(t, h, `{"mode":"ok"}`).Code)
+	require.Len(t, s.FailImages(), 2)
+	// fail_images replaces (then fail_image adds); null leaves; [] clears
+	require.Equal(t, http.StatusOK, control(t, h, `{"fail_images":["`+goodImage+`"]}`).Code)
+	require.Equal(t, []string{goodImage}, s.FailImages())
+	require.Equal(t, http.StatusOK, control(t, h, `{"fail_images":null}`).Code)
+	require.Equal(t, []string{goodImage}, s.FailImages())
+	require.Equal(t, http.StatusOK, control(t, h, `{"fail_images":[],"fail_image":"`+badImage+`"}`).Code)
+	require.Equal(t, []string{badImage}, s.FailImages())
+	require.Equal(t, http.StatusOK, control(t, h, `{"fail_images":[]}`).Code)
+	require.Empty(t, s.FailImages())
+
+	s.SetFailImages([]string{badImage})
+	for body, code := range map[string]int{
+		`{"fail_image":"not-a-cid"}`:                          http.StatusBadRequest,
+		`{"fail_images":["` + goodImage + `","nope"]}`:        http.StatusBadRequest,
+		`{"fail_image":" ` + goodImage + `"}`:                 http.StatusBadRequest,
+		`{"fail_image":"` + goodImage + `","host_id":"h1"}`:   http.StatusBadRequest,
+		`{"fail_images":[],"host_id":"h1","mode":"silent"}`:   http.StatusBadRequest,
+		`{"fail_image":"` + goodImage + `","crash_vm":99}`:    http.StatusNotFound,
+		`{"fail_images":"` + goodImage + `"}`:                 http.StatusBadRequest,
+		`{"fail_image":"` + goodImage + `","mode":"sleepy"}`:  http.StatusBadRequest,
+		`{"fail_images":["` + goodImage + `"],"late_ms":10}`:  http.StatusBadRequest,
+		`{"fail_images":["` + goodImage + `"],"mode":"late"}`: http.StatusBadRequest,
+	} {
+		rec := control(t, h, body)
+		require.Equal(t, code, rec.Code, body)
+		require.Contains(t, rec.Body.String(), `"error"`, body)
+	}
+	require.Equal(t, []string{badImage}, s.FailImages(), "a rejected request changes nothing")
+	require.Equal(t, ModeOK, s.ControlState().Mode)
+}
+
+func TestFailImageFlag(t *testing.T) {
+	parse := func(args ...string) (map[string]bool, error) {
+		fs := pflag.NewFlagSet("host-agent", pflag.ContinueOnError)
+		AddFailImageFlag(fs)
+		require.NoError(t, fs.Parse(args))
+		return FailImagesFromFlags(fs)
+	}
+	set, err := parse()
+	require.NoError(t, err)
+	require.Empty(t, set)
+	set, err = parse("--fail-image", badImage, "--fail-image="+goodImage, "--fail-image", badImage)
+	require.NoError(t, err)
+	require.Equal(t, map[string]bool{badImage: true, goodImage: true}, set, "repeatable")
+	for _, bad := range []string{"", "bafy", badImage + "," + goodImage, "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbd"} {
+		_, err := parse("--fail-image", bad)
+		require.Error(t, err, "%q", bad)
+		require.Contains(t, err.Error(), "--fail-image", "%q", bad)
+	}
+}
+
+// POST /control fail_image reaches the planner at the agent's next step; --fail-image seeds it.
+func TestAgentFailImageFromControl(t *testing.T) {
+	ch := &fakeChain{height: 10, hosts: []types.Host{{Id: "h1"}}, vms: map[uint64]*types.VM{
+		1: {Id: 1, HostId: "h1", State: types.VM_STATE_RUNNING, UpdatedHeight: 3, ImageCid: goodImage},
+	}}
+	a := NewAgent(AgentConfig{Config: Config{FailImages: map[string]bool{goodImage: true}}}, ch, nopLog{})
+	s := newHealthServer(HealthConfig{}, nopLog{}, time.Now)
+	a.SetHealth(s)
+	require.Equal(t, []string{goodImage}, s.ControlState().FailImages, "seeded from --fail-image")
+	require.NoError(t, a.Step(context.Background()))
+	h := s.Handler()
+	require.Equal(t, http.StatusOK, control(t, h, `{"fail_images":["`+badImage+`"]}`).Code)
+
+	// a canary step: the chain gives the VM the bad image and re-schedules it
+	ch.mu.Lock()
+	ch.height++
+	ch.vms[1].State, ch.vms[1].UpdatedHeight, ch.vms[1].ImageCid = types.VM_STATE_SCHEDULED, ch.height, badImage
+	ch.mu.Unlock()
+	require.NoError(t, a.Step(context.Background()))
+	require.Equal(t, types.VM_STATE_FAILED, ch.vms[1].State)
+	require.Equal(t, ImageFailReason(badImage), ch.txs[len(ch.txs)-1][0].Reason)
+	require.Equal(t, "crashed", stateOf(decode(t, get(t, h, "/hosts/h1/health").Body.Bytes()), 1))
+
+	// rolled back to the previous image, which is no longer failing: runs
+	ch.mu.Lock()
+	ch.height++
+	ch.vms[1].State, ch.vms[1].UpdatedHeight, ch.vms[1].ImageCid = types.VM_STATE_SCHEDULED, ch.height, goodImage
+	ch.mu.Unlock()
+	require.NoError(t, a.Step(context.Background()))
+	require.Equal(t, types.VM_STATE_RUNNING, ch.vms[1].State)
 }

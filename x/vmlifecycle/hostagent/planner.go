@@ -31,6 +31,10 @@ type Config struct {
 	// ChaCha8 generator seeded with Seed, in VM-id order.
 	FailRatePPM uint32
 	Seed        uint64
+	// FailImages: every boot of a VM whose image_cid (on chain, compared as a string) is one of
+	// these CIDs fails — each time, unlike FailVMs — with the reason "image <cid> failed to boot
+	// (injected)". The set can be replaced between steps (SetFailImages; POST /control).
+	FailImages map[string]bool
 	// ResendAfterBlocks: a report the chain has not applied after this many new blocks is sent
 	// again (the tx may have been dropped). Default 3.
 	ResendAfterBlocks int64
@@ -110,7 +114,46 @@ func NewPlanner(cfg Config) *Planner {
 	for i := 0; i < 8; i++ {
 		seed[i] = byte(cfg.Seed >> (8 * i))
 	}
+	cfg.FailImages = copySet(cfg.FailImages)
 	return &Planner{cfg: cfg, rng: rand.New(rand.NewChaCha8(seed)), inst: map[uint64]*Instance{}, failedOnce: map[uint64]bool{}}
+}
+
+func copySet(in map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(in))
+	for k, v := range in {
+		if v {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// SetFailImages replaces the set of image CIDs whose boots fail (Config.FailImages). Boots
+// that begin afterwards are affected; a boot in progress keeps the outcome drawn when it began.
+func (p *Planner) SetFailImages(cids []string) {
+	set := make(map[string]bool, len(cids))
+	for _, c := range cids {
+		set[c] = true
+	}
+	p.cfg.FailImages = set
+}
+
+// FailImages lists the image CIDs whose boots fail, sorted.
+func (p *Planner) FailImages() []string { return sortedSet(p.cfg.FailImages) }
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ImageFailReason is the reason reported with FAILED for a boot failed by an injected image
+// failure (--fail-image, POST /control fail_image).
+func ImageFailReason(cid string) string {
+	return fmt.Sprintf("image %s failed to boot (injected)", cid)
 }
 
 // Instances returns a copy of the hypervisor's instances in VM-id order.
@@ -166,6 +209,13 @@ func (p *Planner) Plan(now time.Time, height int64, vms []types.VM, migratedFrom
 func (p *Planner) boot(now time.Time, vm *types.VM) *Instance {
 	in := &Instance{VMID: vm.Id, HostID: vm.HostId, Phase: PhaseBooting, ReadyAt: now.Add(p.cfg.BootDelay), Epoch: vm.UpdatedHeight}
 	switch {
+	case vm.ImageCid != "" && p.cfg.FailImages[vm.ImageCid]:
+		// Every boot on this image fails (no RNG draw). It counts as the first boot --fail-vm
+		// would have failed.
+		in.WillFail, in.FailReason = true, ImageFailReason(vm.ImageCid)
+		if p.cfg.FailVMs[vm.Id] {
+			p.failedOnce[vm.Id] = true
+		}
 	case p.cfg.FailVMs[vm.Id] && !p.failedOnce[vm.Id]:
 		in.WillFail, in.FailReason = true, "injected failure (--fail-vm)"
 		p.failedOnce[vm.Id] = true
