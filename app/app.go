@@ -241,7 +241,7 @@ func New(
 	})
 	// x/heal reads hosts and VMs and remediates through x/vmlifecycle; it consumes the heal section
 	// of the last commit's vote extensions in the PreBlocker and fills this validator's own.
-	app.HealKeeper = healkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[healtypes.StoreKey]), govAuthority, app.VMLifecycleKeeper)
+	app.HealKeeper = healkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[healtypes.StoreKey]), accCodec, govAuthority, app.VMLifecycleKeeper)
 	app.heal = &healSection{keeper: app.HealKeeper}
 	app.RegisterVoteSection(voteext.SectionHeal, app.heal)
 	app.RegisterVoteConsumer(app.HealKeeper)

@@ -51,7 +51,7 @@ func cmpU64(a, b uint64) int {
 // correlate runs the engine's correlation over the block's fleet and stores what it changed and
 // opened, with events. The VMs to check for repair are those of the active incidents and of the
 // failing hosts.
-func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, verdicts map[string]types.HostHealth) error {
+func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, verdicts map[string]types.HostHealth, saw map[string]evidence) error {
 	stored, err := k.activeIncidents(ctx)
 	if err != nil {
 		return err
@@ -126,9 +126,18 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 				return err
 			}
 		}
-		if h, ok := verdicts[inc.Subject]; ok { // a host incident: the verdict that opened it
+		if h, ok := verdicts[inc.Subject]; ok && inc.Kind != engine.KindVMCrash && inc.Kind != engine.KindVMStuck { // a host incident: the verdict that opened it
 			out.DownPower, out.LatePower, out.TotalPower, out.PhiMilli = h.DownPower, h.LatePower, h.TotalPower, h.PhiMilli
 			out.LastSeenMs = h.LastHeartbeatMs
+			out.SawDown, out.SawLate = saw[inc.Subject].down, saw[inc.Subject].late
+		}
+		if err := k.diagnose(ctx, p, &out); err != nil {
+			return err
+		}
+		for _, vm := range out.Vms { // owners' rules on the incident (x/vmlifecycle INCIDENT triggers)
+			if err := k.vm.NoteIncident(ctx, vm, out.Id, inc.Kind.String()); err != nil {
+				return err
+			}
 		}
 		if err := k.Incidents.Set(ctx, out.Id, out); err != nil {
 			return err
@@ -137,6 +146,72 @@ func (k Keeper) correlate(ctx sdk.Context, p types.Params, fleet engine.Fleet, v
 			types.AttributeKeySubject, out.Subject, types.AttributeKeyState, out.State.String())
 	}
 	return nil
+}
+
+// diagnose sets a new incident's severity and root cause; a crashed VM's failures within the
+// crash-loop window start its ladder where the earlier incidents left it (the f-th failure takes
+// the f-th step), so a crash loop moves on to migration and escalation instead of restarting
+// forever.
+func (k Keeper) diagnose(ctx sdk.Context, p types.Params, inc *types.Incident) error {
+	switch inc.Kind {
+	case types.IncidentKind_INCIDENT_KIND_HOST_SUSPECT, types.IncidentKind_INCIDENT_KIND_CAPACITY_FORECAST:
+		inc.Severity = types.Severity_SEVERITY_LOW
+	case types.IncidentKind_INCIDENT_KIND_VM_CRASH, types.IncidentKind_INCIDENT_KIND_VM_STUCK:
+		inc.Severity = types.Severity_SEVERITY_MEDIUM
+	case types.IncidentKind_INCIDENT_KIND_HOST_DOWN:
+		inc.Severity = types.Severity_SEVERITY_HIGH
+	default:
+		inc.Severity = types.Severity_SEVERITY_CRITICAL
+	}
+	switch inc.Kind {
+	case types.IncidentKind_INCIDENT_KIND_HOST_DOWN, types.IncidentKind_INCIDENT_KIND_HOST_SUSPECT:
+		inc.RootCause = fmt.Sprintf("host %s: φ %d.%03d, power seeing it down %d and late %d of %d", inc.Subject,
+			inc.PhiMilli/1000, inc.PhiMilli%1000, inc.DownPower, inc.LatePower, inc.TotalPower)
+	case types.IncidentKind_INCIDENT_KIND_REGION_PARTITION:
+		inc.RootCause = fmt.Sprintf("region %s: %d hosts down together", inc.Subject, len(inc.Hosts))
+	case types.IncidentKind_INCIDENT_KIND_VM_STUCK:
+		inc.RootCause = fmt.Sprintf("vm %s not running after %d blocks on its host", inc.Subject, p.StuckAfterBlocks)
+	case types.IncidentKind_INCIDENT_KIND_VM_CRASH:
+		if len(inc.Vms) != 1 {
+			return nil
+		}
+		vm := inc.Vms[0]
+		f, err := k.crashRootCause(ctx, p, inc)
+		if err != nil {
+			return err
+		}
+		if f >= p.CrashLoopFailures {
+			st, err := k.vm.VMStatus(ctx, vm)
+			if err != nil {
+				return err
+			}
+			pol, _, err := k.EffectivePolicy(ctx, p, st.Owner, vm)
+			if err != nil {
+				return err
+			}
+			earlier := f - 1 // steps the earlier failures took
+			pr := types.RemedyProgress{VmId: vm, Restarts: min(earlier, pol.Remedy.MaxRestarts)}
+			pr.Migrations = min(earlier-pr.Restarts, pol.Remedy.MaxMigrations)
+			pr.ScaledOut = pol.Remedy.ScaleOut && earlier > pr.Restarts+pr.Migrations
+			inc.Progress = []types.RemedyProgress{pr}
+		}
+	}
+	return nil
+}
+
+// crashRootCause sets a one-VM crash incident's root cause from the VM's failures in the
+// crash-loop window and returns their count.
+func (k Keeper) crashRootCause(ctx sdk.Context, p types.Params, inc *types.Incident) (uint32, error) {
+	vm := inc.Vms[0]
+	f, err := k.vm.FailuresSince(ctx, vm, ctx.BlockHeight()-p.CrashLoopWindowBlocks+1)
+	if err != nil {
+		return 0, err
+	}
+	inc.RootCause = fmt.Sprintf("vm %d crashed (%d failures in the last %d blocks)", vm, f, p.CrashLoopWindowBlocks)
+	if f >= p.CrashLoopFailures {
+		inc.RootCause = fmt.Sprintf("vm %d crash loop: %d failures in the last %d blocks", vm, f, p.CrashLoopWindowBlocks)
+	}
+	return f, nil
 }
 
 func (k Keeper) addResolved(ctx sdk.Context, delta int64) error {

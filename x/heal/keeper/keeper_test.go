@@ -23,12 +23,43 @@ type fakeVMs struct {
 	status  map[uint64]types.VMStatus
 	calls   []string
 	fail    error
+	failed  map[uint64]uint32 // FailuresSince answers
+	notes   []string          // NoteIncident calls
 }
 
 func (f *fakeVMs) HealthTargets(_ context.Context, limit uint32) ([]types.Target, error) {
 	return f.targets[:min(int(limit), len(f.targets))], nil
 }
-func (f *fakeVMs) VMsOnHost(_ context.Context, id string) ([]uint64, error) { return f.on[id], nil }
+func (f *fakeVMs) VMsOnHost(_ context.Context, id string) ([]types.VMStatus, error) {
+	var out []types.VMStatus
+	for _, vm := range f.on[id] {
+		s := f.status[vm]
+		s.ID = vm
+		out = append(out, s)
+	}
+	return out, nil
+}
+func (f *fakeVMs) FailuresSince(_ context.Context, id uint64, _ int64) (uint32, error) {
+	return f.failed[id], nil
+}
+func (f *fakeVMs) NoteIncident(_ context.Context, vm, inc uint64, kind string) error {
+	f.notes = append(f.notes, fmt.Sprintf("%d %d %s", vm, inc, kind))
+	return nil
+}
+func (f *fakeVMs) ValidateImage(string) error { return nil }
+func (f *fakeVMs) SetImage(_ context.Context, id uint64, cid, _ string) error {
+	f.calls = append(f.calls, fmt.Sprintf("image %d %s", id, cid))
+	return f.fail
+}
+func (f *fakeVMs) GroupVMs(context.Context, uint64) ([]types.VMStatus, error) { return nil, nil }
+func (f *fakeVMs) ScaleOut(_ context.Context, g uint64, _ string) (uint64, string, error) {
+	f.calls = append(f.calls, fmt.Sprintf("scale-out %d", g))
+	return 0, "", f.fail
+}
+func (f *fakeVMs) ScaleIn(_ context.Context, g uint64, _ string) (uint64, error) {
+	f.calls = append(f.calls, fmt.Sprintf("scale-in %d", g))
+	return 0, f.fail
+}
 func (f *fakeVMs) VMStatus(_ context.Context, id uint64) (types.VMStatus, error) {
 	if s, ok := f.status[id]; ok {
 		return s, nil
@@ -79,7 +110,7 @@ func newFixture(t *testing.T) *fixture {
 		on:      map[string][]uint64{"h1": {1, 2}, "h2": {3}},
 		status:  map[uint64]types.VMStatus{1: {Exists: true, Settled: true, HostID: "h1"}, 2: {Exists: true, Settled: true, HostID: "h1"}, 3: {Exists: true, Settled: true, HostID: "h2"}},
 	}
-	k := keeper.NewKeeper(env.Cdc, env.StoreService, testkit.GovAuthority, vms)
+	k := keeper.NewKeeper(env.Cdc, env.StoreService, testkit.AccCodec, testkit.GovAuthority, vms)
 	require.NoError(t, k.InitGenesis(env.Ctx, types.DefaultGenesis()))
 	return &fixture{t: t, env: env, k: k, vms: vms, query: keeper.NewQueryServerImpl(k), seq: map[string]uint64{"h1": 100, "h2": 200, "h3": 300},
 		now: time.Unix(1_700_000_000, 0)}

@@ -11,7 +11,8 @@ import (
 	"github.com/novacron/novacron/x/heal/types"
 )
 
-// EndBlocker remediates the active incidents, oldest first, at most max_actions_per_block
+// EndBlocker advances the rollouts (rollout.go) and predictive scaling (scaling.go), then
+// remediates the active incidents, oldest first, at most max_actions_per_block
 // actions: a down host is evacuated (x/vmlifecycle drains it); a VM left on a down host is
 // migrated; a crashed VM is restarted, then migrated (engine.NextRemedy's ladder with its
 // backoff); an incident whose VMs have no remedy left escalates. Each action runs in its own
@@ -27,6 +28,12 @@ func (k Keeper) EndBlocker(ctx context.Context) (err error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	p, err := k.Params.Get(ctx)
 	if err != nil {
+		return err
+	}
+	if err := k.advanceRollouts(sdkCtx, p); err != nil {
+		return err
+	}
+	if err := k.advanceScaling(sdkCtx, p); err != nil {
 		return err
 	}
 	incs, err := k.activeIncidents(sdkCtx)
@@ -103,6 +110,16 @@ func (k Keeper) remedy(ctx sdk.Context, p types.Params, inc *types.Incident, bud
 		if hostFailed && st.HostID != inc.Subject {
 			continue // the drain already moved it; it boots on its new host
 		}
+		if inc.Kind == types.IncidentKind_INCIDENT_KIND_VM_CRASH && (st.Phase == types.PhaseScheduled || st.Phase == types.PhaseMigrating) {
+			continue // being booted again (a restart, a rollout): wait for its host's report
+		}
+		if inc.Kind == types.IncidentKind_INCIDENT_KIND_VM_STUCK && st.Phase == types.PhaseMigrating {
+			hostFailed = true // a migration that never lands is retried elsewhere, not restarted
+		}
+		pol, _, err := k.EffectivePolicy(ctx, p, st.Owner, vmID)
+		if err != nil {
+			return taken, err
+		}
 		i := slices.IndexFunc(inc.Progress, func(r types.RemedyProgress) bool { return r.VmId == vmID })
 		if i < 0 {
 			inc.Progress = append(inc.Progress, types.RemedyProgress{VmId: vmID})
@@ -112,8 +129,8 @@ func (k Keeper) remedy(ctx sdk.Context, p types.Params, inc *types.Incident, bud
 		if hostFailed && pr.LastHeight == 0 {
 			pr.LastHeight = inc.OpenedHeight // the evacuation was its first attempt: back off from it
 		}
-		act, next := engine.NextRemedy(engine.RemedyState{Restarts: pr.Restarts, Migrations: pr.Migrations, LastHeight: pr.LastHeight},
-			engine.RemedyPolicy{MaxRestarts: p.Remedy.MaxRestarts, MaxMigrations: p.Remedy.MaxMigrations, BackoffBlocks: p.Remedy.BackoffBlocks},
+		act, next := engine.NextRemedy(engine.RemedyState{Restarts: pr.Restarts, Migrations: pr.Migrations, ScaledOut: pr.ScaledOut, LastHeight: pr.LastHeight},
+			engine.RemedyPolicy{MaxRestarts: pol.Remedy.MaxRestarts, MaxMigrations: pol.Remedy.MaxMigrations, ScaleOut: pol.Remedy.ScaleOut, BackoffBlocks: pol.Remedy.BackoffBlocks},
 			hostFailed, ctx.BlockHeight())
 		target := fmt.Sprint(vmID)
 		switch act {
@@ -128,18 +145,33 @@ func (k Keeper) remedy(ctx sdk.Context, p types.Params, inc *types.Incident, bud
 				return err
 			})
 			step("migrate", target, result(err, "to "+host))
+		case engine.ActScaleOut:
+			var added uint64
+			err := inCache(ctx, func(cc sdk.Context) error {
+				var err error
+				added, _, err = k.vm.ScaleOut(cc, st.Group, reason)
+				return err
+			})
+			step("scale-out", fmt.Sprint(st.Group), result(err, fmt.Sprintf("added vm %d", added)))
 		case engine.ActEscalate:
 			exhausted++
 			continue
 		case engine.ActNone:
 			continue
 		}
-		pr.Restarts, pr.Migrations, pr.LastHeight = next.Restarts, next.Migrations, next.LastHeight
+		pr.Restarts, pr.Migrations, pr.ScaledOut, pr.LastHeight = next.Restarts, next.Migrations, next.ScaledOut, next.LastHeight
 		inc.State = types.IncidentState_INCIDENT_STATE_MITIGATING
 	}
 	if exhausted > 0 && inc.State != types.IncidentState_INCIDENT_STATE_ESCALATED {
-		inc.State = types.IncidentState_INCIDENT_STATE_ESCALATED
+		if inc.Kind == types.IncidentKind_INCIDENT_KIND_VM_CRASH && len(inc.Vms) == 1 {
+			if _, err := k.crashRootCause(ctx, p, inc); err != nil { // the remedies' failures count too
+				return taken, err
+			}
+		}
+		inc.State, inc.Severity = types.IncidentState_INCIDENT_STATE_ESCALATED, types.Severity_SEVERITY_CRITICAL
 		step("escalate", inc.Subject, fmt.Sprintf("%d VMs with no automatic remedy left", exhausted))
+		emit(ctx, types.EventTypeEscalated, types.AttributeKeyIncidentID, fmt.Sprint(inc.Id), types.AttributeKeyKind, inc.Kind.String(),
+			types.AttributeKeySubject, inc.Subject, types.AttributeKeyReason, inc.RootCause)
 	}
 	return taken, nil
 }

@@ -81,6 +81,7 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 		} // a newly tracked host starts up, with no heartbeat yet
 	}
 	var evotes []engine.Vote
+	var voters []string // consensus addresses of evotes, hex
 	var present int64
 	dropped := 0
 	for _, v := range votes {
@@ -95,6 +96,7 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 		}
 		if full != nil {
 			evotes = append(evotes, engine.Vote{Power: v.Power, View: full})
+			voters = append(voters, fmt.Sprintf("%X", v.Validator))
 			present += v.Power
 		}
 	}
@@ -109,6 +111,7 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 	next := types.View{Height: height, Hosts: make([]types.HostView, len(targets))}
 	fleet := engine.Fleet{Hosts: make([]engine.FleetHost, len(targets))}
 	verdicts := map[string]types.HostHealth{}
+	saw := map[string]evidence{}
 	for i, t := range targets {
 		next.Hosts[i] = fromEngineHost(t.HostID, res.View[i])
 		hh, err := k.Health.Get(ctx, t.HostID)
@@ -137,6 +140,9 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 				health = max(health, engine.Suspect)
 			}
 			hh.Health = types.Health(health)
+			if health != engine.Healthy {
+				saw[t.HostID] = whoSaw(evotes, voters, i)
+			}
 		}
 		if hh.Health != prevHealth || hh.SinceHeight == 0 {
 			hh.SinceHeight = height
@@ -151,7 +157,7 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 			return err
 		}
 		verdicts[t.HostID] = hh
-		fh, err := k.fleetHost(ctx, t, hh, res.View[i])
+		fh, err := k.fleetHost(ctx, p, t, hh, res.View[i])
 		if err != nil {
 			return err
 		}
@@ -168,7 +174,23 @@ func (k Keeper) ApplyVotes(ctx sdk.Context, votes []voteext.Vote, totalPower int
 	}
 	emit(ctx, types.EventTypeVotesApplied, types.AttributeKeyVotes, fmt.Sprint(len(evotes)), types.AttributeKeyDropped, fmt.Sprint(dropped),
 		types.AttributeKeyVotePower, fmt.Sprint(present), types.AttributeKeyTotalPower, fmt.Sprint(totalPower))
-	return k.correlate(ctx, p, fleet, verdicts)
+	return k.correlate(ctx, p, fleet, verdicts, saw)
+}
+
+// evidence: the validators whose votes saw a host down and late.
+type evidence struct{ down, late []string }
+
+func whoSaw(votes []engine.Vote, voters []string, i int) evidence {
+	var e evidence
+	for j, v := range votes {
+		switch v.View[i].Status {
+		case engine.StatusDown:
+			e.down = append(e.down, voters[j])
+		case engine.StatusLate:
+			e.late = append(e.late, voters[j])
+		}
+	}
+	return e
 }
 
 // voteView is one validator's full view over targets, nil when it sent no heal section.
@@ -215,16 +237,18 @@ func powerSaw(votes []engine.Vote, i int) (down, late, total int64) {
 }
 
 // fleetHost is a tracked host as correlation sees it: its verdict and the VMs x/vmlifecycle has
-// on it, crashed when the agreed view says so.
-func (k Keeper) fleetHost(ctx sdk.Context, t types.Target, hh types.HostHealth, seen engine.Host) (engine.FleetHost, error) {
-	ids, err := k.vm.VMsOnHost(ctx, t.HostID)
+// on it — crashed when the agreed view says so or x/vmlifecycle has it FAILED, stuck when it has
+// been SCHEDULED or MIGRATING for more than stuck_after_blocks.
+func (k Keeper) fleetHost(ctx sdk.Context, p types.Params, t types.Target, hh types.HostHealth, seen engine.Host) (engine.FleetHost, error) {
+	vms, err := k.vm.VMsOnHost(ctx, t.HostID)
 	if err != nil {
 		return engine.FleetHost{}, err
 	}
-	fh := engine.FleetHost{ID: t.HostID, Region: t.Region, Health: engine.Health(hh.Health), VMs: make([]engine.FleetVM, len(ids))}
-	for i, id := range ids {
-		fh.VMs[i] = engine.FleetVM{ID: id}
-		if j, ok := slices.BinarySearchFunc(seen.VMs, id, func(vm engine.VM, id uint64) int {
+	fh := engine.FleetHost{ID: t.HostID, Region: t.Region, Health: engine.Health(hh.Health), VMs: make([]engine.FleetVM, len(vms))}
+	for i, st := range vms {
+		fh.VMs[i] = engine.FleetVM{ID: st.ID, Crashed: st.Phase == types.PhaseFailed,
+			Stuck: (st.Phase == types.PhaseScheduled || st.Phase == types.PhaseMigrating) && ctx.BlockHeight()-st.UpdatedHeight > p.StuckAfterBlocks}
+		if j, ok := slices.BinarySearchFunc(seen.VMs, st.ID, func(vm engine.VM, id uint64) int {
 			switch {
 			case vm.ID < id:
 				return -1
@@ -232,8 +256,8 @@ func (k Keeper) fleetHost(ctx sdk.Context, t types.Target, hh types.HostHealth, 
 				return 1
 			}
 			return 0
-		}); ok {
-			fh.VMs[i].Crashed = seen.VMs[j].State == engine.VMCrashed
+		}); ok && seen.VMs[j].State == engine.VMCrashed {
+			fh.VMs[i].Crashed = true
 		}
 	}
 	return fh, nil

@@ -53,11 +53,12 @@ func (q queryServer) WhatIf(ctx context.Context, req *types.QueryWhatIfRequest) 
 		}
 	}
 	for _, h := range hosts {
-		ids, err := q.k.vm.VMsOnHost(cc, h)
+		vms, err := q.k.vm.VMsOnHost(cc, h)
 		if err != nil {
 			return nil, status.Error(codes.Internal, err.Error())
 		}
-		for _, id := range ids {
+		for _, vm := range vms {
+			id := vm.ID
 			move := types.WhatIfMove{VmId: id, FromHost: h}
 			to, err := q.k.vm.MigrateVM(cc, id, "what-if")
 			if err != nil {

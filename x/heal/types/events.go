@@ -6,6 +6,11 @@ const (
 	EventTypeIncidentOpened  = "heal_incident_opened"
 	EventTypeIncidentChanged = "heal_incident_changed"
 	EventTypeVotesApplied    = "heal_votes_applied"
+	EventTypeRollout         = "heal_rollout"
+	EventTypePolicySet       = "heal_policy_set"
+	EventTypePolicyCleared   = "heal_policy_cleared"
+	EventTypeScaled          = "heal_scaled"
+	EventTypeEscalated       = "heal_incident_escalated"
 
 	AttributeKeyHostID     = "host_id"
 	AttributeKeyHealth     = "health"
@@ -21,4 +26,11 @@ const (
 	AttributeKeyVotes      = "votes"
 	AttributeKeyDropped    = "dropped"
 	AttributeKeyVotePower  = "vote_power"
+	AttributeKeyRolloutID  = "rollout_id"
+	AttributeKeyOwner      = "owner"
+	AttributeKeyVMID       = "vm_id"
+	AttributeKeyGroup      = "group"
+	AttributeKeyAction     = "action"
+	AttributeKeyImage      = "image_cid"
+	AttributeKeyReason     = "reason"
 )

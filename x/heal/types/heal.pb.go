@@ -5,6 +5,7 @@ package types
 
 import (
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
@@ -153,6 +154,42 @@ func (IncidentKind) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_88fa7c6aaec25a58, []int{3}
 }
 
+// Severity of an incident: a suspect or a forecast is low, a VM's failure medium, a host down
+// high, a region or an escalated incident critical.
+type Severity int32
+
+const (
+	Severity_SEVERITY_UNSPECIFIED Severity = 0
+	Severity_SEVERITY_LOW         Severity = 1
+	Severity_SEVERITY_MEDIUM      Severity = 2
+	Severity_SEVERITY_HIGH        Severity = 3
+	Severity_SEVERITY_CRITICAL    Severity = 4
+)
+
+var Severity_name = map[int32]string{
+	0: "SEVERITY_UNSPECIFIED",
+	1: "SEVERITY_LOW",
+	2: "SEVERITY_MEDIUM",
+	3: "SEVERITY_HIGH",
+	4: "SEVERITY_CRITICAL",
+}
+
+var Severity_value = map[string]int32{
+	"SEVERITY_UNSPECIFIED": 0,
+	"SEVERITY_LOW":         1,
+	"SEVERITY_MEDIUM":      2,
+	"SEVERITY_HIGH":        3,
+	"SEVERITY_CRITICAL":    4,
+}
+
+func (x Severity) String() string {
+	return proto.EnumName(Severity_name, int32(x))
+}
+
+func (Severity) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{4}
+}
+
 type IncidentState int32
 
 const (
@@ -184,7 +221,81 @@ func (x IncidentState) String() string {
 }
 
 func (IncidentState) EnumDescriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{4}
+	return fileDescriptor_88fa7c6aaec25a58, []int{5}
+}
+
+type RolloutState int32
+
+const (
+	RolloutState_ROLLOUT_STATE_UNSPECIFIED RolloutState = 0
+	// CANARY: the canaries run the new image, observed for window_blocks.
+	RolloutState_ROLLOUT_STATE_CANARY RolloutState = 1
+	// ROLLING: the canaries passed; the rest are updated batch by batch, each observed in turn.
+	RolloutState_ROLLOUT_STATE_ROLLING RolloutState = 2
+	RolloutState_ROLLOUT_STATE_DONE    RolloutState = 3
+	// ROLLED_BACK: failures crossed the threshold; every updated VM got its previous image back.
+	RolloutState_ROLLOUT_STATE_ROLLED_BACK RolloutState = 4
+	RolloutState_ROLLOUT_STATE_CANCELLED   RolloutState = 5
+)
+
+var RolloutState_name = map[int32]string{
+	0: "ROLLOUT_STATE_UNSPECIFIED",
+	1: "ROLLOUT_STATE_CANARY",
+	2: "ROLLOUT_STATE_ROLLING",
+	3: "ROLLOUT_STATE_DONE",
+	4: "ROLLOUT_STATE_ROLLED_BACK",
+	5: "ROLLOUT_STATE_CANCELLED",
+}
+
+var RolloutState_value = map[string]int32{
+	"ROLLOUT_STATE_UNSPECIFIED": 0,
+	"ROLLOUT_STATE_CANARY":      1,
+	"ROLLOUT_STATE_ROLLING":     2,
+	"ROLLOUT_STATE_DONE":        3,
+	"ROLLOUT_STATE_ROLLED_BACK": 4,
+	"ROLLOUT_STATE_CANCELLED":   5,
+}
+
+func (x RolloutState) String() string {
+	return proto.EnumName(RolloutState_name, int32(x))
+}
+
+func (RolloutState) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{6}
+}
+
+type RolloutVMState int32
+
+const (
+	RolloutVMState_ROLLOUT_VM_STATE_PENDING  RolloutVMState = 0
+	RolloutVMState_ROLLOUT_VM_STATE_UPDATING RolloutVMState = 1
+	RolloutVMState_ROLLOUT_VM_STATE_UPDATED  RolloutVMState = 2
+	RolloutVMState_ROLLOUT_VM_STATE_FAILED   RolloutVMState = 3
+	RolloutVMState_ROLLOUT_VM_STATE_REVERTED RolloutVMState = 4
+)
+
+var RolloutVMState_name = map[int32]string{
+	0: "ROLLOUT_VM_STATE_PENDING",
+	1: "ROLLOUT_VM_STATE_UPDATING",
+	2: "ROLLOUT_VM_STATE_UPDATED",
+	3: "ROLLOUT_VM_STATE_FAILED",
+	4: "ROLLOUT_VM_STATE_REVERTED",
+}
+
+var RolloutVMState_value = map[string]int32{
+	"ROLLOUT_VM_STATE_PENDING":  0,
+	"ROLLOUT_VM_STATE_UPDATING": 1,
+	"ROLLOUT_VM_STATE_UPDATED":  2,
+	"ROLLOUT_VM_STATE_FAILED":   3,
+	"ROLLOUT_VM_STATE_REVERTED": 4,
+}
+
+func (x RolloutVMState) String() string {
+	return proto.EnumName(RolloutVMState_name, int32(x))
+}
+
+func (RolloutVMState) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{7}
 }
 
 // Params of x/heal, under the governance authority.
@@ -208,6 +319,24 @@ type Params struct {
 	// Remediation: at most this many actions per block, and the ladder every VM gets.
 	MaxActionsPerBlock uint32       `protobuf:"varint,11,opt,name=max_actions_per_block,json=maxActionsPerBlock,proto3" json:"max_actions_per_block,omitempty"`
 	Remedy             RemedyPolicy `protobuf:"bytes,12,opt,name=remedy,proto3" json:"remedy"`
+	// Stuck and crash-looping VMs, from x/vmlifecycle's state: SCHEDULED or MIGRATING for more than
+	// stuck_after_blocks; crash_loop_failures FAILED transitions within crash_loop_window_blocks
+	// (each failure in the window takes the next step of the ladder, so a crash loop is not
+	// restarted forever).
+	StuckAfterBlocks      int64  `protobuf:"varint,13,opt,name=stuck_after_blocks,json=stuckAfterBlocks,proto3" json:"stuck_after_blocks,omitempty"`
+	CrashLoopFailures     uint32 `protobuf:"varint,14,opt,name=crash_loop_failures,json=crashLoopFailures,proto3" json:"crash_loop_failures,omitempty"`
+	CrashLoopWindowBlocks int64  `protobuf:"varint,15,opt,name=crash_loop_window_blocks,json=crashLoopWindowBlocks,proto3" json:"crash_loop_window_blocks,omitempty"`
+	// Rollouts: at most max_active_rollouts in flight, each over at most max_rollout_vms VMs.
+	MaxActiveRollouts uint32 `protobuf:"varint,16,opt,name=max_active_rollouts,json=maxActiveRollouts,proto3" json:"max_active_rollouts,omitempty"`
+	MaxRolloutVms     uint32 `protobuf:"varint,17,opt,name=max_rollout_vms,json=maxRolloutVms,proto3" json:"max_rollout_vms,omitempty"`
+	// Predictive scaling: Holt factors (ppm), the forecast horizon (ms of block time, default
+	// 15 min), blocks between two scaling actions of one group, and at most max_scaling_groups
+	// groups forecast per block.
+	HoltAlphaPpm        int64  `protobuf:"varint,18,opt,name=holt_alpha_ppm,json=holtAlphaPpm,proto3" json:"holt_alpha_ppm,omitempty"`
+	HoltBetaPpm         int64  `protobuf:"varint,19,opt,name=holt_beta_ppm,json=holtBetaPpm,proto3" json:"holt_beta_ppm,omitempty"`
+	ScalingHorizonMs    int64  `protobuf:"varint,20,opt,name=scaling_horizon_ms,json=scalingHorizonMs,proto3" json:"scaling_horizon_ms,omitempty"`
+	ScaleCooldownBlocks int64  `protobuf:"varint,21,opt,name=scale_cooldown_blocks,json=scaleCooldownBlocks,proto3" json:"scale_cooldown_blocks,omitempty"`
+	MaxScalingGroups    uint32 `protobuf:"varint,22,opt,name=max_scaling_groups,json=maxScalingGroups,proto3" json:"max_scaling_groups,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
@@ -327,12 +456,84 @@ func (m *Params) GetRemedy() RemedyPolicy {
 	return RemedyPolicy{}
 }
 
+func (m *Params) GetStuckAfterBlocks() int64 {
+	if m != nil {
+		return m.StuckAfterBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetCrashLoopFailures() uint32 {
+	if m != nil {
+		return m.CrashLoopFailures
+	}
+	return 0
+}
+
+func (m *Params) GetCrashLoopWindowBlocks() int64 {
+	if m != nil {
+		return m.CrashLoopWindowBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetMaxActiveRollouts() uint32 {
+	if m != nil {
+		return m.MaxActiveRollouts
+	}
+	return 0
+}
+
+func (m *Params) GetMaxRolloutVms() uint32 {
+	if m != nil {
+		return m.MaxRolloutVms
+	}
+	return 0
+}
+
+func (m *Params) GetHoltAlphaPpm() int64 {
+	if m != nil {
+		return m.HoltAlphaPpm
+	}
+	return 0
+}
+
+func (m *Params) GetHoltBetaPpm() int64 {
+	if m != nil {
+		return m.HoltBetaPpm
+	}
+	return 0
+}
+
+func (m *Params) GetScalingHorizonMs() int64 {
+	if m != nil {
+		return m.ScalingHorizonMs
+	}
+	return 0
+}
+
+func (m *Params) GetScaleCooldownBlocks() int64 {
+	if m != nil {
+		return m.ScaleCooldownBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetMaxScalingGroups() uint32 {
+	if m != nil {
+		return m.MaxScalingGroups
+	}
+	return 0
+}
+
 // RemedyPolicy: restart a crashed VM on its host up to max_restarts times, then migrate it up to
 // max_migrations times, then escalate; attempts backoff_blocks apart, doubling each time.
+// With scale_out, a replica is added to the VM's group when restarts and migrations are used up.
 type RemedyPolicy struct {
 	MaxRestarts   uint32 `protobuf:"varint,1,opt,name=max_restarts,json=maxRestarts,proto3" json:"max_restarts,omitempty"`
 	MaxMigrations uint32 `protobuf:"varint,2,opt,name=max_migrations,json=maxMigrations,proto3" json:"max_migrations,omitempty"`
 	BackoffBlocks int64  `protobuf:"varint,3,opt,name=backoff_blocks,json=backoffBlocks,proto3" json:"backoff_blocks,omitempty"`
+	ScaleOut      bool   `protobuf:"varint,4,opt,name=scale_out,json=scaleOut,proto3" json:"scale_out,omitempty"`
 }
 
 func (m *RemedyPolicy) Reset()         { *m = RemedyPolicy{} }
@@ -389,19 +590,177 @@ func (m *RemedyPolicy) GetBackoffBlocks() int64 {
 	return 0
 }
 
+func (m *RemedyPolicy) GetScaleOut() bool {
+	if m != nil {
+		return m.ScaleOut
+	}
+	return false
+}
+
+// ScalingPolicy: predictive scaling of a VM group between min_replicas and max_replicas
+// (max_replicas 0: off). Scale out when the forecast cpu use reaches scale_out_percent of the
+// group's requested cpu within the horizon; scale in when it stays at most scale_in_percent of
+// what one replica fewer would have.
+type ScalingPolicy struct {
+	MinReplicas     uint32 `protobuf:"varint,1,opt,name=min_replicas,json=minReplicas,proto3" json:"min_replicas,omitempty"`
+	MaxReplicas     uint32 `protobuf:"varint,2,opt,name=max_replicas,json=maxReplicas,proto3" json:"max_replicas,omitempty"`
+	ScaleOutPercent uint32 `protobuf:"varint,3,opt,name=scale_out_percent,json=scaleOutPercent,proto3" json:"scale_out_percent,omitempty"`
+	ScaleInPercent  uint32 `protobuf:"varint,4,opt,name=scale_in_percent,json=scaleInPercent,proto3" json:"scale_in_percent,omitempty"`
+}
+
+func (m *ScalingPolicy) Reset()         { *m = ScalingPolicy{} }
+func (m *ScalingPolicy) String() string { return proto.CompactTextString(m) }
+func (*ScalingPolicy) ProtoMessage()    {}
+func (*ScalingPolicy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{2}
+}
+func (m *ScalingPolicy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ScalingPolicy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ScalingPolicy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ScalingPolicy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ScalingPolicy.Merge(m, src)
+}
+func (m *ScalingPolicy) XXX_Size() int {
+	return m.Size()
+}
+func (m *ScalingPolicy) XXX_DiscardUnknown() {
+	xxx_messageInfo_ScalingPolicy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ScalingPolicy proto.InternalMessageInfo
+
+func (m *ScalingPolicy) GetMinReplicas() uint32 {
+	if m != nil {
+		return m.MinReplicas
+	}
+	return 0
+}
+
+func (m *ScalingPolicy) GetMaxReplicas() uint32 {
+	if m != nil {
+		return m.MaxReplicas
+	}
+	return 0
+}
+
+func (m *ScalingPolicy) GetScaleOutPercent() uint32 {
+	if m != nil {
+		return m.ScaleOutPercent
+	}
+	return 0
+}
+
+func (m *ScalingPolicy) GetScaleInPercent() uint32 {
+	if m != nil {
+		return m.ScaleInPercent
+	}
+	return 0
+}
+
+// Policy is an owner's remediation policy for one VM (vm_id; for scaling, the group's replica 0)
+// or the default of all its VMs (vm_id 0). The most specific one applies, else the params'.
+type Policy struct {
+	Owner         string        `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId          uint64        `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	Remedy        RemedyPolicy  `protobuf:"bytes,3,opt,name=remedy,proto3" json:"remedy"`
+	Scaling       ScalingPolicy `protobuf:"bytes,4,opt,name=scaling,proto3" json:"scaling"`
+	UpdatedHeight int64         `protobuf:"varint,5,opt,name=updated_height,json=updatedHeight,proto3" json:"updated_height,omitempty"`
+}
+
+func (m *Policy) Reset()         { *m = Policy{} }
+func (m *Policy) String() string { return proto.CompactTextString(m) }
+func (*Policy) ProtoMessage()    {}
+func (*Policy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{3}
+}
+func (m *Policy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Policy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Policy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Policy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Policy.Merge(m, src)
+}
+func (m *Policy) XXX_Size() int {
+	return m.Size()
+}
+func (m *Policy) XXX_DiscardUnknown() {
+	xxx_messageInfo_Policy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Policy proto.InternalMessageInfo
+
+func (m *Policy) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *Policy) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *Policy) GetRemedy() RemedyPolicy {
+	if m != nil {
+		return m.Remedy
+	}
+	return RemedyPolicy{}
+}
+
+func (m *Policy) GetScaling() ScalingPolicy {
+	if m != nil {
+		return m.Scaling
+	}
+	return ScalingPolicy{}
+}
+
+func (m *Policy) GetUpdatedHeight() int64 {
+	if m != nil {
+		return m.UpdatedHeight
+	}
+	return 0
+}
+
 // RemedyProgress is what has been tried on one affected VM.
 type RemedyProgress struct {
 	VmId       uint64 `protobuf:"varint,1,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
 	Restarts   uint32 `protobuf:"varint,2,opt,name=restarts,proto3" json:"restarts,omitempty"`
 	Migrations uint32 `protobuf:"varint,3,opt,name=migrations,proto3" json:"migrations,omitempty"`
 	LastHeight int64  `protobuf:"varint,4,opt,name=last_height,json=lastHeight,proto3" json:"last_height,omitempty"`
+	ScaledOut  bool   `protobuf:"varint,5,opt,name=scaled_out,json=scaledOut,proto3" json:"scaled_out,omitempty"`
 }
 
 func (m *RemedyProgress) Reset()         { *m = RemedyProgress{} }
 func (m *RemedyProgress) String() string { return proto.CompactTextString(m) }
 func (*RemedyProgress) ProtoMessage()    {}
 func (*RemedyProgress) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{2}
+	return fileDescriptor_88fa7c6aaec25a58, []int{4}
 }
 func (m *RemedyProgress) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -458,6 +817,13 @@ func (m *RemedyProgress) GetLastHeight() int64 {
 	return 0
 }
 
+func (m *RemedyProgress) GetScaledOut() bool {
+	if m != nil {
+		return m.ScaledOut
+	}
+	return false
+}
+
 // RemedyStep is one remediation action, as audited.
 type RemedyStep struct {
 	Height int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
@@ -470,7 +836,7 @@ func (m *RemedyStep) Reset()         { *m = RemedyStep{} }
 func (m *RemedyStep) String() string { return proto.CompactTextString(m) }
 func (*RemedyStep) ProtoMessage()    {}
 func (*RemedyStep) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{3}
+	return fileDescriptor_88fa7c6aaec25a58, []int{5}
 }
 func (m *RemedyStep) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -539,7 +905,7 @@ func (m *AgentVM) Reset()         { *m = AgentVM{} }
 func (m *AgentVM) String() string { return proto.CompactTextString(m) }
 func (*AgentVM) ProtoMessage()    {}
 func (*AgentVM) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{4}
+	return fileDescriptor_88fa7c6aaec25a58, []int{6}
 }
 func (m *AgentVM) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -609,7 +975,7 @@ func (m *HostView) Reset()         { *m = HostView{} }
 func (m *HostView) String() string { return proto.CompactTextString(m) }
 func (*HostView) ProtoMessage()    {}
 func (*HostView) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{5}
+	return fileDescriptor_88fa7c6aaec25a58, []int{7}
 }
 func (m *HostView) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -684,7 +1050,7 @@ func (m *View) Reset()         { *m = View{} }
 func (m *View) String() string { return proto.CompactTextString(m) }
 func (*View) ProtoMessage()    {}
 func (*View) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{6}
+	return fileDescriptor_88fa7c6aaec25a58, []int{8}
 }
 func (m *View) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -748,7 +1114,7 @@ func (m *HostHealth) Reset()         { *m = HostHealth{} }
 func (m *HostHealth) String() string { return proto.CompactTextString(m) }
 func (*HostHealth) ProtoMessage()    {}
 func (*HostHealth) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{7}
+	return fileDescriptor_88fa7c6aaec25a58, []int{9}
 }
 func (m *HostHealth) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -882,14 +1248,21 @@ type Incident struct {
 	Steps     []RemedyStep     `protobuf:"bytes,21,rep,name=steps,proto3" json:"steps"`
 	// last_seen_ms: the host's last heartbeat before the incident opened (block time); the
 	// chain's measure of time to detect is opened_ms − last_seen_ms.
-	LastSeenMs int64 `protobuf:"varint,22,opt,name=last_seen_ms,json=lastSeenMs,proto3" json:"last_seen_ms,omitempty"`
+	LastSeenMs int64    `protobuf:"varint,22,opt,name=last_seen_ms,json=lastSeenMs,proto3" json:"last_seen_ms,omitempty"`
+	Severity   Severity `protobuf:"varint,23,opt,name=severity,proto3,enum=novacron.heal.v1.Severity" json:"severity,omitempty"`
+	// root_cause: what the detector concluded, in words ("φ 8.4 with 3 of 4 validators' power
+	// seeing it down", "crash loop: 3 failures in 100 blocks", ...).
+	RootCause string `protobuf:"bytes,24,opt,name=root_cause,json=rootCause,proto3" json:"root_cause,omitempty"`
+	// The validators (consensus addresses, hex) whose votes saw the host down and late.
+	SawDown []string `protobuf:"bytes,25,rep,name=saw_down,json=sawDown,proto3" json:"saw_down,omitempty"`
+	SawLate []string `protobuf:"bytes,26,rep,name=saw_late,json=sawLate,proto3" json:"saw_late,omitempty"`
 }
 
 func (m *Incident) Reset()         { *m = Incident{} }
 func (m *Incident) String() string { return proto.CompactTextString(m) }
 func (*Incident) ProtoMessage()    {}
 func (*Incident) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{8}
+	return fileDescriptor_88fa7c6aaec25a58, []int{10}
 }
 func (m *Incident) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1072,6 +1445,438 @@ func (m *Incident) GetLastSeenMs() int64 {
 	return 0
 }
 
+func (m *Incident) GetSeverity() Severity {
+	if m != nil {
+		return m.Severity
+	}
+	return Severity_SEVERITY_UNSPECIFIED
+}
+
+func (m *Incident) GetRootCause() string {
+	if m != nil {
+		return m.RootCause
+	}
+	return ""
+}
+
+func (m *Incident) GetSawDown() []string {
+	if m != nil {
+		return m.SawDown
+	}
+	return nil
+}
+
+func (m *Incident) GetSawLate() []string {
+	if m != nil {
+		return m.SawLate
+	}
+	return nil
+}
+
+type RolloutVM struct {
+	VmId             uint64         `protobuf:"varint,1,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	PreviousImageCid string         `protobuf:"bytes,2,opt,name=previous_image_cid,json=previousImageCid,proto3" json:"previous_image_cid,omitempty"`
+	State            RolloutVMState `protobuf:"varint,3,opt,name=state,proto3,enum=novacron.heal.v1.RolloutVMState" json:"state,omitempty"`
+	UpdatedHeight    int64          `protobuf:"varint,4,opt,name=updated_height,json=updatedHeight,proto3" json:"updated_height,omitempty"`
+}
+
+func (m *RolloutVM) Reset()         { *m = RolloutVM{} }
+func (m *RolloutVM) String() string { return proto.CompactTextString(m) }
+func (*RolloutVM) ProtoMessage()    {}
+func (*RolloutVM) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{11}
+}
+func (m *RolloutVM) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RolloutVM) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RolloutVM.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RolloutVM) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RolloutVM.Merge(m, src)
+}
+func (m *RolloutVM) XXX_Size() int {
+	return m.Size()
+}
+func (m *RolloutVM) XXX_DiscardUnknown() {
+	xxx_messageInfo_RolloutVM.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RolloutVM proto.InternalMessageInfo
+
+func (m *RolloutVM) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *RolloutVM) GetPreviousImageCid() string {
+	if m != nil {
+		return m.PreviousImageCid
+	}
+	return ""
+}
+
+func (m *RolloutVM) GetState() RolloutVMState {
+	if m != nil {
+		return m.State
+	}
+	return RolloutVMState_ROLLOUT_VM_STATE_PENDING
+}
+
+func (m *RolloutVM) GetUpdatedHeight() int64 {
+	if m != nil {
+		return m.UpdatedHeight
+	}
+	return 0
+}
+
+// Rollout moves a VM group to a new image: canaries first, then batches.
+type Rollout struct {
+	Id       uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Owner    string `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	ImageCid string `protobuf:"bytes,3,opt,name=image_cid,json=imageCid,proto3" json:"image_cid,omitempty"`
+	// canary_percent and batch_percent of the VMs (at least one each); a phase fails when more
+	// than max_failure_percent of the VMs it updated failed within window_blocks.
+	CanaryPercent     uint32       `protobuf:"varint,4,opt,name=canary_percent,json=canaryPercent,proto3" json:"canary_percent,omitempty"`
+	BatchPercent      uint32       `protobuf:"varint,5,opt,name=batch_percent,json=batchPercent,proto3" json:"batch_percent,omitempty"`
+	WindowBlocks      int64        `protobuf:"varint,6,opt,name=window_blocks,json=windowBlocks,proto3" json:"window_blocks,omitempty"`
+	MaxFailurePercent uint32       `protobuf:"varint,7,opt,name=max_failure_percent,json=maxFailurePercent,proto3" json:"max_failure_percent,omitempty"`
+	State             RolloutState `protobuf:"varint,8,opt,name=state,proto3,enum=novacron.heal.v1.RolloutState" json:"state,omitempty"`
+	Vms               []RolloutVM  `protobuf:"bytes,9,rep,name=vms,proto3" json:"vms"`
+	StartedHeight     int64        `protobuf:"varint,10,opt,name=started_height,json=startedHeight,proto3" json:"started_height,omitempty"`
+	// phase_height: when the current batch (canaries first) was updated.
+	PhaseHeight    int64        `protobuf:"varint,11,opt,name=phase_height,json=phaseHeight,proto3" json:"phase_height,omitempty"`
+	FinishedHeight int64        `protobuf:"varint,12,opt,name=finished_height,json=finishedHeight,proto3" json:"finished_height,omitempty"`
+	Reason         string       `protobuf:"bytes,13,opt,name=reason,proto3" json:"reason,omitempty"`
+	Steps          []RemedyStep `protobuf:"bytes,14,rep,name=steps,proto3" json:"steps"`
+}
+
+func (m *Rollout) Reset()         { *m = Rollout{} }
+func (m *Rollout) String() string { return proto.CompactTextString(m) }
+func (*Rollout) ProtoMessage()    {}
+func (*Rollout) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{12}
+}
+func (m *Rollout) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Rollout) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Rollout.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Rollout) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Rollout.Merge(m, src)
+}
+func (m *Rollout) XXX_Size() int {
+	return m.Size()
+}
+func (m *Rollout) XXX_DiscardUnknown() {
+	xxx_messageInfo_Rollout.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Rollout proto.InternalMessageInfo
+
+func (m *Rollout) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *Rollout) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *Rollout) GetImageCid() string {
+	if m != nil {
+		return m.ImageCid
+	}
+	return ""
+}
+
+func (m *Rollout) GetCanaryPercent() uint32 {
+	if m != nil {
+		return m.CanaryPercent
+	}
+	return 0
+}
+
+func (m *Rollout) GetBatchPercent() uint32 {
+	if m != nil {
+		return m.BatchPercent
+	}
+	return 0
+}
+
+func (m *Rollout) GetWindowBlocks() int64 {
+	if m != nil {
+		return m.WindowBlocks
+	}
+	return 0
+}
+
+func (m *Rollout) GetMaxFailurePercent() uint32 {
+	if m != nil {
+		return m.MaxFailurePercent
+	}
+	return 0
+}
+
+func (m *Rollout) GetState() RolloutState {
+	if m != nil {
+		return m.State
+	}
+	return RolloutState_ROLLOUT_STATE_UNSPECIFIED
+}
+
+func (m *Rollout) GetVms() []RolloutVM {
+	if m != nil {
+		return m.Vms
+	}
+	return nil
+}
+
+func (m *Rollout) GetStartedHeight() int64 {
+	if m != nil {
+		return m.StartedHeight
+	}
+	return 0
+}
+
+func (m *Rollout) GetPhaseHeight() int64 {
+	if m != nil {
+		return m.PhaseHeight
+	}
+	return 0
+}
+
+func (m *Rollout) GetFinishedHeight() int64 {
+	if m != nil {
+		return m.FinishedHeight
+	}
+	return 0
+}
+
+func (m *Rollout) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *Rollout) GetSteps() []RemedyStep {
+	if m != nil {
+		return m.Steps
+	}
+	return nil
+}
+
+// Forecast is the predictive-scaling state and last decision of one VM group ("why did it
+// scale": the numbers). Utilisation is the attested cpu use summed over the group's replicas.
+type Forecast struct {
+	Group uint64 `protobuf:"varint,1,opt,name=group,proto3" json:"group,omitempty"`
+	Owner string `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	// Holt state: level and trend per sample in thousandths of a millicore.
+	Level            int64  `protobuf:"varint,3,opt,name=level,proto3" json:"level,omitempty"`
+	Trend            int64  `protobuf:"varint,4,opt,name=trend,proto3" json:"trend,omitempty"`
+	Samples          uint32 `protobuf:"varint,5,opt,name=samples,proto3" json:"samples,omitempty"`
+	FirstSampleMs    int64  `protobuf:"varint,6,opt,name=first_sample_ms,json=firstSampleMs,proto3" json:"first_sample_ms,omitempty"`
+	LastSampleMs     int64  `protobuf:"varint,7,opt,name=last_sample_ms,json=lastSampleMs,proto3" json:"last_sample_ms,omitempty"`
+	UsedCpuMillis    uint64 `protobuf:"varint,8,opt,name=used_cpu_millis,json=usedCpuMillis,proto3" json:"used_cpu_millis,omitempty"`
+	Replicas         uint32 `protobuf:"varint,9,opt,name=replicas,proto3" json:"replicas,omitempty"`
+	ReplicaCpuMillis uint64 `protobuf:"varint,10,opt,name=replica_cpu_millis,json=replicaCpuMillis,proto3" json:"replica_cpu_millis,omitempty"`
+	// horizon_steps: the horizon in samples (horizon ms ÷ the mean sample interval).
+	HorizonSteps       int64  `protobuf:"varint,11,opt,name=horizon_steps,json=horizonSteps,proto3" json:"horizon_steps,omitempty"`
+	LevelCpuMillis     int64  `protobuf:"varint,12,opt,name=level_cpu_millis,json=levelCpuMillis,proto3" json:"level_cpu_millis,omitempty"`
+	ForecastCpuMillis  int64  `protobuf:"varint,13,opt,name=forecast_cpu_millis,json=forecastCpuMillis,proto3" json:"forecast_cpu_millis,omitempty"`
+	ThresholdCpuMillis int64  `protobuf:"varint,14,opt,name=threshold_cpu_millis,json=thresholdCpuMillis,proto3" json:"threshold_cpu_millis,omitempty"`
+	Decision           string `protobuf:"bytes,15,opt,name=decision,proto3" json:"decision,omitempty"`
+	DecidedHeight      int64  `protobuf:"varint,16,opt,name=decided_height,json=decidedHeight,proto3" json:"decided_height,omitempty"`
+	Result             string `protobuf:"bytes,17,opt,name=result,proto3" json:"result,omitempty"`
+	LastActionHeight   int64  `protobuf:"varint,18,opt,name=last_action_height,json=lastActionHeight,proto3" json:"last_action_height,omitempty"`
+}
+
+func (m *Forecast) Reset()         { *m = Forecast{} }
+func (m *Forecast) String() string { return proto.CompactTextString(m) }
+func (*Forecast) ProtoMessage()    {}
+func (*Forecast) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88fa7c6aaec25a58, []int{13}
+}
+func (m *Forecast) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Forecast) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Forecast.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Forecast) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Forecast.Merge(m, src)
+}
+func (m *Forecast) XXX_Size() int {
+	return m.Size()
+}
+func (m *Forecast) XXX_DiscardUnknown() {
+	xxx_messageInfo_Forecast.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Forecast proto.InternalMessageInfo
+
+func (m *Forecast) GetGroup() uint64 {
+	if m != nil {
+		return m.Group
+	}
+	return 0
+}
+
+func (m *Forecast) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *Forecast) GetLevel() int64 {
+	if m != nil {
+		return m.Level
+	}
+	return 0
+}
+
+func (m *Forecast) GetTrend() int64 {
+	if m != nil {
+		return m.Trend
+	}
+	return 0
+}
+
+func (m *Forecast) GetSamples() uint32 {
+	if m != nil {
+		return m.Samples
+	}
+	return 0
+}
+
+func (m *Forecast) GetFirstSampleMs() int64 {
+	if m != nil {
+		return m.FirstSampleMs
+	}
+	return 0
+}
+
+func (m *Forecast) GetLastSampleMs() int64 {
+	if m != nil {
+		return m.LastSampleMs
+	}
+	return 0
+}
+
+func (m *Forecast) GetUsedCpuMillis() uint64 {
+	if m != nil {
+		return m.UsedCpuMillis
+	}
+	return 0
+}
+
+func (m *Forecast) GetReplicas() uint32 {
+	if m != nil {
+		return m.Replicas
+	}
+	return 0
+}
+
+func (m *Forecast) GetReplicaCpuMillis() uint64 {
+	if m != nil {
+		return m.ReplicaCpuMillis
+	}
+	return 0
+}
+
+func (m *Forecast) GetHorizonSteps() int64 {
+	if m != nil {
+		return m.HorizonSteps
+	}
+	return 0
+}
+
+func (m *Forecast) GetLevelCpuMillis() int64 {
+	if m != nil {
+		return m.LevelCpuMillis
+	}
+	return 0
+}
+
+func (m *Forecast) GetForecastCpuMillis() int64 {
+	if m != nil {
+		return m.ForecastCpuMillis
+	}
+	return 0
+}
+
+func (m *Forecast) GetThresholdCpuMillis() int64 {
+	if m != nil {
+		return m.ThresholdCpuMillis
+	}
+	return 0
+}
+
+func (m *Forecast) GetDecision() string {
+	if m != nil {
+		return m.Decision
+	}
+	return ""
+}
+
+func (m *Forecast) GetDecidedHeight() int64 {
+	if m != nil {
+		return m.DecidedHeight
+	}
+	return 0
+}
+
+func (m *Forecast) GetResult() string {
+	if m != nil {
+		return m.Result
+	}
+	return ""
+}
+
+func (m *Forecast) GetLastActionHeight() int64 {
+	if m != nil {
+		return m.LastActionHeight
+	}
+	return 0
+}
+
 // Stats aggregates the incidents opened in a window of blocks.
 type Stats struct {
 	FromHeight int64  `protobuf:"varint,1,opt,name=from_height,json=fromHeight,proto3" json:"from_height,omitempty"`
@@ -1093,7 +1898,7 @@ func (m *Stats) Reset()         { *m = Stats{} }
 func (m *Stats) String() string { return proto.CompactTextString(m) }
 func (*Stats) ProtoMessage()    {}
 func (*Stats) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{9}
+	return fileDescriptor_88fa7c6aaec25a58, []int{14}
 }
 func (m *Stats) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1207,13 +2012,17 @@ type GenesisState struct {
 	Health         []HostHealth `protobuf:"bytes,4,rep,name=health,proto3" json:"health"`
 	Incidents      []Incident   `protobuf:"bytes,5,rep,name=incidents,proto3" json:"incidents"`
 	NextIncidentId uint64       `protobuf:"varint,6,opt,name=next_incident_id,json=nextIncidentId,proto3" json:"next_incident_id,omitempty"`
+	Rollouts       []Rollout    `protobuf:"bytes,7,rep,name=rollouts,proto3" json:"rollouts"`
+	NextRolloutId  uint64       `protobuf:"varint,8,opt,name=next_rollout_id,json=nextRolloutId,proto3" json:"next_rollout_id,omitempty"`
+	Policies       []Policy     `protobuf:"bytes,9,rep,name=policies,proto3" json:"policies"`
+	Forecasts      []Forecast   `protobuf:"bytes,10,rep,name=forecasts,proto3" json:"forecasts"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
 func (m *GenesisState) String() string { return proto.CompactTextString(m) }
 func (*GenesisState) ProtoMessage()    {}
 func (*GenesisState) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88fa7c6aaec25a58, []int{10}
+	return fileDescriptor_88fa7c6aaec25a58, []int{15}
 }
 func (m *GenesisState) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1284,14 +2093,47 @@ func (m *GenesisState) GetNextIncidentId() uint64 {
 	return 0
 }
 
+func (m *GenesisState) GetRollouts() []Rollout {
+	if m != nil {
+		return m.Rollouts
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNextRolloutId() uint64 {
+	if m != nil {
+		return m.NextRolloutId
+	}
+	return 0
+}
+
+func (m *GenesisState) GetPolicies() []Policy {
+	if m != nil {
+		return m.Policies
+	}
+	return nil
+}
+
+func (m *GenesisState) GetForecasts() []Forecast {
+	if m != nil {
+		return m.Forecasts
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterEnum("novacron.heal.v1.ProbeStatus", ProbeStatus_name, ProbeStatus_value)
 	proto.RegisterEnum("novacron.heal.v1.Health", Health_name, Health_value)
 	proto.RegisterEnum("novacron.heal.v1.AgentVMState", AgentVMState_name, AgentVMState_value)
 	proto.RegisterEnum("novacron.heal.v1.IncidentKind", IncidentKind_name, IncidentKind_value)
+	proto.RegisterEnum("novacron.heal.v1.Severity", Severity_name, Severity_value)
 	proto.RegisterEnum("novacron.heal.v1.IncidentState", IncidentState_name, IncidentState_value)
+	proto.RegisterEnum("novacron.heal.v1.RolloutState", RolloutState_name, RolloutState_value)
+	proto.RegisterEnum("novacron.heal.v1.RolloutVMState", RolloutVMState_name, RolloutVMState_value)
 	proto.RegisterType((*Params)(nil), "novacron.heal.v1.Params")
 	proto.RegisterType((*RemedyPolicy)(nil), "novacron.heal.v1.RemedyPolicy")
+	proto.RegisterType((*ScalingPolicy)(nil), "novacron.heal.v1.ScalingPolicy")
+	proto.RegisterType((*Policy)(nil), "novacron.heal.v1.Policy")
 	proto.RegisterType((*RemedyProgress)(nil), "novacron.heal.v1.RemedyProgress")
 	proto.RegisterType((*RemedyStep)(nil), "novacron.heal.v1.RemedyStep")
 	proto.RegisterType((*AgentVM)(nil), "novacron.heal.v1.AgentVM")
@@ -1299,6 +2141,9 @@ func init() {
 	proto.RegisterType((*View)(nil), "novacron.heal.v1.View")
 	proto.RegisterType((*HostHealth)(nil), "novacron.heal.v1.HostHealth")
 	proto.RegisterType((*Incident)(nil), "novacron.heal.v1.Incident")
+	proto.RegisterType((*RolloutVM)(nil), "novacron.heal.v1.RolloutVM")
+	proto.RegisterType((*Rollout)(nil), "novacron.heal.v1.Rollout")
+	proto.RegisterType((*Forecast)(nil), "novacron.heal.v1.Forecast")
 	proto.RegisterType((*Stats)(nil), "novacron.heal.v1.Stats")
 	proto.RegisterType((*GenesisState)(nil), "novacron.heal.v1.GenesisState")
 }
@@ -1306,122 +2151,195 @@ func init() {
 func init() { proto.RegisterFile("novacron/heal/v1/heal.proto", fileDescriptor_88fa7c6aaec25a58) }
 
 var fileDescriptor_88fa7c6aaec25a58 = []byte{
-	// 1830 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x57, 0xcd, 0x6e, 0x1b, 0xc9,
-	0x11, 0xd6, 0x70, 0x28, 0x9a, 0x2c, 0xfe, 0x68, 0xdc, 0xb2, 0x65, 0x5a, 0xb6, 0x29, 0x2d, 0x9d,
-	0x20, 0x5a, 0x23, 0x90, 0x6d, 0xc5, 0x5e, 0xc4, 0x41, 0x10, 0x80, 0x22, 0xb9, 0x12, 0x61, 0xf3,
-	0x07, 0x33, 0x94, 0x16, 0x9b, 0xcb, 0xa0, 0x39, 0xd3, 0x26, 0x27, 0xe2, 0xfc, 0x64, 0xba, 0x49,
-	0xc9, 0xa7, 0x00, 0x09, 0x82, 0xe4, 0x18, 0x20, 0x87, 0x3c, 0x40, 0x2e, 0x79, 0x8a, 0x9c, 0xf7,
-	0xb8, 0xc7, 0x9c, 0x16, 0x89, 0xfd, 0x04, 0x79, 0x83, 0xa0, 0x7f, 0x66, 0x48, 0x4a, 0xe2, 0x66,
-	0x4f, 0x52, 0x7f, 0xdf, 0x57, 0xd5, 0xd5, 0x5d, 0x55, 0x5d, 0x43, 0x78, 0x14, 0x84, 0x73, 0xec,
-	0xc4, 0x61, 0xf0, 0x7c, 0x42, 0xf0, 0xf4, 0xf9, 0xfc, 0xa5, 0xf8, 0x7b, 0x18, 0xc5, 0x21, 0x0b,
-	0x91, 0x91, 0x90, 0x87, 0x02, 0x9c, 0xbf, 0xdc, 0xbd, 0x37, 0x0e, 0xc7, 0xa1, 0x20, 0x9f, 0xf3,
-	0xff, 0xa4, 0xae, 0xfe, 0xb7, 0x2c, 0xe4, 0x06, 0x38, 0xc6, 0x3e, 0x45, 0xcf, 0xe0, 0x6e, 0x34,
-	0xf1, 0x6c, 0x3a, 0xa3, 0x11, 0x71, 0x98, 0xed, 0x7b, 0xd3, 0xa9, 0x57, 0xd5, 0xf6, 0xb5, 0x03,
-	0xdd, 0xdc, 0x8a, 0x26, 0x9e, 0x25, 0xf1, 0x2e, 0x87, 0xd1, 0x8f, 0xa0, 0xc2, 0xb5, 0x6e, 0x78,
-	0x19, 0x28, 0x61, 0x46, 0x08, 0x4b, 0xd1, 0xc4, 0x6b, 0x85, 0x97, 0x81, 0x54, 0x7d, 0x0e, 0xc6,
-	0x84, 0xe0, 0x98, 0x8d, 0x08, 0x66, 0xf6, 0xa5, 0x17, 0xb8, 0xe1, 0x65, 0x55, 0xdf, 0xd7, 0x0e,
-	0xca, 0xe6, 0x56, 0x8a, 0x7f, 0x25, 0x60, 0xb4, 0x07, 0x45, 0xdf, 0x0b, 0x6c, 0x8a, 0xfd, 0x68,
-	0x4a, 0x68, 0x35, 0x2b, 0x54, 0xe0, 0x7b, 0x81, 0x25, 0x11, 0xf4, 0x14, 0x2a, 0x42, 0xc0, 0x5c,
-	0xdb, 0x25, 0x73, 0xdb, 0xa7, 0xd5, 0x4d, 0xb1, 0x23, 0x37, 0xb3, 0x98, 0xdb, 0x22, 0xf3, 0x2e,
-	0x45, 0x87, 0xb0, 0x8d, 0x1d, 0x87, 0x44, 0x0c, 0x8f, 0xa6, 0xc4, 0x8e, 0xf0, 0x8c, 0x12, 0xae,
-	0xcc, 0x09, 0xe5, 0xdd, 0x05, 0x35, 0xe0, 0x4c, 0x97, 0xa2, 0x03, 0x30, 0x62, 0x32, 0xf6, 0x42,
-	0x7e, 0x88, 0xc0, 0x9e, 0x84, 0x94, 0xd1, 0xea, 0x1d, 0xb1, 0x75, 0x45, 0xe2, 0x5d, 0x2f, 0x38,
-	0xe5, 0x28, 0xfa, 0x29, 0xa0, 0x25, 0x65, 0x44, 0x62, 0x87, 0x04, 0xac, 0x9a, 0x17, 0x8e, 0x8d,
-	0x54, 0x3b, 0x90, 0x38, 0x7a, 0x04, 0x05, 0x1f, 0x5f, 0x29, 0x87, 0x05, 0xe1, 0x30, 0xef, 0xe3,
-	0x2b, 0xe9, 0xea, 0x15, 0xec, 0x70, 0x32, 0x26, 0x34, 0x9c, 0xce, 0x89, 0x6b, 0x7b, 0x81, 0xe3,
-	0xb9, 0x24, 0x60, 0xb4, 0x0a, 0x42, 0x79, 0xcf, 0xc7, 0x57, 0xa6, 0x22, 0x3b, 0x09, 0x87, 0x5e,
-	0xc2, 0x7d, 0x6e, 0x85, 0x1d, 0xe6, 0x85, 0x01, 0xe5, 0x11, 0xd8, 0xa3, 0x69, 0xe8, 0x5c, 0x54,
-	0x8b, 0xc2, 0x08, 0xf9, 0xf8, 0xaa, 0x21, 0xb9, 0x01, 0x89, 0x8f, 0x39, 0x83, 0x7e, 0x09, 0xb9,
-	0x98, 0xf8, 0xc4, 0xfd, 0x50, 0x2d, 0xed, 0x6b, 0x07, 0xc5, 0xa3, 0xda, 0xe1, 0xf5, 0xa2, 0x38,
-	0x34, 0x05, 0x3f, 0x08, 0xa7, 0x9e, 0xf3, 0xe1, 0x38, 0xfb, 0xcd, 0x77, 0x7b, 0x1b, 0xa6, 0xb2,
-	0xa9, 0xff, 0x0e, 0x4a, 0xcb, 0x2c, 0xfa, 0x0c, 0x4a, 0x2a, 0x6c, 0x86, 0x63, 0x46, 0x45, 0x65,
-	0x94, 0xcd, 0xa2, 0x0c, 0x56, 0x40, 0xe8, 0xc7, 0x50, 0xe1, 0x12, 0xdf, 0x1b, 0xc7, 0x58, 0x84,
-	0x22, 0xaa, 0xa2, 0x6c, 0x96, 0x7d, 0x7c, 0xd5, 0x4d, 0x41, 0x2e, 0x1b, 0x61, 0xe7, 0x22, 0x7c,
-	0xff, 0x5e, 0x1e, 0x81, 0x8a, 0xa2, 0xd0, 0xcd, 0xb2, 0x42, 0x45, 0xf4, 0xb4, 0xfe, 0x7b, 0x0d,
-	0x2a, 0x2a, 0x82, 0x38, 0x1c, 0xc7, 0x84, 0x52, 0xb4, 0x0d, 0x9b, 0x73, 0xdf, 0xf6, 0x5c, 0xb1,
-	0x79, 0xd6, 0xcc, 0xce, 0xfd, 0x8e, 0x8b, 0x76, 0x21, 0x9f, 0x06, 0x25, 0xf7, 0x4b, 0xd7, 0xa8,
-	0x06, 0xb0, 0x14, 0x8d, 0x9e, 0x54, 0x55, 0x1a, 0xca, 0x1e, 0x14, 0xa7, 0x98, 0x32, 0x7b, 0x42,
-	0xbc, 0xf1, 0x84, 0x89, 0xb2, 0xd3, 0x4d, 0xe0, 0xd0, 0xa9, 0x40, 0xea, 0x53, 0x00, 0x19, 0x83,
-	0xc5, 0x48, 0x84, 0x76, 0x20, 0xa7, 0x94, 0xb2, 0x2f, 0xd4, 0x8a, 0xe3, 0x32, 0x31, 0x22, 0x80,
-	0x82, 0xa9, 0x56, 0x1c, 0x67, 0x38, 0x1e, 0x13, 0x26, 0xb6, 0x2e, 0x98, 0x6a, 0xc5, 0xf1, 0x98,
-	0xd0, 0xd9, 0x54, 0xee, 0x58, 0x30, 0xd5, 0xaa, 0xfe, 0x47, 0x0d, 0xee, 0x34, 0xc6, 0x24, 0x60,
-	0xe7, 0x5d, 0x54, 0x81, 0x4c, 0x7a, 0xd0, 0x8c, 0xe7, 0xa2, 0x57, 0xb0, 0x49, 0x19, 0x66, 0x44,
-	0x6c, 0x51, 0xb9, 0x2d, 0x99, 0xca, 0xd2, 0xe2, 0x2a, 0x53, 0x8a, 0x79, 0x25, 0x3a, 0xd1, 0x4c,
-	0xf5, 0xa8, 0x2e, 0x9c, 0xe5, 0x9d, 0x68, 0x26, 0xfb, 0xf3, 0x01, 0xdc, 0xf1, 0x89, 0x6f, 0xfb,
-	0xde, 0x48, 0xc4, 0x91, 0x35, 0x73, 0x3e, 0xf1, 0xbb, 0xde, 0xa8, 0xfe, 0x4f, 0x0d, 0xf2, 0xbc,
-	0x58, 0xcf, 0x3d, 0x72, 0xc9, 0x55, 0xbc, 0x90, 0x93, 0x6b, 0x2f, 0x98, 0x39, 0xbe, 0xec, 0xb8,
-	0xe8, 0x35, 0xe4, 0xf8, 0x26, 0x33, 0xaa, 0x42, 0x7a, 0x72, 0x33, 0xa4, 0x41, 0x1c, 0x8e, 0x88,
-	0x25, 0x44, 0xa6, 0x12, 0xa3, 0x27, 0x00, 0x31, 0x63, 0xf6, 0x68, 0xe6, 0x5c, 0xa8, 0x8b, 0x29,
-	0x9b, 0x85, 0x98, 0xb1, 0x63, 0x01, 0x20, 0x03, 0x74, 0x4a, 0x7e, 0xab, 0x02, 0xe2, 0xff, 0xa2,
-	0x97, 0xa0, 0xcf, 0x45, 0xbf, 0xeb, 0x07, 0xc5, 0xa3, 0x87, 0x6b, 0xcf, 0xad, 0xea, 0x97, 0x6b,
-	0xeb, 0xe7, 0x90, 0x15, 0xb1, 0xaf, 0x4b, 0xd8, 0x17, 0xb0, 0x29, 0x9b, 0x33, 0x23, 0x9c, 0xee,
-	0xde, 0x74, 0x9a, 0x1c, 0x5f, 0x79, 0x95, 0xf2, 0xfa, 0x5f, 0x75, 0x00, 0xce, 0x9c, 0x12, 0x3c,
-	0x65, 0x93, 0xf5, 0x57, 0x23, 0x12, 0x3c, 0x5e, 0x2a, 0x08, 0xb9, 0x42, 0x2f, 0x78, 0x3c, 0xdc,
-	0x54, 0x9c, 0xbb, 0x72, 0x54, 0xbd, 0x65, 0x63, 0xc1, 0x9b, 0x4a, 0x87, 0x5e, 0x41, 0x1e, 0x33,
-	0x46, 0x28, 0x23, 0xae, 0xb8, 0x93, 0xef, 0xb3, 0x49, 0x95, 0x3c, 0xed, 0xfc, 0x7d, 0x96, 0x69,
-	0x97, 0x0f, 0x65, 0x3e, 0x9a, 0x78, 0x32, 0xed, 0x9f, 0x41, 0x89, 0x7a, 0x81, 0x43, 0x92, 0xaa,
-	0x97, 0xcf, 0x63, 0x51, 0x60, 0xb2, 0xec, 0xf9, 0x2c, 0x50, 0x7d, 0x91, 0x3c, 0xdf, 0xbe, 0x7c,
-	0x19, 0x75, 0x73, 0x4b, 0x76, 0x87, 0xc2, 0xbb, 0x94, 0xbb, 0xf3, 0x02, 0x46, 0xe2, 0x39, 0x9e,
-	0x52, 0x2e, 0xcb, 0xef, 0xeb, 0xfc, 0x61, 0x48, 0xb1, 0xae, 0x48, 0xb9, 0x18, 0x15, 0x51, 0x78,
-	0x49, 0x62, 0xf1, 0x20, 0xea, 0x66, 0x81, 0x23, 0x03, 0x0e, 0x70, 0x7a, 0x8a, 0x19, 0x51, 0x34,
-	0x48, 0x9a, 0x23, 0x92, 0xde, 0x83, 0x22, 0x0b, 0x19, 0x9e, 0x2a, 0xbe, 0x28, 0x9b, 0x54, 0x40,
-	0x42, 0x50, 0xff, 0x53, 0x0e, 0xf2, 0xc9, 0x4b, 0x79, 0xa3, 0x6f, 0x8e, 0x20, 0x7b, 0xe1, 0x05,
-	0xee, 0xfa, 0xb6, 0x49, 0x2c, 0xdf, 0x7a, 0x81, 0x6b, 0x0a, 0x2d, 0xaa, 0xc2, 0x1d, 0x3a, 0x1b,
-	0xfd, 0x86, 0x38, 0x49, 0xe3, 0x26, 0xcb, 0xa5, 0xc4, 0x66, 0x57, 0x12, 0xbb, 0x03, 0xb9, 0x08,
-	0xc7, 0x7c, 0x26, 0x6c, 0xca, 0x4e, 0x92, 0x2b, 0x74, 0x2f, 0x29, 0xb4, 0xdc, 0xbe, 0x7e, 0x50,
-	0x50, 0x65, 0xc4, 0x6b, 0x7c, 0x2e, 0x2e, 0x54, 0xe7, 0x35, 0x3e, 0xf7, 0x29, 0x7a, 0x9d, 0x74,
-	0x77, 0x5e, 0x84, 0xb9, 0xb7, 0x3e, 0xcc, 0x95, 0xf6, 0x7e, 0x0a, 0xe5, 0x30, 0x22, 0x01, 0x71,
-	0x93, 0x5c, 0xca, 0xbb, 0x2d, 0x49, 0x50, 0x25, 0xf3, 0x11, 0x14, 0x94, 0xc8, 0xa7, 0xea, 0x76,
-	0xf3, 0x12, 0xe8, 0x52, 0xf4, 0x13, 0xd8, 0x8a, 0x49, 0x84, 0xbd, 0x78, 0xe1, 0x43, 0x5e, 0x70,
-	0x25, 0x81, 0x95, 0x97, 0x3d, 0x28, 0xa6, 0x42, 0x9f, 0x8a, 0x91, 0xa2, 0x9b, 0x90, 0x40, 0x89,
-	0x27, 0x35, 0xd3, 0x94, 0xa7, 0x72, 0xe2, 0x49, 0xc2, 0xcb, 0x9e, 0x94, 0xd0, 0xa7, 0xd5, 0x4a,
-	0xe2, 0x49, 0x42, 0x37, 0xca, 0x65, 0xeb, 0xfb, 0xcb, 0xc5, 0xf8, 0x3f, 0xe5, 0x72, 0xf7, 0x7a,
-	0xb9, 0xac, 0x36, 0x07, 0xba, 0xd6, 0x1c, 0x8f, 0xa1, 0x40, 0xe6, 0xd8, 0x99, 0x61, 0xde, 0x70,
-	0xdb, 0xfb, 0xda, 0x41, 0xde, 0x5c, 0x00, 0xe8, 0x18, 0xf2, 0x91, 0x1a, 0x46, 0xd5, 0x7b, 0xe2,
-	0xe9, 0xd8, 0x5f, 0x3b, 0x54, 0x95, 0x4e, 0x3d, 0x20, 0xa9, 0x1d, 0xfa, 0x39, 0x4f, 0x35, 0x89,
-	0x68, 0xf5, 0xbe, 0x70, 0xf0, 0x78, 0x9d, 0x03, 0x3e, 0x71, 0x92, 0xd7, 0x47, 0x18, 0xa0, 0x7d,
-	0x28, 0x89, 0xae, 0xa4, 0x84, 0x04, 0xfc, 0xe6, 0x76, 0x16, 0xe3, 0xca, 0x22, 0x24, 0xe8, 0xd2,
-	0xfa, 0x77, 0x19, 0xd8, 0xe4, 0x05, 0x22, 0x26, 0xdb, 0xfb, 0x38, 0xf4, 0xed, 0x95, 0xe7, 0x0f,
-	0x38, 0xb4, 0xa8, 0x0a, 0x16, 0x26, 0xb4, 0xfc, 0x7a, 0xcb, 0xb3, 0x50, 0x91, 0x8f, 0xa1, 0xb0,
-	0xf8, 0x2c, 0x91, 0x63, 0x63, 0x01, 0xc8, 0x89, 0x2b, 0xf3, 0xae, 0xde, 0xe9, 0x74, 0xad, 0xa6,
-	0xb1, 0xc8, 0xa4, 0x6a, 0x85, 0x74, 0x2d, 0xee, 0x96, 0x3a, 0x78, 0x2a, 0xee, 0x36, 0x27, 0xbd,
-	0xa6, 0x00, 0xaa, 0x41, 0xd1, 0x67, 0xcc, 0xb5, 0xa3, 0xd7, 0x2f, 0x16, 0xaf, 0x4d, 0x81, 0x43,
-	0x83, 0xd7, 0x2f, 0xba, 0x74, 0xc1, 0xbf, 0x79, 0x23, 0x9f, 0x99, 0x05, 0xff, 0xe6, 0x4d, 0xca,
-	0xc7, 0x89, 0x7d, 0x21, 0xe5, 0xe3, 0x65, 0xfb, 0x38, 0xb1, 0x87, 0x25, 0x5e, 0xd8, 0x3f, 0x85,
-	0x32, 0x9e, 0xb1, 0xd0, 0xe7, 0xc1, 0xd8, 0x51, 0xe4, 0x8b, 0x3e, 0xc8, 0x9a, 0xa5, 0x14, 0x1c,
-	0x44, 0x7e, 0xfd, 0x3f, 0x19, 0x28, 0x9d, 0x90, 0x80, 0x50, 0x8f, 0x8a, 0x46, 0x44, 0x5f, 0x88,
-	0xc6, 0xc7, 0xbe, 0xfc, 0x20, 0x2a, 0xde, 0xf6, 0x3a, 0xcb, 0xef, 0xeb, 0xe4, 0xf3, 0x4a, 0xaa,
-	0xd1, 0x0b, 0xc8, 0xce, 0x3d, 0x72, 0x29, 0x6e, 0xbe, 0x78, 0xb4, 0x73, 0xd3, 0x6a, 0x69, 0xf8,
-	0x08, 0x25, 0x6a, 0x40, 0x39, 0x8a, 0xc9, 0xdc, 0x0b, 0x67, 0xd4, 0x16, 0xa6, 0xfa, 0x0f, 0x30,
-	0x2d, 0x25, 0x26, 0x62, 0x1c, 0xfe, 0x22, 0x1d, 0x3f, 0xd9, 0x75, 0xb5, 0xb7, 0x98, 0x6e, 0x49,
-	0xc0, 0x6a, 0x10, 0xfd, 0x6a, 0xb9, 0x24, 0x36, 0xd7, 0x8d, 0xcd, 0xe4, 0x95, 0x52, 0xc6, 0x4b,
-	0x45, 0x73, 0x00, 0x46, 0x40, 0xae, 0x58, 0xfa, 0xb9, 0xcb, 0x87, 0xa6, 0xac, 0x81, 0x0a, 0xc7,
-	0x13, 0xc3, 0x8e, 0xfb, 0xec, 0x1c, 0x8a, 0x4b, 0xdf, 0x0d, 0x68, 0x1b, 0xb6, 0x06, 0x66, 0xff,
-	0xb8, 0x6d, 0x5b, 0xc3, 0xc6, 0xf0, 0xcc, 0xb2, 0xcf, 0x06, 0xc6, 0x06, 0xba, 0x0f, 0x77, 0x57,
-	0xc0, 0x77, 0x8d, 0x61, 0xdb, 0xd0, 0x6e, 0xc0, 0xad, 0xfe, 0x57, 0x3d, 0x23, 0xb3, 0x9b, 0xfd,
-	0xf3, 0xdf, 0x6b, 0xda, 0xb3, 0x13, 0xc8, 0xa9, 0xb9, 0x8d, 0xa0, 0x72, 0xda, 0x6e, 0xbc, 0x1b,
-	0x9e, 0xda, 0xf2, 0xcf, 0xd7, 0xc6, 0xc6, 0x12, 0x66, 0x9d, 0x59, 0x83, 0x76, 0x73, 0x68, 0x68,
-	0x68, 0x0b, 0x8a, 0x0a, 0x5b, 0x71, 0xf4, 0x07, 0x0d, 0x4a, 0xcb, 0x1f, 0x5b, 0xe8, 0x21, 0xdc,
-	0x6f, 0x9c, 0xb4, 0x7b, 0x43, 0xfb, 0xbc, 0x2b, 0x76, 0x6e, 0xdb, 0x8d, 0x63, 0xab, 0xdd, 0x1b,
-	0x1a, 0x1b, 0x68, 0x17, 0x76, 0xae, 0x51, 0xe6, 0x59, 0xaf, 0xd7, 0xe9, 0x9d, 0x18, 0xda, 0x2d,
-	0x9c, 0x35, 0xec, 0x0f, 0x06, 0xed, 0x96, 0x91, 0xb9, 0x85, 0x6b, 0x9a, 0x0d, 0xeb, 0xb4, 0xdd,
-	0x32, 0x74, 0x15, 0xc5, 0x7f, 0x35, 0x28, 0x2d, 0xcf, 0x2e, 0xf4, 0x04, 0x1e, 0x76, 0x7a, 0xcd,
-	0x4e, 0x8b, 0x5b, 0xbd, 0xed, 0xf4, 0x5a, 0xf6, 0x59, 0x8f, 0x1f, 0xa4, 0xf3, 0x65, 0xa7, 0xdd,
-	0x32, 0x36, 0xd0, 0x23, 0x78, 0xb0, 0x4a, 0x9f, 0xf6, 0xad, 0xa1, 0x3c, 0x98, 0x86, 0x6a, 0xb0,
-	0x7b, 0x0b, 0x99, 0xdc, 0x84, 0x08, 0x67, 0x95, 0x3f, 0xef, 0xca, 0x80, 0x0c, 0xfd, 0x56, 0xce,
-	0x1a, 0x9e, 0x35, 0xdf, 0x1a, 0x59, 0x54, 0x87, 0xda, 0x2a, 0x67, 0xb6, 0x4f, 0x3a, 0xfd, 0x9e,
-	0x3d, 0x68, 0x98, 0xc3, 0xce, 0xb0, 0xd3, 0xef, 0x19, 0x9b, 0xe8, 0x29, 0xec, 0xad, 0x6a, 0x9a,
-	0x8d, 0x41, 0xa3, 0xd9, 0x19, 0x7e, 0x6d, 0x7f, 0xd9, 0x37, 0xdb, 0xcd, 0x86, 0x35, 0x34, 0x72,
-	0xea, 0xcc, 0xff, 0xd0, 0xa0, 0xbc, 0x32, 0x08, 0x57, 0x02, 0x97, 0xf7, 0xb4, 0x7a, 0xea, 0x07,
-	0xb0, 0x7d, 0x8d, 0xef, 0x0f, 0xda, 0xfc, 0xc4, 0xcb, 0xb7, 0x25, 0x89, 0x6e, 0x67, 0xd8, 0x39,
-	0x69, 0x0c, 0x79, 0x6e, 0x32, 0x2b, 0xb7, 0xa5, 0xf2, 0xd6, 0xb6, 0xfa, 0xef, 0xce, 0x79, 0x02,
-	0xd0, 0x63, 0xa8, 0x5e, 0x23, 0xdb, 0x56, 0xb3, 0xc1, 0x6b, 0xb0, 0x65, 0x64, 0x65, 0xa8, 0xc7,
-	0xcd, 0x6f, 0x3e, 0xd6, 0xb4, 0x6f, 0x3f, 0xd6, 0xb4, 0x7f, 0x7f, 0xac, 0x69, 0x7f, 0xf9, 0x54,
-	0xdb, 0xf8, 0xf6, 0x53, 0x6d, 0xe3, 0x5f, 0x9f, 0x6a, 0x1b, 0xbf, 0xfe, 0x7c, 0xec, 0xb1, 0xc9,
-	0x6c, 0x74, 0xe8, 0x84, 0xfe, 0xf3, 0xf4, 0x37, 0x7c, 0xfa, 0xcf, 0x95, 0xfc, 0x39, 0xcf, 0x3e,
-	0x44, 0x84, 0x8e, 0x72, 0xe2, 0x57, 0xfa, 0xcf, 0xfe, 0x17, 0x00, 0x00, 0xff, 0xff, 0x6a, 0x7b,
-	0x3c, 0x08, 0xec, 0x0f, 0x00, 0x00,
+	// 2994 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x59, 0xcd, 0x6f, 0x23, 0xc7,
+	0xb1, 0x17, 0x45, 0x4a, 0x22, 0x8b, 0x1f, 0x1a, 0xf5, 0x6a, 0xb5, 0xb3, 0xd2, 0x5a, 0x5a, 0x73,
+	0x9f, 0x6d, 0x79, 0xe1, 0xa7, 0xfd, 0xf0, 0xae, 0xdf, 0x5b, 0xbf, 0x87, 0x04, 0x14, 0xc5, 0x95,
+	0x08, 0x8b, 0x12, 0x31, 0xa4, 0x64, 0x38, 0x97, 0xc1, 0x68, 0xa6, 0x25, 0x4e, 0x96, 0xf3, 0x91,
+	0xe9, 0x26, 0xb5, 0x9b, 0x1c, 0x83, 0x00, 0x39, 0x1a, 0x48, 0x8e, 0xb9, 0x04, 0xb9, 0x04, 0x08,
+	0x7c, 0x0b, 0x90, 0x4b, 0x90, 0x43, 0x4e, 0x3e, 0x1a, 0x39, 0xe5, 0x64, 0x18, 0xf6, 0x5f, 0x10,
+	0xe4, 0x1f, 0x08, 0xba, 0xba, 0x7b, 0x38, 0x5c, 0x51, 0x8e, 0x9d, 0x93, 0xd8, 0xbf, 0xfa, 0xe8,
+	0xea, 0xea, 0xaa, 0xea, 0xaa, 0x11, 0x6c, 0x84, 0xd1, 0xd8, 0x71, 0x93, 0x28, 0x7c, 0x30, 0xa0,
+	0xce, 0xf0, 0xc1, 0xf8, 0x11, 0xfe, 0xdd, 0x89, 0x93, 0x88, 0x47, 0xc4, 0xd0, 0xc4, 0x1d, 0x04,
+	0xc7, 0x8f, 0xd6, 0x6f, 0xbb, 0x11, 0x0b, 0x22, 0x66, 0x23, 0xfd, 0x81, 0x5c, 0x48, 0xe6, 0xf5,
+	0xd5, 0x8b, 0xe8, 0x22, 0x92, 0xb8, 0xf8, 0x25, 0xd1, 0xfa, 0x57, 0x4b, 0xb0, 0xd8, 0x75, 0x12,
+	0x27, 0x60, 0xe4, 0x3e, 0xac, 0xc4, 0x03, 0xdf, 0x66, 0x23, 0x16, 0x53, 0x97, 0xdb, 0x81, 0x3f,
+	0x1c, 0xfa, 0x66, 0xee, 0x6e, 0x6e, 0x3b, 0x6f, 0x2d, 0xc7, 0x03, 0xbf, 0x27, 0xf1, 0x8e, 0x80,
+	0xc9, 0x7f, 0x41, 0x4d, 0xf0, 0x7a, 0xd1, 0x65, 0xa8, 0x18, 0xe7, 0x91, 0xb1, 0x12, 0x0f, 0xfc,
+	0xbd, 0xe8, 0x32, 0x94, 0x5c, 0xef, 0x82, 0x31, 0xa0, 0x4e, 0xc2, 0xcf, 0xa8, 0xc3, 0xed, 0x4b,
+	0x3f, 0xf4, 0xa2, 0x4b, 0x33, 0x7f, 0x37, 0xb7, 0x5d, 0xb5, 0x96, 0x53, 0xfc, 0x63, 0x84, 0xc9,
+	0x16, 0x94, 0x03, 0x3f, 0xb4, 0x99, 0x13, 0xc4, 0x43, 0xca, 0xcc, 0x02, 0x72, 0x41, 0xe0, 0x87,
+	0x3d, 0x89, 0x90, 0x7b, 0x50, 0x43, 0x06, 0xee, 0xd9, 0x1e, 0x1d, 0xdb, 0x01, 0x33, 0x17, 0x70,
+	0x47, 0x21, 0xd6, 0xe3, 0xde, 0x1e, 0x1d, 0x77, 0x18, 0xd9, 0x81, 0x1b, 0x8e, 0xeb, 0xd2, 0x98,
+	0x3b, 0x67, 0x43, 0x6a, 0xc7, 0xce, 0x88, 0x51, 0xc1, 0xb9, 0x88, 0x9c, 0x2b, 0x13, 0x52, 0x57,
+	0x50, 0x3a, 0x8c, 0x6c, 0x83, 0x91, 0xd0, 0x0b, 0x3f, 0x12, 0x87, 0x08, 0xed, 0x41, 0xc4, 0x38,
+	0x33, 0x97, 0x70, 0xeb, 0x9a, 0xc4, 0x3b, 0x7e, 0x78, 0x20, 0x50, 0xf2, 0x1e, 0x90, 0x0c, 0x67,
+	0x4c, 0x13, 0x97, 0x86, 0xdc, 0x2c, 0xa2, 0x62, 0x23, 0xe5, 0xed, 0x4a, 0x9c, 0x6c, 0x40, 0x29,
+	0x70, 0x5e, 0x2a, 0x85, 0x25, 0x54, 0x58, 0x0c, 0x9c, 0x97, 0x52, 0xd5, 0x13, 0x58, 0x13, 0xc4,
+	0x84, 0xb2, 0x68, 0x38, 0xa6, 0x9e, 0xed, 0x87, 0xae, 0xef, 0xd1, 0x90, 0x33, 0x13, 0x90, 0x73,
+	0x35, 0x70, 0x5e, 0x5a, 0x8a, 0xd8, 0xd6, 0x34, 0xf2, 0x08, 0x6e, 0x0a, 0x29, 0xc7, 0xe5, 0x7e,
+	0x14, 0x32, 0x61, 0x81, 0x7d, 0x36, 0x8c, 0xdc, 0x17, 0x66, 0x19, 0x85, 0x48, 0xe0, 0xbc, 0x6c,
+	0x48, 0x5a, 0x97, 0x26, 0xbb, 0x82, 0x42, 0xfe, 0x1f, 0x16, 0x13, 0x1a, 0x50, 0xef, 0x95, 0x59,
+	0xb9, 0x9b, 0xdb, 0x2e, 0x3f, 0xde, 0xdc, 0x79, 0x3d, 0x5e, 0x76, 0x2c, 0xa4, 0x77, 0xa3, 0xa1,
+	0xef, 0xbe, 0xda, 0x2d, 0x7c, 0xfe, 0xe5, 0xd6, 0x9c, 0xa5, 0x64, 0xc4, 0x89, 0x19, 0x1f, 0xb9,
+	0x2f, 0x6c, 0xe7, 0x9c, 0xeb, 0xcd, 0x98, 0x59, 0x95, 0x27, 0x46, 0x4a, 0x43, 0x10, 0x70, 0x2b,
+	0xf4, 0xbc, 0x9b, 0x38, 0x6c, 0x60, 0x0f, 0xa3, 0x28, 0xb6, 0xcf, 0x1d, 0x7f, 0x38, 0x4a, 0x28,
+	0x33, 0x6b, 0x68, 0xdc, 0x0a, 0x92, 0x0e, 0xa3, 0x28, 0x7e, 0xae, 0x08, 0xe4, 0x7f, 0xc0, 0xcc,
+	0xf0, 0xcb, 0xd8, 0xd0, 0x7b, 0x2c, 0xe3, 0x1e, 0x37, 0x53, 0x21, 0x19, 0x22, 0x93, 0x8d, 0xb4,
+	0x1f, 0xc6, 0xd4, 0x4e, 0xa2, 0xe1, 0x30, 0x1a, 0x71, 0x66, 0x1a, 0x72, 0x23, 0xe5, 0x85, 0x31,
+	0xb5, 0x14, 0x81, 0xbc, 0x0d, 0xcb, 0xe8, 0x6d, 0xb9, 0xb6, 0xc7, 0x01, 0x33, 0x57, 0x90, 0xb7,
+	0x2a, 0xdc, 0x2c, 0xd1, 0xd3, 0x80, 0x89, 0x88, 0x1e, 0x44, 0x43, 0x6e, 0x3b, 0xc3, 0x78, 0xe0,
+	0xd8, 0x71, 0x1c, 0x98, 0x44, 0x46, 0xb4, 0x40, 0x1b, 0x02, 0xec, 0xc6, 0x01, 0xa9, 0x43, 0x15,
+	0xb9, 0xce, 0x28, 0x97, 0x4c, 0x37, 0x64, 0x10, 0x0a, 0x70, 0x97, 0x72, 0xe4, 0x11, 0x8e, 0x73,
+	0x9d, 0xa1, 0x1f, 0x5e, 0xd8, 0x83, 0x28, 0xf1, 0x7f, 0x2a, 0x62, 0x86, 0x99, 0xab, 0xca, 0x71,
+	0x92, 0x72, 0x20, 0x09, 0x1d, 0x46, 0x1e, 0xc3, 0x4d, 0x81, 0x51, 0xdb, 0x8d, 0xa2, 0x21, 0xe6,
+	0x93, 0xf2, 0xc2, 0x4d, 0x14, 0xb8, 0x81, 0xc4, 0xa6, 0xa2, 0x29, 0x1f, 0xbc, 0x07, 0xe2, 0xba,
+	0x6d, 0xbd, 0xcb, 0x45, 0x12, 0x8d, 0x62, 0x66, 0xae, 0xe1, 0xb1, 0x8c, 0xc0, 0x79, 0xd9, 0x93,
+	0x84, 0x7d, 0xc4, 0xeb, 0xbf, 0xc9, 0x41, 0x25, 0x7b, 0xcf, 0xe4, 0x4d, 0xa8, 0xa8, 0x00, 0xe4,
+	0x4e, 0xc2, 0x19, 0xe6, 0x78, 0xd5, 0x2a, 0xcb, 0xb0, 0x43, 0x88, 0xbc, 0x05, 0x35, 0xc1, 0x12,
+	0xf8, 0x17, 0x89, 0x83, 0x41, 0x85, 0xf9, 0x2d, 0x9d, 0xd6, 0x49, 0x41, 0xc1, 0x76, 0xe6, 0xb8,
+	0x2f, 0xa2, 0xf3, 0x73, 0x6d, 0x75, 0x1e, 0xad, 0xae, 0x2a, 0x54, 0xd9, 0xbb, 0x01, 0x25, 0x79,
+	0xc6, 0x68, 0xc4, 0x31, 0xb5, 0x8b, 0x56, 0x11, 0x81, 0xe3, 0x11, 0xaf, 0xff, 0x21, 0x07, 0x55,
+	0x65, 0x70, 0xc6, 0x3e, 0x3f, 0xb4, 0x13, 0x1a, 0x0f, 0x7d, 0xd7, 0x99, 0xd8, 0xe7, 0x87, 0x96,
+	0x82, 0x26, 0x47, 0x50, 0x2c, 0xf3, 0x99, 0x23, 0x28, 0x96, 0xfb, 0xb0, 0x92, 0x6e, 0x9a, 0x26,
+	0xac, 0xaa, 0x3e, 0x7a, 0x73, 0x9d, 0xaf, 0xdb, 0x60, 0x48, 0xde, 0x4c, 0x6e, 0xcb, 0x12, 0x54,
+	0x43, 0xbc, 0xad, 0x33, 0xbb, 0xfe, 0xcf, 0x1c, 0x2c, 0x2a, 0x33, 0x77, 0x60, 0x21, 0xba, 0x0c,
+	0x69, 0x82, 0xf6, 0x95, 0x76, 0xcd, 0xbf, 0xfd, 0xf1, 0xbf, 0x57, 0x55, 0xc5, 0x6d, 0x78, 0x5e,
+	0x42, 0x19, 0xeb, 0xf1, 0xc4, 0x0f, 0x2f, 0x2c, 0xc9, 0x46, 0x6e, 0xc0, 0xc2, 0x38, 0xb0, 0x7d,
+	0x0f, 0x8d, 0x2d, 0x58, 0x85, 0x71, 0xd0, 0xf6, 0x32, 0x39, 0x9a, 0xff, 0x0f, 0x72, 0xf4, 0x87,
+	0xb0, 0xa4, 0x82, 0x00, 0xcd, 0x2d, 0x3f, 0xde, 0xba, 0x2a, 0x3e, 0xe5, 0x5b, 0x25, 0xaf, 0xa5,
+	0xc4, 0x05, 0x8e, 0x62, 0xcf, 0xe1, 0xd4, 0xb3, 0x07, 0xd4, 0xbf, 0x18, 0x70, 0x55, 0x55, 0xab,
+	0x0a, 0x3d, 0x40, 0xb0, 0xfe, 0xdb, 0x1c, 0xd4, 0x94, 0x19, 0x49, 0x74, 0x21, 0x8e, 0x36, 0x39,
+	0x4d, 0x2e, 0x73, 0x9a, 0x75, 0x28, 0xa6, 0x51, 0x25, 0xaf, 0x24, 0x5d, 0x93, 0x4d, 0x80, 0x4c,
+	0x38, 0xe5, 0x75, 0x81, 0x4f, 0x63, 0x69, 0x0b, 0xca, 0x43, 0x87, 0x71, 0x6d, 0x47, 0x01, 0xed,
+	0x00, 0x01, 0x49, 0x23, 0xc8, 0x1b, 0x00, 0x78, 0x19, 0x1e, 0x86, 0xd1, 0x02, 0x86, 0x91, 0x8c,
+	0x2b, 0x4f, 0xc4, 0xd1, 0x10, 0x40, 0x9a, 0xd8, 0xe3, 0x34, 0x26, 0x6b, 0xb0, 0xa8, 0x14, 0xc9,
+	0x17, 0x4c, 0xad, 0x04, 0x2e, 0x4b, 0x28, 0xda, 0x57, 0xb2, 0xd4, 0x4a, 0xe0, 0xdc, 0x49, 0x2e,
+	0xa8, 0x0c, 0x91, 0x92, 0xa5, 0x56, 0x02, 0x4f, 0x28, 0x1b, 0x0d, 0xa5, 0x41, 0x25, 0x4b, 0xad,
+	0xea, 0xbf, 0xc8, 0xc1, 0x52, 0xe3, 0x82, 0x86, 0xfc, 0xb4, 0x43, 0x6a, 0x30, 0x9f, 0xfa, 0x61,
+	0xde, 0xf7, 0xc8, 0x13, 0x58, 0x60, 0xdc, 0xe1, 0x14, 0xb7, 0xa8, 0xcd, 0xba, 0x52, 0x25, 0xd9,
+	0x13, 0x5c, 0x96, 0x64, 0x16, 0x49, 0xe2, 0xc6, 0x23, 0xf5, 0x9a, 0xe6, 0x51, 0x59, 0xd1, 0x8d,
+	0x47, 0xf2, 0x25, 0xbd, 0x05, 0x4b, 0x01, 0x0d, 0xec, 0xc0, 0x3f, 0x43, 0x3b, 0x0a, 0xd6, 0x62,
+	0x40, 0x83, 0x8e, 0x7f, 0x56, 0xff, 0x4b, 0x0e, 0x8a, 0xe2, 0x59, 0x39, 0xf5, 0xe9, 0xa5, 0xe0,
+	0x12, 0x4f, 0x8e, 0xbe, 0x95, 0x92, 0xb5, 0x28, 0x96, 0x6d, 0x8f, 0x3c, 0x85, 0x45, 0xb1, 0xc9,
+	0x88, 0x29, 0x93, 0xde, 0xb8, 0x6a, 0x52, 0x37, 0x89, 0xce, 0x68, 0x0f, 0x99, 0x2c, 0xc5, 0x2c,
+	0x3c, 0x9e, 0x70, 0x6e, 0x9f, 0x8d, 0xdc, 0x17, 0x54, 0xe7, 0x4e, 0x29, 0xe1, 0x7c, 0x17, 0x01,
+	0x62, 0x40, 0x9e, 0xd1, 0x9f, 0x28, 0x83, 0xc4, 0x4f, 0xf2, 0x08, 0xf2, 0x63, 0x7c, 0x99, 0xf3,
+	0xdb, 0xe5, 0xc7, 0xb7, 0xaf, 0x3d, 0xb7, 0x8a, 0x42, 0xc1, 0x5b, 0x3f, 0x85, 0x02, 0xda, 0x7e,
+	0xdd, 0x85, 0x7d, 0x00, 0x0b, 0xf2, 0x19, 0x9d, 0x47, 0xa5, 0xeb, 0x57, 0x95, 0xea, 0xe3, 0x2b,
+	0xad, 0x92, 0xbd, 0xfe, 0xab, 0x3c, 0x80, 0xa0, 0x1c, 0x50, 0x67, 0xc8, 0x07, 0xd7, 0xbb, 0x06,
+	0x2f, 0xf8, 0x22, 0x13, 0x10, 0x72, 0x45, 0x1e, 0x0a, 0x7b, 0x84, 0x28, 0x9e, 0xbb, 0xf6, 0xd8,
+	0x9c, 0xb1, 0x31, 0xd2, 0x2d, 0xc5, 0x47, 0x9e, 0x40, 0xd1, 0xe1, 0x9c, 0x32, 0x4e, 0x3d, 0xf4,
+	0xc9, 0xb7, 0xc9, 0xa4, 0x9c, 0xe2, 0xda, 0x45, 0x27, 0x25, 0xaf, 0x5d, 0x26, 0x5f, 0x31, 0x1e,
+	0xf8, 0xf2, 0xda, 0xdf, 0x84, 0x0a, 0xf3, 0x43, 0x97, 0xea, 0xa4, 0x90, 0x8d, 0x4c, 0x19, 0x31,
+	0x95, 0x15, 0xf7, 0x61, 0x45, 0xa5, 0x8d, 0x6e, 0xb4, 0x02, 0xd9, 0xc3, 0xe4, 0xad, 0x65, 0x99,
+	0x3c, 0x0a, 0xef, 0x60, 0xd5, 0xf4, 0x43, 0x4e, 0x93, 0xb1, 0x33, 0x64, 0x82, 0xad, 0x78, 0x37,
+	0x2f, 0xaa, 0x66, 0x8a, 0x75, 0xf0, 0xca, 0xf1, 0x11, 0x8a, 0xa3, 0x4b, 0x9a, 0x60, 0xeb, 0x92,
+	0xb7, 0x4a, 0x02, 0xe9, 0x0a, 0x40, 0x90, 0x87, 0x0e, 0xa7, 0x8a, 0x0c, 0x92, 0x2c, 0x10, 0x49,
+	0xde, 0x82, 0x32, 0x8f, 0xb8, 0x33, 0x54, 0xf4, 0xb2, 0xcc, 0x61, 0x84, 0x90, 0xa1, 0xfe, 0xeb,
+	0x25, 0x28, 0xea, 0x9e, 0xe6, 0x4a, 0xde, 0x3c, 0x86, 0xc2, 0x0b, 0x3f, 0xf4, 0xae, 0x4f, 0x1b,
+	0x2d, 0xf9, 0x91, 0x1f, 0x7a, 0x16, 0xf2, 0x12, 0x13, 0x96, 0xd8, 0xe8, 0xec, 0xc7, 0xd4, 0xd5,
+	0x89, 0xab, 0x97, 0x99, 0x8b, 0x2d, 0x4c, 0x5d, 0xec, 0x1a, 0x2c, 0xc6, 0x4e, 0x22, 0x2a, 0xfc,
+	0x82, 0xcc, 0x24, 0xb9, 0x22, 0xab, 0x3a, 0xd0, 0x16, 0xef, 0xe6, 0xb7, 0x4b, 0x2a, 0x8c, 0x44,
+	0x8c, 0x8f, 0xd1, 0xa1, 0x79, 0x11, 0xe3, 0xe3, 0x80, 0x91, 0xa7, 0x3a, 0xbb, 0x8b, 0x68, 0xe6,
+	0xd6, 0xf5, 0x66, 0x4e, 0xa5, 0xf7, 0x3d, 0xa8, 0x46, 0x31, 0x0d, 0x27, 0x85, 0x56, 0xfa, 0xb6,
+	0x22, 0x41, 0x75, 0x99, 0x1b, 0x50, 0x52, 0x4c, 0x01, 0x53, 0xde, 0x2d, 0x4a, 0xa0, 0xc3, 0xc8,
+	0x3b, 0xb0, 0x9c, 0xd0, 0xd8, 0xf1, 0x93, 0x89, 0x0e, 0xe9, 0xe0, 0x9a, 0x86, 0x95, 0x96, 0x2d,
+	0x28, 0xa7, 0x8c, 0x01, 0xc3, 0xe6, 0x2f, 0x6f, 0x81, 0x86, 0xb4, 0x26, 0xd5, 0x7d, 0x2a, 0x4d,
+	0x55, 0xad, 0x49, 0xc2, 0x59, 0x4d, 0x8a, 0x31, 0x90, 0xdd, 0x1c, 0x6a, 0x92, 0xd0, 0x95, 0x70,
+	0x59, 0xfe, 0xf6, 0x70, 0x31, 0xfe, 0x4d, 0xb8, 0xac, 0xbc, 0x1e, 0x2e, 0xd3, 0xc9, 0x41, 0x5e,
+	0x4b, 0x8e, 0x3b, 0x50, 0xa2, 0x63, 0xc7, 0x1d, 0x89, 0x77, 0x0a, 0xfb, 0xb0, 0xa2, 0x35, 0x01,
+	0xc8, 0x2e, 0x14, 0x63, 0xf5, 0x56, 0x99, 0xab, 0x58, 0x3a, 0xee, 0x5e, 0xfb, 0xb4, 0x2a, 0x3e,
+	0x55, 0x40, 0x52, 0x39, 0xf2, 0xbf, 0xe2, 0xaa, 0x69, 0x2c, 0x7a, 0x31, 0xa1, 0xe0, 0xce, 0x75,
+	0x0a, 0xc4, 0x8b, 0xa3, 0xab, 0x0f, 0x0a, 0x90, 0xbb, 0x50, 0xc1, 0xac, 0x64, 0x94, 0x62, 0xf7,
+	0xb7, 0x36, 0x79, 0xcd, 0x7a, 0x94, 0x8a, 0xbe, 0xef, 0x03, 0x28, 0x32, 0x3a, 0xa6, 0x89, 0xcf,
+	0x5f, 0x99, 0xb7, 0x30, 0x92, 0x66, 0x94, 0xb6, 0x9e, 0xe2, 0xb0, 0x52, 0x5e, 0xac, 0xc9, 0x51,
+	0xc4, 0x6d, 0x57, 0x8c, 0x30, 0xa6, 0x89, 0xa1, 0x5d, 0x12, 0x48, 0x53, 0x00, 0xe4, 0x36, 0x14,
+	0x99, 0x73, 0x89, 0x83, 0x99, 0x79, 0x1b, 0x03, 0x79, 0x89, 0x39, 0x97, 0x62, 0x24, 0xd3, 0x24,
+	0xe1, 0x7e, 0x73, 0x3d, 0x25, 0x1d, 0x3a, 0x9c, 0xd6, 0x3f, 0xcb, 0x41, 0x49, 0xf7, 0xc2, 0x9d,
+	0xd9, 0x4f, 0xfb, 0x7b, 0x40, 0xe2, 0x84, 0x8e, 0xfd, 0x68, 0xc4, 0x6c, 0x3f, 0x70, 0x2e, 0xa8,
+	0xed, 0xaa, 0x56, 0xa6, 0x64, 0x19, 0x9a, 0xd2, 0x16, 0x84, 0xa6, 0xef, 0x89, 0xaa, 0x2d, 0x93,
+	0x44, 0x16, 0xcf, 0x59, 0xae, 0xd7, 0xdb, 0x4d, 0x65, 0xc9, 0xd5, 0x7e, 0xa4, 0x30, 0xab, 0x1f,
+	0xf9, 0x53, 0x01, 0x96, 0x94, 0x82, 0x2b, 0x55, 0x24, 0x6d, 0xcb, 0xe6, 0xbf, 0x5b, 0x5b, 0xb6,
+	0x01, 0xa5, 0xc9, 0x79, 0x64, 0x0d, 0x29, 0xfa, 0xfa, 0x1c, 0x6f, 0x41, 0xcd, 0x75, 0x42, 0x27,
+	0x79, 0xf5, 0x5a, 0x5b, 0x58, 0x95, 0xa8, 0xee, 0x1f, 0xef, 0x41, 0xf5, 0xcc, 0xe1, 0xee, 0x20,
+	0xe5, 0x5a, 0x40, 0xae, 0x0a, 0x82, 0x19, 0xa6, 0xe9, 0x39, 0x47, 0x56, 0xf3, 0xca, 0xe5, 0x8c,
+	0xf1, 0x46, 0x0d, 0x50, 0xa9, 0xbe, 0xa5, 0x74, 0xbc, 0x51, 0x13, 0x94, 0x56, 0xfa, 0x64, 0xba,
+	0x1a, 0x6d, 0x5e, 0xeb, 0xe8, 0x29, 0x37, 0xbf, 0x2f, 0xab, 0x5a, 0x09, 0xc3, 0x7a, 0xe3, 0x5b,
+	0x2e, 0x27, 0xf3, 0x52, 0x0b, 0x5f, 0x60, 0x2b, 0x37, 0xb9, 0x1b, 0x59, 0xa1, 0xaa, 0x0a, 0x55,
+	0x35, 0xe3, 0x4d, 0xa8, 0xc4, 0x03, 0x87, 0xd1, 0xe9, 0x1a, 0x55, 0x46, 0x4c, 0xb1, 0xbc, 0x03,
+	0xcb, 0xe7, 0x7e, 0xe8, 0xb3, 0xc1, 0x44, 0x95, 0x2c, 0x52, 0x35, 0x0d, 0x1f, 0xa4, 0xdd, 0x5a,
+	0x42, 0x1d, 0x16, 0x85, 0x58, 0x9f, 0xb0, 0x86, 0x8b, 0xd5, 0x24, 0x31, 0x6b, 0xdf, 0x33, 0x31,
+	0xeb, 0x9f, 0x2e, 0x40, 0xf1, 0x79, 0x94, 0x50, 0xd7, 0x61, 0x58, 0xf2, 0x71, 0x76, 0x52, 0xd1,
+	0x23, 0x17, 0xdf, 0x3b, 0x80, 0x56, 0x61, 0x61, 0x48, 0xc7, 0x74, 0xa8, 0x66, 0x1f, 0xb9, 0x10,
+	0x28, 0x4f, 0x68, 0xe8, 0xa9, 0x00, 0x96, 0x0b, 0x7c, 0xae, 0xd4, 0x27, 0x0e, 0x19, 0x22, 0x7a,
+	0x29, 0xe6, 0xd4, 0x73, 0x3f, 0x11, 0x25, 0x03, 0x81, 0xc9, 0x67, 0x8b, 0x2a, 0xc2, 0xf2, 0x33,
+	0x48, 0x07, 0xe7, 0x54, 0x59, 0x59, 0x52, 0x36, 0xf9, 0xd8, 0x63, 0xbd, 0x49, 0xb9, 0xde, 0x86,
+	0xe5, 0x11, 0xa3, 0x9e, 0x9d, 0x76, 0x94, 0x0c, 0x03, 0xa4, 0x60, 0x55, 0x05, 0xdc, 0x54, 0x6d,
+	0x25, 0x93, 0x0d, 0xbb, 0x9a, 0xa1, 0x4a, 0xba, 0x61, 0x57, 0x03, 0x14, 0x7e, 0xf2, 0xc0, 0xdf,
+	0x59, 0x35, 0x80, 0x6a, 0x0c, 0x45, 0x99, 0x68, 0xba, 0x27, 0x26, 0x63, 0x39, 0xed, 0xca, 0xab,
+	0x29, 0xeb, 0xf1, 0x19, 0xc1, 0x1e, 0x96, 0xc5, 0x6d, 0x30, 0xd0, 0x3b, 0x59, 0x85, 0xea, 0xe6,
+	0x11, 0x9f, 0xa8, 0xdb, 0x81, 0x1b, 0xe7, 0xea, 0x9a, 0xb2, 0xcc, 0xf2, 0x99, 0x5a, 0xd1, 0xa4,
+	0x09, 0xff, 0x43, 0x58, 0xe5, 0x83, 0x84, 0xb2, 0x41, 0x34, 0x9c, 0x3a, 0xb5, 0x7c, 0xb2, 0x48,
+	0x4a, 0x9b, 0x3a, 0xba, 0x47, 0x5d, 0x9f, 0x89, 0x0e, 0x61, 0x59, 0xa6, 0xbd, 0x5e, 0x8b, 0x50,
+	0x17, 0xbf, 0xbd, 0x49, 0x7c, 0xca, 0xb7, 0xab, 0xaa, 0xd0, 0x6c, 0x78, 0xe2, 0x70, 0xb0, 0x92,
+	0x1d, 0x0e, 0x84, 0xe7, 0xf0, 0x8e, 0xe4, 0x6c, 0xa1, 0x55, 0xc8, 0xf7, 0xcb, 0x10, 0x14, 0xf9,
+	0xa5, 0x46, 0x15, 0xb3, 0x2f, 0xe7, 0x61, 0x41, 0x64, 0x27, 0x8e, 0x40, 0xe7, 0x49, 0x14, 0xd8,
+	0x53, 0x8d, 0x30, 0x08, 0x68, 0xd2, 0x1f, 0xf0, 0x48, 0x93, 0xe5, 0x17, 0xb7, 0x22, 0x8f, 0x14,
+	0xf1, 0x0e, 0x94, 0x26, 0x9f, 0x92, 0xe4, 0x00, 0x31, 0x01, 0xd4, 0x4d, 0x63, 0x07, 0xa0, 0x3a,
+	0xf6, 0x74, 0xad, 0xc6, 0x36, 0x7c, 0xd3, 0x55, 0x53, 0x94, 0xae, 0xf1, 0x95, 0x15, 0x43, 0x16,
+	0xbe, 0xb2, 0x8b, 0x52, 0x6b, 0x0a, 0x90, 0x4d, 0x28, 0x07, 0x9c, 0x7b, 0x76, 0xfc, 0xf4, 0xe1,
+	0x24, 0x14, 0x4b, 0x02, 0xea, 0x3e, 0x7d, 0xd8, 0x61, 0x13, 0xfa, 0xb3, 0x67, 0xb2, 0xe1, 0x9c,
+	0xd0, 0x9f, 0x3d, 0x4b, 0xe9, 0x89, 0x96, 0x2f, 0xa5, 0xf4, 0x24, 0x2b, 0x9f, 0x68, 0x79, 0xc8,
+	0xd0, 0x51, 0xfe, 0x1e, 0x54, 0x9d, 0x11, 0x8f, 0x02, 0x7c, 0x31, 0xe2, 0x38, 0xc0, 0xa8, 0x2b,
+	0x58, 0x95, 0x14, 0xec, 0xc6, 0x41, 0xfd, 0xaf, 0x05, 0xa8, 0xec, 0xd3, 0x90, 0x32, 0x9f, 0x61,
+	0x15, 0x24, 0x1f, 0x60, 0x0b, 0xe8, 0x04, 0xf2, 0xd3, 0x42, 0x79, 0x56, 0x9f, 0x2e, 0xbf, 0x89,
+	0xea, 0x71, 0x5b, 0x72, 0x93, 0x87, 0x50, 0x18, 0xfb, 0xf4, 0x12, 0x3d, 0x5f, 0x7e, 0xbc, 0x76,
+	0x55, 0x2a, 0x33, 0x86, 0x20, 0x27, 0x69, 0x40, 0x35, 0x7d, 0x35, 0x51, 0x34, 0xff, 0x1d, 0x44,
+	0x2b, 0x5a, 0x04, 0x07, 0xa3, 0x0f, 0xd3, 0x41, 0xa4, 0x70, 0x5d, 0xb1, 0x9b, 0xcc, 0x39, 0xda,
+	0x60, 0x35, 0x92, 0xfc, 0x20, 0x1b, 0x12, 0x0b, 0xd7, 0x0d, 0x50, 0xba, 0x5f, 0x55, 0xc2, 0x99,
+	0xa0, 0xd9, 0x06, 0x23, 0xa4, 0x2f, 0x79, 0xfa, 0x89, 0x52, 0x34, 0x05, 0x32, 0x06, 0x6a, 0x02,
+	0xd7, 0x82, 0x6d, 0x8f, 0xfc, 0x1f, 0x14, 0xd3, 0x6f, 0x71, 0x4b, 0xd7, 0x8d, 0x7f, 0xea, 0x59,
+	0xd1, 0x7d, 0x56, 0x92, 0xf9, 0x46, 0x87, 0xdb, 0xe8, 0x8f, 0x74, 0xbe, 0xa7, 0xab, 0x95, 0x80,
+	0x95, 0x54, 0xdb, 0x23, 0x1f, 0x42, 0x31, 0x8e, 0x86, 0xbe, 0xeb, 0x53, 0xfd, 0x76, 0xcd, 0xba,
+	0xb9, 0xec, 0x87, 0x8e, 0x94, 0x5f, 0xb8, 0x42, 0x57, 0x0d, 0x11, 0x47, 0xd7, 0xb8, 0x42, 0x3f,
+	0x0d, 0xda, 0x15, 0xa9, 0xc8, 0xfd, 0x53, 0x28, 0x67, 0x46, 0x64, 0x72, 0x03, 0x96, 0xbb, 0xd6,
+	0xf1, 0x6e, 0xcb, 0xee, 0xf5, 0x1b, 0xfd, 0x93, 0x9e, 0x7d, 0xd2, 0x35, 0xe6, 0xc8, 0x4d, 0x58,
+	0x99, 0x02, 0x0f, 0x1b, 0xfd, 0x96, 0x91, 0xbb, 0x02, 0xef, 0x1d, 0x7f, 0x7c, 0x64, 0xcc, 0xaf,
+	0x17, 0x7e, 0xf9, 0xbb, 0xcd, 0xdc, 0xfd, 0x7d, 0x58, 0x54, 0x23, 0x2a, 0x81, 0xda, 0x41, 0xab,
+	0x71, 0xd8, 0x3f, 0xb0, 0xe5, 0x9f, 0x4f, 0x8c, 0xb9, 0x0c, 0xd6, 0x3b, 0xe9, 0x75, 0x5b, 0xcd,
+	0xbe, 0x91, 0x23, 0xcb, 0x50, 0x56, 0xd8, 0x94, 0xa2, 0x9f, 0xe7, 0xa0, 0x92, 0xfd, 0xae, 0x40,
+	0x6e, 0xc3, 0xcd, 0xc6, 0x7e, 0xeb, 0xa8, 0x6f, 0x9f, 0x76, 0x70, 0xe7, 0x96, 0xdd, 0xd8, 0xed,
+	0xb5, 0x8e, 0xfa, 0xc6, 0x1c, 0x59, 0x87, 0xb5, 0xd7, 0x48, 0xd6, 0xc9, 0xd1, 0x51, 0xfb, 0x68,
+	0xdf, 0xc8, 0xcd, 0xa0, 0xf5, 0xfa, 0xc7, 0xdd, 0x6e, 0x6b, 0xcf, 0x98, 0x9f, 0x41, 0x6b, 0x5a,
+	0x8d, 0xde, 0x41, 0x6b, 0xcf, 0xc8, 0x2b, 0x2b, 0xfe, 0x91, 0x83, 0x4a, 0x76, 0x4c, 0x23, 0x6f,
+	0xc0, 0xed, 0xf6, 0x51, 0xb3, 0xbd, 0x27, 0xa4, 0x3e, 0x6a, 0x1f, 0xed, 0xd9, 0x27, 0x47, 0xe2,
+	0x20, 0xed, 0xe7, 0xed, 0xd6, 0x9e, 0x31, 0x47, 0x36, 0xe0, 0xd6, 0x34, 0xf9, 0xe0, 0xb8, 0xd7,
+	0x97, 0x07, 0xcb, 0x91, 0x4d, 0x58, 0x9f, 0x41, 0xd4, 0x9e, 0x40, 0x73, 0xa6, 0xe9, 0xa7, 0x1d,
+	0x69, 0x90, 0x91, 0x9f, 0x49, 0xeb, 0xf5, 0x4f, 0x9a, 0x1f, 0x19, 0x05, 0x52, 0x87, 0xcd, 0x69,
+	0x9a, 0xd5, 0xda, 0x6f, 0x1f, 0x1f, 0xd9, 0xdd, 0x86, 0xd5, 0x6f, 0xf7, 0xdb, 0xc7, 0x47, 0xc6,
+	0x02, 0xb9, 0x07, 0x5b, 0xd3, 0x3c, 0xcd, 0x46, 0xb7, 0xd1, 0x6c, 0xf7, 0x3f, 0xb1, 0x9f, 0x1f,
+	0x5b, 0xad, 0x66, 0xa3, 0xd7, 0x37, 0x16, 0xd5, 0x99, 0x7f, 0x06, 0x45, 0xdd, 0xa8, 0x13, 0x13,
+	0x56, 0x7b, 0xad, 0xd3, 0x96, 0x25, 0x18, 0xa7, 0x4f, 0x6a, 0x40, 0x25, 0xa5, 0x1c, 0x1e, 0x7f,
+	0x6c, 0xe4, 0x44, 0x0c, 0xa5, 0x48, 0xa7, 0xb5, 0xd7, 0x3e, 0xe9, 0x18, 0xf3, 0x64, 0x05, 0xaa,
+	0x29, 0x78, 0xd0, 0xde, 0x17, 0x47, 0xb9, 0x09, 0x2b, 0x29, 0xd4, 0xb4, 0xda, 0xfd, 0x76, 0xb3,
+	0x71, 0x68, 0x14, 0xd4, 0xe6, 0xbf, 0xcf, 0x41, 0x75, 0x6a, 0xe0, 0x9c, 0xf2, 0x9a, 0xbc, 0xa4,
+	0x69, 0x43, 0x6e, 0xc1, 0x8d, 0xd7, 0xe8, 0xc7, 0xdd, 0x96, 0x70, 0x77, 0xf6, 0xaa, 0x24, 0xa1,
+	0xd3, 0xee, 0xb7, 0xf7, 0x1b, 0x7d, 0x11, 0x18, 0xf3, 0x53, 0x57, 0xa5, 0x82, 0xa6, 0xd5, 0x3b,
+	0x3e, 0x3c, 0x15, 0xb7, 0x4f, 0xee, 0x80, 0xf9, 0x1a, 0xb1, 0xd5, 0x6b, 0x36, 0x44, 0x02, 0xec,
+	0xa5, 0xa6, 0xfe, 0x39, 0x07, 0x95, 0x6c, 0x37, 0x2a, 0x36, 0xb4, 0x8e, 0x0f, 0x0f, 0x8f, 0x4f,
+	0x66, 0x1b, 0x6a, 0xc2, 0xea, 0x34, 0xb9, 0xd9, 0x38, 0x6a, 0x58, 0x9f, 0x18, 0x39, 0x11, 0xda,
+	0xd3, 0x14, 0xb1, 0x92, 0x56, 0xae, 0x01, 0x99, 0x26, 0xed, 0x1d, 0x1f, 0xb5, 0x8c, 0xfc, 0xd5,
+	0xbd, 0xc4, 0xaa, 0xb5, 0x67, 0xef, 0x36, 0x30, 0x24, 0x36, 0xe0, 0xd6, 0x95, 0xbd, 0x9a, 0x2d,
+	0xc1, 0x61, 0x2c, 0x28, 0xf3, 0x3f, 0xcb, 0x41, 0x6d, 0x7a, 0x6a, 0x11, 0xa7, 0xd6, 0x52, 0x69,
+	0x46, 0x74, 0x5b, 0x47, 0x7b, 0xc2, 0x94, 0xb9, 0xec, 0x96, 0x29, 0xf5, 0xa4, 0xbb, 0x27, 0xfd,
+	0x99, 0x9b, 0x29, 0x8c, 0x64, 0x4c, 0xb5, 0x8c, 0x41, 0x29, 0xf5, 0x79, 0xa3, 0x7d, 0x88, 0xde,
+	0x9e, 0xa5, 0xd9, 0x12, 0x21, 0x92, 0x71, 0xf7, 0x6e, 0xf3, 0xf3, 0xaf, 0x37, 0x73, 0x5f, 0x7c,
+	0xbd, 0x99, 0xfb, 0xea, 0xeb, 0xcd, 0xdc, 0xa7, 0xdf, 0x6c, 0xce, 0x7d, 0xf1, 0xcd, 0xe6, 0xdc,
+	0xdf, 0xbf, 0xd9, 0x9c, 0xfb, 0xd1, 0xbb, 0x17, 0x3e, 0x1f, 0x8c, 0xce, 0x76, 0xdc, 0x28, 0x78,
+	0x90, 0xfe, 0x7f, 0x31, 0xfd, 0xf1, 0x52, 0xfe, 0xab, 0x91, 0xbf, 0x8a, 0x29, 0x3b, 0x5b, 0xc4,
+	0x7f, 0x13, 0xbe, 0xff, 0xaf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x55, 0xa2, 0xe7, 0x57, 0x88, 0x1c,
+	0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -1444,6 +2362,70 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.MaxScalingGroups != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.MaxScalingGroups))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb0
+	}
+	if m.ScaleCooldownBlocks != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ScaleCooldownBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xa8
+	}
+	if m.ScalingHorizonMs != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ScalingHorizonMs))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xa0
+	}
+	if m.HoltBetaPpm != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.HoltBetaPpm))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x98
+	}
+	if m.HoltAlphaPpm != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.HoltAlphaPpm))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	if m.MaxRolloutVms != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.MaxRolloutVms))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x88
+	}
+	if m.MaxActiveRollouts != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.MaxActiveRollouts))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.CrashLoopWindowBlocks != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.CrashLoopWindowBlocks))
+		i--
+		dAtA[i] = 0x78
+	}
+	if m.CrashLoopFailures != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.CrashLoopFailures))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.StuckAfterBlocks != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.StuckAfterBlocks))
+		i--
+		dAtA[i] = 0x68
+	}
 	{
 		size, err := m.Remedy.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -1532,6 +2514,16 @@ func (m *RemedyPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.ScaleOut {
+		i--
+		if m.ScaleOut {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
 	if m.BackoffBlocks != 0 {
 		i = encodeVarintHeal(dAtA, i, uint64(m.BackoffBlocks))
 		i--
@@ -1546,6 +2538,109 @@ func (m *RemedyPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i = encodeVarintHeal(dAtA, i, uint64(m.MaxRestarts))
 		i--
 		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ScalingPolicy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ScalingPolicy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ScalingPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ScaleInPercent != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ScaleInPercent))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.ScaleOutPercent != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ScaleOutPercent))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.MaxReplicas != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.MaxReplicas))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.MinReplicas != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.MinReplicas))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Policy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Policy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Policy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.UpdatedHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.UpdatedHeight))
+		i--
+		dAtA[i] = 0x28
+	}
+	{
+		size, err := m.Scaling.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintHeal(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size, err := m.Remedy.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintHeal(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.VmId != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -1570,6 +2665,16 @@ func (m *RemedyProgress) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.ScaledOut {
+		i--
+		if m.ScaledOut {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x28
+	}
 	if m.LastHeight != 0 {
 		i = encodeVarintHeal(dAtA, i, uint64(m.LastHeight))
 		i--
@@ -1822,20 +2927,20 @@ func (m *HostHealth) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		dAtA[i] = 0x48
 	}
 	if len(m.IntervalsMs) > 0 {
-		dAtA3 := make([]byte, len(m.IntervalsMs)*10)
-		var j2 int
+		dAtA5 := make([]byte, len(m.IntervalsMs)*10)
+		var j4 int
 		for _, num := range m.IntervalsMs {
 			for num >= 1<<7 {
-				dAtA3[j2] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA5[j4] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j2++
+				j4++
 			}
-			dAtA3[j2] = uint8(num)
-			j2++
+			dAtA5[j4] = uint8(num)
+			j4++
 		}
-		i -= j2
-		copy(dAtA[i:], dAtA3[:j2])
-		i = encodeVarintHeal(dAtA, i, uint64(j2))
+		i -= j4
+		copy(dAtA[i:], dAtA5[:j4])
+		i = encodeVarintHeal(dAtA, i, uint64(j4))
 		i--
 		dAtA[i] = 0x42
 	}
@@ -1901,6 +3006,44 @@ func (m *Incident) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.SawLate) > 0 {
+		for iNdEx := len(m.SawLate) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.SawLate[iNdEx])
+			copy(dAtA[i:], m.SawLate[iNdEx])
+			i = encodeVarintHeal(dAtA, i, uint64(len(m.SawLate[iNdEx])))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0xd2
+		}
+	}
+	if len(m.SawDown) > 0 {
+		for iNdEx := len(m.SawDown) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.SawDown[iNdEx])
+			copy(dAtA[i:], m.SawDown[iNdEx])
+			i = encodeVarintHeal(dAtA, i, uint64(len(m.SawDown[iNdEx])))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0xca
+		}
+	}
+	if len(m.RootCause) > 0 {
+		i -= len(m.RootCause)
+		copy(dAtA[i:], m.RootCause)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.RootCause)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xc2
+	}
+	if m.Severity != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Severity))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb8
+	}
 	if m.LastSeenMs != 0 {
 		i = encodeVarintHeal(dAtA, i, uint64(m.LastSeenMs))
 		i--
@@ -2014,20 +3157,20 @@ func (m *Incident) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		dAtA[i] = 0x40
 	}
 	if len(m.Vms) > 0 {
-		dAtA5 := make([]byte, len(m.Vms)*10)
-		var j4 int
+		dAtA7 := make([]byte, len(m.Vms)*10)
+		var j6 int
 		for _, num := range m.Vms {
 			for num >= 1<<7 {
-				dAtA5[j4] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA7[j6] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j4++
+				j6++
 			}
-			dAtA5[j4] = uint8(num)
-			j4++
+			dAtA7[j6] = uint8(num)
+			j6++
 		}
-		i -= j4
-		copy(dAtA[i:], dAtA5[:j4])
-		i = encodeVarintHeal(dAtA, i, uint64(j4))
+		i -= j6
+		copy(dAtA[i:], dAtA7[:j6])
+		i = encodeVarintHeal(dAtA, i, uint64(j6))
 		i--
 		dAtA[i] = 0x3a
 	}
@@ -2066,6 +3209,293 @@ func (m *Incident) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	if m.Id != 0 {
 		i = encodeVarintHeal(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RolloutVM) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RolloutVM) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RolloutVM) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.UpdatedHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.UpdatedHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.State != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.State))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.PreviousImageCid) > 0 {
+		i -= len(m.PreviousImageCid)
+		copy(dAtA[i:], m.PreviousImageCid)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.PreviousImageCid)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.VmId != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Rollout) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Rollout) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Rollout) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Steps) > 0 {
+		for iNdEx := len(m.Steps) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Steps[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintHeal(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x72
+		}
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x6a
+	}
+	if m.FinishedHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.FinishedHeight))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.PhaseHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.PhaseHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.StartedHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.StartedHeight))
+		i--
+		dAtA[i] = 0x50
+	}
+	if len(m.Vms) > 0 {
+		for iNdEx := len(m.Vms) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Vms[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintHeal(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
+	if m.State != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.State))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.MaxFailurePercent != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.MaxFailurePercent))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.WindowBlocks != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.WindowBlocks))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.BatchPercent != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.BatchPercent))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.CanaryPercent != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.CanaryPercent))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.ImageCid) > 0 {
+		i -= len(m.ImageCid)
+		copy(dAtA[i:], m.ImageCid)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.ImageCid)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Forecast) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Forecast) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Forecast) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.LastActionHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.LastActionHeight))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	if len(m.Result) > 0 {
+		i -= len(m.Result)
+		copy(dAtA[i:], m.Result)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.Result)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x8a
+	}
+	if m.DecidedHeight != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.DecidedHeight))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if len(m.Decision) > 0 {
+		i -= len(m.Decision)
+		copy(dAtA[i:], m.Decision)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.Decision)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if m.ThresholdCpuMillis != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ThresholdCpuMillis))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.ForecastCpuMillis != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ForecastCpuMillis))
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.LevelCpuMillis != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.LevelCpuMillis))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.HorizonSteps != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.HorizonSteps))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.ReplicaCpuMillis != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.ReplicaCpuMillis))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.Replicas != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Replicas))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.UsedCpuMillis != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.UsedCpuMillis))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.LastSampleMs != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.LastSampleMs))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.FirstSampleMs != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.FirstSampleMs))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Samples != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Samples))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Trend != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Trend))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Level != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Level))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintHeal(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Group != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.Group))
 		i--
 		dAtA[i] = 0x8
 	}
@@ -2170,6 +3600,53 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Forecasts) > 0 {
+		for iNdEx := len(m.Forecasts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Forecasts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintHeal(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x52
+		}
+	}
+	if len(m.Policies) > 0 {
+		for iNdEx := len(m.Policies) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Policies[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintHeal(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
+	if m.NextRolloutId != 0 {
+		i = encodeVarintHeal(dAtA, i, uint64(m.NextRolloutId))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.Rollouts) > 0 {
+		for iNdEx := len(m.Rollouts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rollouts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintHeal(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
 	if m.NextIncidentId != 0 {
 		i = encodeVarintHeal(dAtA, i, uint64(m.NextIncidentId))
 		i--
@@ -2288,6 +3765,36 @@ func (m *Params) Size() (n int) {
 	}
 	l = m.Remedy.Size()
 	n += 1 + l + sovHeal(uint64(l))
+	if m.StuckAfterBlocks != 0 {
+		n += 1 + sovHeal(uint64(m.StuckAfterBlocks))
+	}
+	if m.CrashLoopFailures != 0 {
+		n += 1 + sovHeal(uint64(m.CrashLoopFailures))
+	}
+	if m.CrashLoopWindowBlocks != 0 {
+		n += 1 + sovHeal(uint64(m.CrashLoopWindowBlocks))
+	}
+	if m.MaxActiveRollouts != 0 {
+		n += 2 + sovHeal(uint64(m.MaxActiveRollouts))
+	}
+	if m.MaxRolloutVms != 0 {
+		n += 2 + sovHeal(uint64(m.MaxRolloutVms))
+	}
+	if m.HoltAlphaPpm != 0 {
+		n += 2 + sovHeal(uint64(m.HoltAlphaPpm))
+	}
+	if m.HoltBetaPpm != 0 {
+		n += 2 + sovHeal(uint64(m.HoltBetaPpm))
+	}
+	if m.ScalingHorizonMs != 0 {
+		n += 2 + sovHeal(uint64(m.ScalingHorizonMs))
+	}
+	if m.ScaleCooldownBlocks != 0 {
+		n += 2 + sovHeal(uint64(m.ScaleCooldownBlocks))
+	}
+	if m.MaxScalingGroups != 0 {
+		n += 2 + sovHeal(uint64(m.MaxScalingGroups))
+	}
 	return n
 }
 
@@ -2305,6 +3812,53 @@ func (m *RemedyPolicy) Size() (n int) {
 	}
 	if m.BackoffBlocks != 0 {
 		n += 1 + sovHeal(uint64(m.BackoffBlocks))
+	}
+	if m.ScaleOut {
+		n += 2
+	}
+	return n
+}
+
+func (m *ScalingPolicy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MinReplicas != 0 {
+		n += 1 + sovHeal(uint64(m.MinReplicas))
+	}
+	if m.MaxReplicas != 0 {
+		n += 1 + sovHeal(uint64(m.MaxReplicas))
+	}
+	if m.ScaleOutPercent != 0 {
+		n += 1 + sovHeal(uint64(m.ScaleOutPercent))
+	}
+	if m.ScaleInPercent != 0 {
+		n += 1 + sovHeal(uint64(m.ScaleInPercent))
+	}
+	return n
+}
+
+func (m *Policy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovHeal(uint64(m.VmId))
+	}
+	l = m.Remedy.Size()
+	n += 1 + l + sovHeal(uint64(l))
+	l = m.Scaling.Size()
+	n += 1 + l + sovHeal(uint64(l))
+	if m.UpdatedHeight != 0 {
+		n += 1 + sovHeal(uint64(m.UpdatedHeight))
 	}
 	return n
 }
@@ -2326,6 +3880,9 @@ func (m *RemedyProgress) Size() (n int) {
 	}
 	if m.LastHeight != 0 {
 		n += 1 + sovHeal(uint64(m.LastHeight))
+	}
+	if m.ScaledOut {
+		n += 2
 	}
 	return n
 }
@@ -2556,6 +4113,173 @@ func (m *Incident) Size() (n int) {
 	if m.LastSeenMs != 0 {
 		n += 2 + sovHeal(uint64(m.LastSeenMs))
 	}
+	if m.Severity != 0 {
+		n += 2 + sovHeal(uint64(m.Severity))
+	}
+	l = len(m.RootCause)
+	if l > 0 {
+		n += 2 + l + sovHeal(uint64(l))
+	}
+	if len(m.SawDown) > 0 {
+		for _, s := range m.SawDown {
+			l = len(s)
+			n += 2 + l + sovHeal(uint64(l))
+		}
+	}
+	if len(m.SawLate) > 0 {
+		for _, s := range m.SawLate {
+			l = len(s)
+			n += 2 + l + sovHeal(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *RolloutVM) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		n += 1 + sovHeal(uint64(m.VmId))
+	}
+	l = len(m.PreviousImageCid)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	if m.State != 0 {
+		n += 1 + sovHeal(uint64(m.State))
+	}
+	if m.UpdatedHeight != 0 {
+		n += 1 + sovHeal(uint64(m.UpdatedHeight))
+	}
+	return n
+}
+
+func (m *Rollout) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovHeal(uint64(m.Id))
+	}
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	l = len(m.ImageCid)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	if m.CanaryPercent != 0 {
+		n += 1 + sovHeal(uint64(m.CanaryPercent))
+	}
+	if m.BatchPercent != 0 {
+		n += 1 + sovHeal(uint64(m.BatchPercent))
+	}
+	if m.WindowBlocks != 0 {
+		n += 1 + sovHeal(uint64(m.WindowBlocks))
+	}
+	if m.MaxFailurePercent != 0 {
+		n += 1 + sovHeal(uint64(m.MaxFailurePercent))
+	}
+	if m.State != 0 {
+		n += 1 + sovHeal(uint64(m.State))
+	}
+	if len(m.Vms) > 0 {
+		for _, e := range m.Vms {
+			l = e.Size()
+			n += 1 + l + sovHeal(uint64(l))
+		}
+	}
+	if m.StartedHeight != 0 {
+		n += 1 + sovHeal(uint64(m.StartedHeight))
+	}
+	if m.PhaseHeight != 0 {
+		n += 1 + sovHeal(uint64(m.PhaseHeight))
+	}
+	if m.FinishedHeight != 0 {
+		n += 1 + sovHeal(uint64(m.FinishedHeight))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	if len(m.Steps) > 0 {
+		for _, e := range m.Steps {
+			l = e.Size()
+			n += 1 + l + sovHeal(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *Forecast) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Group != 0 {
+		n += 1 + sovHeal(uint64(m.Group))
+	}
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	if m.Level != 0 {
+		n += 1 + sovHeal(uint64(m.Level))
+	}
+	if m.Trend != 0 {
+		n += 1 + sovHeal(uint64(m.Trend))
+	}
+	if m.Samples != 0 {
+		n += 1 + sovHeal(uint64(m.Samples))
+	}
+	if m.FirstSampleMs != 0 {
+		n += 1 + sovHeal(uint64(m.FirstSampleMs))
+	}
+	if m.LastSampleMs != 0 {
+		n += 1 + sovHeal(uint64(m.LastSampleMs))
+	}
+	if m.UsedCpuMillis != 0 {
+		n += 1 + sovHeal(uint64(m.UsedCpuMillis))
+	}
+	if m.Replicas != 0 {
+		n += 1 + sovHeal(uint64(m.Replicas))
+	}
+	if m.ReplicaCpuMillis != 0 {
+		n += 1 + sovHeal(uint64(m.ReplicaCpuMillis))
+	}
+	if m.HorizonSteps != 0 {
+		n += 1 + sovHeal(uint64(m.HorizonSteps))
+	}
+	if m.LevelCpuMillis != 0 {
+		n += 1 + sovHeal(uint64(m.LevelCpuMillis))
+	}
+	if m.ForecastCpuMillis != 0 {
+		n += 1 + sovHeal(uint64(m.ForecastCpuMillis))
+	}
+	if m.ThresholdCpuMillis != 0 {
+		n += 1 + sovHeal(uint64(m.ThresholdCpuMillis))
+	}
+	l = len(m.Decision)
+	if l > 0 {
+		n += 1 + l + sovHeal(uint64(l))
+	}
+	if m.DecidedHeight != 0 {
+		n += 2 + sovHeal(uint64(m.DecidedHeight))
+	}
+	l = len(m.Result)
+	if l > 0 {
+		n += 2 + l + sovHeal(uint64(l))
+	}
+	if m.LastActionHeight != 0 {
+		n += 2 + sovHeal(uint64(m.LastActionHeight))
+	}
 	return n
 }
 
@@ -2627,6 +4351,27 @@ func (m *GenesisState) Size() (n int) {
 	}
 	if m.NextIncidentId != 0 {
 		n += 1 + sovHeal(uint64(m.NextIncidentId))
+	}
+	if len(m.Rollouts) > 0 {
+		for _, e := range m.Rollouts {
+			l = e.Size()
+			n += 1 + l + sovHeal(uint64(l))
+		}
+	}
+	if m.NextRolloutId != 0 {
+		n += 1 + sovHeal(uint64(m.NextRolloutId))
+	}
+	if len(m.Policies) > 0 {
+		for _, e := range m.Policies {
+			l = e.Size()
+			n += 1 + l + sovHeal(uint64(l))
+		}
+	}
+	if len(m.Forecasts) > 0 {
+		for _, e := range m.Forecasts {
+			l = e.Size()
+			n += 1 + l + sovHeal(uint64(l))
+		}
 	}
 	return n
 }
@@ -2908,6 +4653,196 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StuckAfterBlocks", wireType)
+			}
+			m.StuckAfterBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.StuckAfterBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CrashLoopFailures", wireType)
+			}
+			m.CrashLoopFailures = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CrashLoopFailures |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CrashLoopWindowBlocks", wireType)
+			}
+			m.CrashLoopWindowBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CrashLoopWindowBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxActiveRollouts", wireType)
+			}
+			m.MaxActiveRollouts = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxActiveRollouts |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 17:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxRolloutVms", wireType)
+			}
+			m.MaxRolloutVms = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxRolloutVms |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HoltAlphaPpm", wireType)
+			}
+			m.HoltAlphaPpm = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.HoltAlphaPpm |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 19:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HoltBetaPpm", wireType)
+			}
+			m.HoltBetaPpm = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.HoltBetaPpm |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 20:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScalingHorizonMs", wireType)
+			}
+			m.ScalingHorizonMs = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ScalingHorizonMs |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 21:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaleCooldownBlocks", wireType)
+			}
+			m.ScaleCooldownBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ScaleCooldownBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 22:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxScalingGroups", wireType)
+			}
+			m.MaxScalingGroups = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxScalingGroups |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipHeal(dAtA[iNdEx:])
@@ -3011,6 +4946,338 @@ func (m *RemedyPolicy) Unmarshal(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.BackoffBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaleOut", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.ScaleOut = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipHeal(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ScalingPolicy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowHeal
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ScalingPolicy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ScalingPolicy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinReplicas", wireType)
+			}
+			m.MinReplicas = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinReplicas |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxReplicas", wireType)
+			}
+			m.MaxReplicas = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxReplicas |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaleOutPercent", wireType)
+			}
+			m.ScaleOutPercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ScaleOutPercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaleInPercent", wireType)
+			}
+			m.ScaleInPercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ScaleInPercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipHeal(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Policy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowHeal
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Policy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Policy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remedy", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Remedy.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Scaling", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Scaling.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UpdatedHeight", wireType)
+			}
+			m.UpdatedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.UpdatedHeight |= int64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
@@ -3141,6 +5408,26 @@ func (m *RemedyProgress) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaledOut", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.ScaledOut = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipHeal(dAtA[iNdEx:])
@@ -4645,6 +6932,1076 @@ func (m *Incident) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 23:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Severity", wireType)
+			}
+			m.Severity = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Severity |= Severity(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 24:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RootCause", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RootCause = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 25:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SawDown", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SawDown = append(m.SawDown, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 26:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SawLate", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SawLate = append(m.SawLate, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipHeal(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RolloutVM) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowHeal
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RolloutVM: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RolloutVM: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PreviousImageCid", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PreviousImageCid = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+			}
+			m.State = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.State |= RolloutVMState(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UpdatedHeight", wireType)
+			}
+			m.UpdatedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.UpdatedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipHeal(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Rollout) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowHeal
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Rollout: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Rollout: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ImageCid", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ImageCid = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CanaryPercent", wireType)
+			}
+			m.CanaryPercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CanaryPercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BatchPercent", wireType)
+			}
+			m.BatchPercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BatchPercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WindowBlocks", wireType)
+			}
+			m.WindowBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.WindowBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxFailurePercent", wireType)
+			}
+			m.MaxFailurePercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxFailurePercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+			}
+			m.State = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.State |= RolloutState(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Vms", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Vms = append(m.Vms, RolloutVM{})
+			if err := m.Vms[len(m.Vms)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StartedHeight", wireType)
+			}
+			m.StartedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.StartedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PhaseHeight", wireType)
+			}
+			m.PhaseHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PhaseHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FinishedHeight", wireType)
+			}
+			m.FinishedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FinishedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Steps", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Steps = append(m.Steps, RemedyStep{})
+			if err := m.Steps[len(m.Steps)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipHeal(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Forecast) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowHeal
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Forecast: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Forecast: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Group", wireType)
+			}
+			m.Group = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Group |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Level", wireType)
+			}
+			m.Level = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Level |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trend", wireType)
+			}
+			m.Trend = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Trend |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Samples", wireType)
+			}
+			m.Samples = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Samples |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FirstSampleMs", wireType)
+			}
+			m.FirstSampleMs = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FirstSampleMs |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastSampleMs", wireType)
+			}
+			m.LastSampleMs = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LastSampleMs |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UsedCpuMillis", wireType)
+			}
+			m.UsedCpuMillis = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.UsedCpuMillis |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Replicas", wireType)
+			}
+			m.Replicas = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Replicas |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReplicaCpuMillis", wireType)
+			}
+			m.ReplicaCpuMillis = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReplicaCpuMillis |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HorizonSteps", wireType)
+			}
+			m.HorizonSteps = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.HorizonSteps |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LevelCpuMillis", wireType)
+			}
+			m.LevelCpuMillis = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LevelCpuMillis |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ForecastCpuMillis", wireType)
+			}
+			m.ForecastCpuMillis = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ForecastCpuMillis |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ThresholdCpuMillis", wireType)
+			}
+			m.ThresholdCpuMillis = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ThresholdCpuMillis |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Decision", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Decision = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DecidedHeight", wireType)
+			}
+			m.DecidedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DecidedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 17:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Result", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Result = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastActionHeight", wireType)
+			}
+			m.LastActionHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LastActionHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipHeal(dAtA[iNdEx:])
@@ -5140,6 +8497,127 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rollouts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rollouts = append(m.Rollouts, Rollout{})
+			if err := m.Rollouts[len(m.Rollouts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextRolloutId", wireType)
+			}
+			m.NextRolloutId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextRolloutId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policies", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Policies = append(m.Policies, Policy{})
+			if err := m.Policies[len(m.Policies)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Forecasts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowHeal
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthHeal
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthHeal
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Forecasts = append(m.Forecasts, Forecast{})
+			if err := m.Forecasts[len(m.Forecasts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipHeal(dAtA[iNdEx:])

@@ -17,4 +17,12 @@ var (
 	NextIncidentIDKey   = collections.NewPrefix(5)
 	IncidentsByStateKey = collections.NewPrefix(6) // (state, id), index of Incidents
 	ResolvedCountKey    = collections.NewPrefix(7) // resolved incidents kept
+	RolloutsKey         = collections.NewPrefix(8) // id → Rollout
+	NextRolloutIDKey    = collections.NewPrefix(9)
+	RolloutsByStateKey  = collections.NewPrefix(10) // (state, id), index of Rollouts
+	RolloutVMsKey       = collections.NewPrefix(11) // vm id → active rollout id
+	PoliciesKey         = collections.NewPrefix(12) // (owner, vm id) → Policy
+	ScalingGroupsKey    = collections.NewPrefix(13) // group id → owner: groups with a scaling policy
+	ForecastsKey        = collections.NewPrefix(14) // group id → Forecast
+	RolloutsByOwnerKey  = collections.NewPrefix(15) // (owner, id), index of Rollouts
 )

@@ -11,6 +11,9 @@ func DefaultParams() Params {
 		RegionMinHosts: 2, RegionMinPercent: 50,
 		MaxHosts: 2_000, MaxResolvedIncidents: 10_000,
 		MaxActionsPerBlock: 8, Remedy: RemedyPolicy{MaxRestarts: 2, MaxMigrations: 2, BackoffBlocks: 3},
+		StuckAfterBlocks: 60, CrashLoopFailures: 3, CrashLoopWindowBlocks: 600,
+		MaxActiveRollouts: 16, MaxRolloutVms: 128,
+		HoltAlphaPpm: 500_000, HoltBetaPpm: 300_000, ScalingHorizonMs: 15 * 60 * 1000, ScaleCooldownBlocks: 30, MaxScalingGroups: 256,
 	}
 }
 
@@ -37,10 +40,54 @@ func (p Params) Validate() error {
 		return ErrInvalidParams.Wrap("max_resolved_incidents must be positive")
 	case p.MaxActionsPerBlock < 1 || p.MaxActionsPerBlock > 1_000:
 		return ErrInvalidParams.Wrapf("max_actions_per_block %d: 1..1,000", p.MaxActionsPerBlock)
-	case p.Remedy.MaxRestarts > 100 || p.Remedy.MaxMigrations > 100:
-		return ErrInvalidParams.Wrapf("remedy ladder %d restarts, %d migrations: at most 100 each", p.Remedy.MaxRestarts, p.Remedy.MaxMigrations)
-	case p.Remedy.BackoffBlocks < 0 || p.Remedy.BackoffBlocks > 100_000:
-		return ErrInvalidParams.Wrapf("remedy backoff_blocks %d: 0..100,000", p.Remedy.BackoffBlocks)
+	case p.StuckAfterBlocks < 1 || p.StuckAfterBlocks > 1_000_000:
+		return ErrInvalidParams.Wrapf("stuck_after_blocks %d: 1..1,000,000", p.StuckAfterBlocks)
+	case p.CrashLoopFailures < 2 || p.CrashLoopFailures > 1_000:
+		return ErrInvalidParams.Wrapf("crash_loop_failures %d: 2..1,000", p.CrashLoopFailures)
+	case p.CrashLoopWindowBlocks < 1 || p.CrashLoopWindowBlocks > 1_000_000:
+		return ErrInvalidParams.Wrapf("crash_loop_window_blocks %d: 1..1,000,000", p.CrashLoopWindowBlocks)
+	case p.MaxActiveRollouts < 1 || p.MaxActiveRollouts > 1_000:
+		return ErrInvalidParams.Wrapf("max_active_rollouts %d: 1..1,000", p.MaxActiveRollouts)
+	case p.MaxRolloutVms < 1 || p.MaxRolloutVms > 10_000:
+		return ErrInvalidParams.Wrapf("max_rollout_vms %d: 1..10,000", p.MaxRolloutVms)
+	case p.HoltAlphaPpm < 1 || p.HoltAlphaPpm > 1_000_000 || p.HoltBetaPpm < 0 || p.HoltBetaPpm > 1_000_000:
+		return ErrInvalidParams.Wrapf("holt factors α %d, β %d ppm: 0 < α ≤ 1,000,000, 0 ≤ β ≤ 1,000,000", p.HoltAlphaPpm, p.HoltBetaPpm)
+	case p.ScalingHorizonMs < 1_000 || p.ScalingHorizonMs > 7*24*3_600_000:
+		return ErrInvalidParams.Wrapf("scaling_horizon_ms %d: 1 s..7 days", p.ScalingHorizonMs)
+	case p.ScaleCooldownBlocks < 1 || p.ScaleCooldownBlocks > 1_000_000:
+		return ErrInvalidParams.Wrapf("scale_cooldown_blocks %d: 1..1,000,000", p.ScaleCooldownBlocks)
+	case p.MaxScalingGroups > 10_000:
+		return ErrInvalidParams.Wrapf("max_scaling_groups %d: 0..10,000", p.MaxScalingGroups)
+	}
+	return p.Remedy.Validate()
+}
+
+// Validate checks a remediation ladder's bounds.
+func (r RemedyPolicy) Validate() error {
+	switch {
+	case r.MaxRestarts > 100 || r.MaxMigrations > 100:
+		return ErrInvalidPolicy.Wrapf("remedy ladder %d restarts, %d migrations: at most 100 each", r.MaxRestarts, r.MaxMigrations)
+	case r.BackoffBlocks < 0 || r.BackoffBlocks > 100_000:
+		return ErrInvalidPolicy.Wrapf("remedy backoff_blocks %d: 0..100,000", r.BackoffBlocks)
+	}
+	return nil
+}
+
+// Validate checks a scaling policy (max_replicas 0: scaling off, and nothing else may be set).
+func (s ScalingPolicy) Validate() error {
+	if s.MaxReplicas == 0 {
+		if s != (ScalingPolicy{}) {
+			return ErrInvalidPolicy.Wrap("scaling: max_replicas 0 (off) takes no other field")
+		}
+		return nil
+	}
+	switch {
+	case s.MinReplicas < 1 || s.MinReplicas > s.MaxReplicas || s.MaxReplicas > 1_000:
+		return ErrInvalidPolicy.Wrapf("scaling replicas %d..%d: need 1 ≤ min ≤ max ≤ 1,000", s.MinReplicas, s.MaxReplicas)
+	case s.ScaleOutPercent < 1 || s.ScaleOutPercent > 100:
+		return ErrInvalidPolicy.Wrapf("scale_out_percent %d: 1..100", s.ScaleOutPercent)
+	case s.ScaleInPercent >= s.ScaleOutPercent:
+		return ErrInvalidPolicy.Wrapf("scale_in_percent %d must be below scale_out_percent %d (the hysteresis band)", s.ScaleInPercent, s.ScaleOutPercent)
 	}
 	return nil
 }

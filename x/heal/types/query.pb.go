@@ -847,6 +847,591 @@ func (m *QueryWhatIfResponse) GetCapacity() []RegionCapacity {
 	return nil
 }
 
+type QueryRolloutRequest struct {
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+}
+
+func (m *QueryRolloutRequest) Reset()         { *m = QueryRolloutRequest{} }
+func (m *QueryRolloutRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRolloutRequest) ProtoMessage()    {}
+func (*QueryRolloutRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{16}
+}
+func (m *QueryRolloutRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRolloutRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRolloutRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRolloutRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRolloutRequest.Merge(m, src)
+}
+func (m *QueryRolloutRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRolloutRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRolloutRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRolloutRequest proto.InternalMessageInfo
+
+func (m *QueryRolloutRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+type QueryRolloutResponse struct {
+	Rollout Rollout `protobuf:"bytes,1,opt,name=rollout,proto3" json:"rollout"`
+}
+
+func (m *QueryRolloutResponse) Reset()         { *m = QueryRolloutResponse{} }
+func (m *QueryRolloutResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRolloutResponse) ProtoMessage()    {}
+func (*QueryRolloutResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{17}
+}
+func (m *QueryRolloutResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRolloutResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRolloutResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRolloutResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRolloutResponse.Merge(m, src)
+}
+func (m *QueryRolloutResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRolloutResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRolloutResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRolloutResponse proto.InternalMessageInfo
+
+func (m *QueryRolloutResponse) GetRollout() Rollout {
+	if m != nil {
+		return m.Rollout
+	}
+	return Rollout{}
+}
+
+type QueryRolloutsRequest struct {
+	Owner      string             `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryRolloutsRequest) Reset()         { *m = QueryRolloutsRequest{} }
+func (m *QueryRolloutsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRolloutsRequest) ProtoMessage()    {}
+func (*QueryRolloutsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{18}
+}
+func (m *QueryRolloutsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRolloutsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRolloutsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRolloutsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRolloutsRequest.Merge(m, src)
+}
+func (m *QueryRolloutsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRolloutsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRolloutsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRolloutsRequest proto.InternalMessageInfo
+
+func (m *QueryRolloutsRequest) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryRolloutsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryRolloutsResponse struct {
+	Rollouts   []Rollout           `protobuf:"bytes,1,rep,name=rollouts,proto3" json:"rollouts"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryRolloutsResponse) Reset()         { *m = QueryRolloutsResponse{} }
+func (m *QueryRolloutsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRolloutsResponse) ProtoMessage()    {}
+func (*QueryRolloutsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{19}
+}
+func (m *QueryRolloutsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRolloutsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRolloutsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRolloutsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRolloutsResponse.Merge(m, src)
+}
+func (m *QueryRolloutsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRolloutsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRolloutsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRolloutsResponse proto.InternalMessageInfo
+
+func (m *QueryRolloutsResponse) GetRollouts() []Rollout {
+	if m != nil {
+		return m.Rollouts
+	}
+	return nil
+}
+
+func (m *QueryRolloutsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryPolicyRequest struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+}
+
+func (m *QueryPolicyRequest) Reset()         { *m = QueryPolicyRequest{} }
+func (m *QueryPolicyRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPolicyRequest) ProtoMessage()    {}
+func (*QueryPolicyRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{20}
+}
+func (m *QueryPolicyRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPolicyRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPolicyRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPolicyRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPolicyRequest.Merge(m, src)
+}
+func (m *QueryPolicyRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPolicyRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPolicyRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPolicyRequest proto.InternalMessageInfo
+
+func (m *QueryPolicyRequest) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryPolicyRequest) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+type QueryPolicyResponse struct {
+	Policy Policy `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy"`
+	// source: "vm", "owner" (the owner's default) or "params".
+	Source string `protobuf:"bytes,2,opt,name=source,proto3" json:"source,omitempty"`
+}
+
+func (m *QueryPolicyResponse) Reset()         { *m = QueryPolicyResponse{} }
+func (m *QueryPolicyResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPolicyResponse) ProtoMessage()    {}
+func (*QueryPolicyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{21}
+}
+func (m *QueryPolicyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPolicyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPolicyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPolicyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPolicyResponse.Merge(m, src)
+}
+func (m *QueryPolicyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPolicyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPolicyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPolicyResponse proto.InternalMessageInfo
+
+func (m *QueryPolicyResponse) GetPolicy() Policy {
+	if m != nil {
+		return m.Policy
+	}
+	return Policy{}
+}
+
+func (m *QueryPolicyResponse) GetSource() string {
+	if m != nil {
+		return m.Source
+	}
+	return ""
+}
+
+type QueryPoliciesRequest struct {
+	Owner      string             `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryPoliciesRequest) Reset()         { *m = QueryPoliciesRequest{} }
+func (m *QueryPoliciesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPoliciesRequest) ProtoMessage()    {}
+func (*QueryPoliciesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{22}
+}
+func (m *QueryPoliciesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPoliciesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPoliciesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPoliciesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPoliciesRequest.Merge(m, src)
+}
+func (m *QueryPoliciesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPoliciesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPoliciesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPoliciesRequest proto.InternalMessageInfo
+
+func (m *QueryPoliciesRequest) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryPoliciesRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryPoliciesResponse struct {
+	Policies   []Policy            `protobuf:"bytes,1,rep,name=policies,proto3" json:"policies"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryPoliciesResponse) Reset()         { *m = QueryPoliciesResponse{} }
+func (m *QueryPoliciesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPoliciesResponse) ProtoMessage()    {}
+func (*QueryPoliciesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{23}
+}
+func (m *QueryPoliciesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPoliciesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPoliciesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPoliciesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPoliciesResponse.Merge(m, src)
+}
+func (m *QueryPoliciesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPoliciesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPoliciesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPoliciesResponse proto.InternalMessageInfo
+
+func (m *QueryPoliciesResponse) GetPolicies() []Policy {
+	if m != nil {
+		return m.Policies
+	}
+	return nil
+}
+
+func (m *QueryPoliciesResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryForecastRequest struct {
+	Group uint64 `protobuf:"varint,1,opt,name=group,proto3" json:"group,omitempty"`
+}
+
+func (m *QueryForecastRequest) Reset()         { *m = QueryForecastRequest{} }
+func (m *QueryForecastRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryForecastRequest) ProtoMessage()    {}
+func (*QueryForecastRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{24}
+}
+func (m *QueryForecastRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryForecastRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryForecastRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryForecastRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryForecastRequest.Merge(m, src)
+}
+func (m *QueryForecastRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryForecastRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryForecastRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryForecastRequest proto.InternalMessageInfo
+
+func (m *QueryForecastRequest) GetGroup() uint64 {
+	if m != nil {
+		return m.Group
+	}
+	return 0
+}
+
+type QueryForecastResponse struct {
+	Forecast Forecast `protobuf:"bytes,1,opt,name=forecast,proto3" json:"forecast"`
+}
+
+func (m *QueryForecastResponse) Reset()         { *m = QueryForecastResponse{} }
+func (m *QueryForecastResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryForecastResponse) ProtoMessage()    {}
+func (*QueryForecastResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{25}
+}
+func (m *QueryForecastResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryForecastResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryForecastResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryForecastResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryForecastResponse.Merge(m, src)
+}
+func (m *QueryForecastResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryForecastResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryForecastResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryForecastResponse proto.InternalMessageInfo
+
+func (m *QueryForecastResponse) GetForecast() Forecast {
+	if m != nil {
+		return m.Forecast
+	}
+	return Forecast{}
+}
+
+type QueryForecastsRequest struct {
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryForecastsRequest) Reset()         { *m = QueryForecastsRequest{} }
+func (m *QueryForecastsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryForecastsRequest) ProtoMessage()    {}
+func (*QueryForecastsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{26}
+}
+func (m *QueryForecastsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryForecastsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryForecastsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryForecastsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryForecastsRequest.Merge(m, src)
+}
+func (m *QueryForecastsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryForecastsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryForecastsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryForecastsRequest proto.InternalMessageInfo
+
+func (m *QueryForecastsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryForecastsResponse struct {
+	Forecasts  []Forecast          `protobuf:"bytes,1,rep,name=forecasts,proto3" json:"forecasts"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryForecastsResponse) Reset()         { *m = QueryForecastsResponse{} }
+func (m *QueryForecastsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryForecastsResponse) ProtoMessage()    {}
+func (*QueryForecastsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9d54b196e5c58501, []int{27}
+}
+func (m *QueryForecastsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryForecastsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryForecastsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryForecastsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryForecastsResponse.Merge(m, src)
+}
+func (m *QueryForecastsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryForecastsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryForecastsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryForecastsResponse proto.InternalMessageInfo
+
+func (m *QueryForecastsResponse) GetForecasts() []Forecast {
+	if m != nil {
+		return m.Forecasts
+	}
+	return nil
+}
+
+func (m *QueryForecastsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "novacron.heal.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "novacron.heal.v1.QueryParamsResponse")
@@ -864,79 +1449,115 @@ func init() {
 	proto.RegisterType((*WhatIfMove)(nil), "novacron.heal.v1.WhatIfMove")
 	proto.RegisterType((*RegionCapacity)(nil), "novacron.heal.v1.RegionCapacity")
 	proto.RegisterType((*QueryWhatIfResponse)(nil), "novacron.heal.v1.QueryWhatIfResponse")
+	proto.RegisterType((*QueryRolloutRequest)(nil), "novacron.heal.v1.QueryRolloutRequest")
+	proto.RegisterType((*QueryRolloutResponse)(nil), "novacron.heal.v1.QueryRolloutResponse")
+	proto.RegisterType((*QueryRolloutsRequest)(nil), "novacron.heal.v1.QueryRolloutsRequest")
+	proto.RegisterType((*QueryRolloutsResponse)(nil), "novacron.heal.v1.QueryRolloutsResponse")
+	proto.RegisterType((*QueryPolicyRequest)(nil), "novacron.heal.v1.QueryPolicyRequest")
+	proto.RegisterType((*QueryPolicyResponse)(nil), "novacron.heal.v1.QueryPolicyResponse")
+	proto.RegisterType((*QueryPoliciesRequest)(nil), "novacron.heal.v1.QueryPoliciesRequest")
+	proto.RegisterType((*QueryPoliciesResponse)(nil), "novacron.heal.v1.QueryPoliciesResponse")
+	proto.RegisterType((*QueryForecastRequest)(nil), "novacron.heal.v1.QueryForecastRequest")
+	proto.RegisterType((*QueryForecastResponse)(nil), "novacron.heal.v1.QueryForecastResponse")
+	proto.RegisterType((*QueryForecastsRequest)(nil), "novacron.heal.v1.QueryForecastsRequest")
+	proto.RegisterType((*QueryForecastsResponse)(nil), "novacron.heal.v1.QueryForecastsResponse")
 }
 
 func init() { proto.RegisterFile("novacron/heal/v1/query.proto", fileDescriptor_9d54b196e5c58501) }
 
 var fileDescriptor_9d54b196e5c58501 = []byte{
-	// 1067 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x56, 0xcf, 0x6f, 0xe3, 0x44,
-	0x14, 0xae, 0xdb, 0x24, 0x24, 0xaf, 0x3f, 0x58, 0x66, 0xcb, 0x36, 0x9b, 0x96, 0xb4, 0x75, 0x97,
-	0xb6, 0x0b, 0xc2, 0x56, 0xbb, 0x80, 0x2a, 0x84, 0x38, 0xb4, 0x88, 0x6e, 0x0f, 0x95, 0x16, 0x23,
-	0x40, 0x82, 0x83, 0x35, 0x71, 0xa6, 0xce, 0xa8, 0xb1, 0xc7, 0x1b, 0x3b, 0xce, 0x96, 0x15, 0x17,
-	0xd0, 0xde, 0x91, 0x90, 0xe0, 0xcc, 0x7f, 0xb3, 0xc7, 0x15, 0x5c, 0x38, 0x20, 0x84, 0x5a, 0xce,
-	0xfc, 0x0d, 0x68, 0xde, 0x8c, 0x9d, 0xa6, 0x26, 0x09, 0x42, 0xdc, 0x3c, 0x6f, 0xbe, 0xf7, 0xde,
-	0xf7, 0xde, 0x37, 0xf3, 0xc6, 0xb0, 0x16, 0x8a, 0x94, 0x7a, 0x3d, 0x11, 0xda, 0x1d, 0x46, 0xbb,
-	0x76, 0xba, 0x67, 0x3f, 0xee, 0xb3, 0xde, 0x85, 0x15, 0xf5, 0x44, 0x22, 0xc8, 0xad, 0x6c, 0xd7,
-	0x92, 0xbb, 0x56, 0xba, 0xd7, 0x78, 0xc3, 0x13, 0x71, 0x20, 0x62, 0xbb, 0x45, 0x63, 0xa6, 0xa0,
-	0x76, 0xba, 0xd7, 0x62, 0x09, 0xdd, 0xb3, 0x23, 0xea, 0xf3, 0x90, 0x26, 0x5c, 0x84, 0xca, 0xbb,
-	0xb1, 0xec, 0x0b, 0x5f, 0xe0, 0xa7, 0x2d, 0xbf, 0xb4, 0x75, 0xcd, 0x17, 0xc2, 0xef, 0x32, 0x9b,
-	0x46, 0xdc, 0xa6, 0x61, 0x28, 0x12, 0x74, 0x89, 0xf5, 0xee, 0x6a, 0x81, 0x0f, 0x66, 0xc6, 0x4d,
-	0x73, 0x19, 0xc8, 0xc7, 0x32, 0xe5, 0x23, 0xda, 0xa3, 0x41, 0xec, 0xb0, 0xc7, 0x7d, 0x16, 0x27,
-	0xe6, 0x29, 0xdc, 0x1e, 0xb1, 0xc6, 0x91, 0x08, 0x63, 0x46, 0xde, 0x85, 0x4a, 0x84, 0x96, 0xba,
-	0xb1, 0x61, 0xec, 0xce, 0xef, 0xd7, 0xad, 0x9b, 0xc5, 0x58, 0xca, 0xe3, 0xb0, 0xf4, 0xfc, 0xf7,
-	0xf5, 0x19, 0x47, 0xa3, 0xcd, 0x2f, 0xe1, 0x15, 0x0c, 0xf7, 0x50, 0xc4, 0x49, 0x96, 0x83, 0x7c,
-	0x04, 0x30, 0x2c, 0x4f, 0x07, 0xdc, 0xb6, 0x54, 0x2f, 0x2c, 0xd9, 0x0b, 0x4b, 0xb5, 0x4d, 0xf7,
-	0xc2, 0x7a, 0x44, 0x7d, 0xa6, 0x7d, 0x9d, 0x6b, 0x9e, 0xe6, 0x8f, 0x86, 0x2e, 0x41, 0x47, 0xd7,
-	0x5c, 0x0f, 0xa0, 0xdc, 0x91, 0x86, 0xba, 0xb1, 0x31, 0xb7, 0x3b, 0xbf, 0xbf, 0x56, 0xa4, 0x2a,
-	0xf1, 0x0f, 0x19, 0xed, 0x26, 0x1d, 0x4d, 0x57, 0x39, 0x90, 0xe3, 0x11, 0x62, 0xb3, 0x48, 0x6c,
-	0x67, 0x2a, 0x31, 0x95, 0x76, 0x84, 0xd9, 0x9b, 0x70, 0x2b, 0x27, 0x96, 0x55, 0xbd, 0x02, 0x2f,
-	0xc9, 0x2c, 0x2e, 0x6f, 0x63, 0xc9, 0x35, 0xa7, 0x22, 0x97, 0x27, 0x6d, 0xf3, 0x99, 0x71, 0xad,
-	0x49, 0x79, 0x15, 0xef, 0x41, 0xa5, 0x83, 0x14, 0x75, 0x83, 0xfe, 0x4d, 0x19, 0xda, 0x83, 0xbc,
-	0x0d, 0xa5, 0x94, 0xb3, 0x81, 0xae, 0xa0, 0xf1, 0xcf, 0x9e, 0x9f, 0x71, 0x36, 0xd0, 0x7e, 0x88,
-	0x36, 0x7f, 0x30, 0xe0, 0x55, 0xe4, 0x71, 0x12, 0x7a, 0xbc, 0xcd, 0xc2, 0xa1, 0x60, 0xef, 0x40,
-	0x39, 0x4e, 0x68, 0xc2, 0x90, 0xca, 0xd2, 0xfe, 0x7a, 0x31, 0x60, 0xe6, 0xf2, 0x89, 0x84, 0x39,
-	0x0a, 0x7d, 0x43, 0xe7, 0xd9, 0xff, 0xac, 0xf3, 0x4f, 0x06, 0xdc, 0xb9, 0x49, 0x4c, 0x77, 0xe9,
-	0x03, 0xa8, 0xf1, 0xcc, 0xa8, 0xf5, 0x6e, 0x8c, 0x67, 0xa7, 0xcb, 0x1d, 0xba, 0xfc, 0x7f, 0x8a,
-	0x6f, 0xc3, 0xf2, 0x08, 0xc5, 0xac, 0x75, 0x4b, 0x30, 0xab, 0x05, 0x2f, 0x39, 0xb3, 0xbc, 0x6d,
-	0x7e, 0x7a, 0xa3, 0xc7, 0x79, 0x25, 0xef, 0x43, 0x35, 0xa3, 0xa5, 0x15, 0x9f, 0x5e, 0x48, 0xee,
-	0x61, 0x1e, 0xe8, 0x23, 0x24, 0xfb, 0x9f, 0xcb, 0xb6, 0x05, 0x8b, 0x03, 0x1e, 0xb6, 0xc5, 0xc0,
-	0x6d, 0x75, 0x85, 0x77, 0xae, 0xee, 0xee, 0x9c, 0xb3, 0xa0, 0x8c, 0x87, 0x68, 0x33, 0x4f, 0xf4,
-	0x1d, 0xd2, 0x9e, 0x9a, 0xcd, 0x03, 0xa5, 0x78, 0x76, 0xdd, 0x57, 0x8a, 0x54, 0x10, 0x9f, 0x5d,
-	0x1f, 0xc4, 0x9a, 0xbb, 0x3a, 0xd4, 0xe7, 0x1d, 0x9a, 0x9c, 0x9c, 0x65, 0x2c, 0x08, 0x94, 0xce,
-	0x28, 0xef, 0xa2, 0x3a, 0x35, 0x07, 0xbf, 0x4d, 0x01, 0xa0, 0x40, 0xa7, 0x22, 0x65, 0xe4, 0x36,
-	0x94, 0xd3, 0xc0, 0xcd, 0xdb, 0x54, 0x4a, 0x83, 0x93, 0x36, 0x59, 0x85, 0xda, 0x59, 0x4f, 0x04,
-	0xae, 0xbc, 0x24, 0x28, 0x4c, 0xcd, 0xa9, 0x4a, 0x83, 0x3c, 0xba, 0xf2, 0x2e, 0x25, 0x42, 0x6d,
-	0xcd, 0xa9, 0xbb, 0x94, 0x08, 0xdc, 0xb8, 0x03, 0x95, 0x1e, 0xa3, 0xb1, 0x08, 0xeb, 0x25, 0x65,
-	0x57, 0x2b, 0xf3, 0x37, 0x03, 0x96, 0x1c, 0xe6, 0x73, 0x11, 0x1e, 0xd1, 0x88, 0x7a, 0x3c, 0xb9,
-	0x50, 0x50, 0x3f, 0x9b, 0x40, 0x08, 0x95, 0x2b, 0xb2, 0x09, 0x0b, 0xd4, 0x4b, 0x78, 0xca, 0x5c,
-	0x35, 0x45, 0x64, 0xee, 0x45, 0x67, 0x5e, 0xd9, 0x70, 0xd2, 0x90, 0x6d, 0x78, 0xf9, 0xac, 0xc7,
-	0x98, 0xeb, 0x45, 0x7d, 0x37, 0xe0, 0xdd, 0x2e, 0x8f, 0x91, 0x46, 0xc9, 0x59, 0x94, 0xe6, 0xa3,
-	0xa8, 0x7f, 0x8a, 0xc6, 0x1c, 0x17, 0xb0, 0x40, 0xf4, 0x2e, 0xdc, 0x80, 0xb7, 0x90, 0x96, 0xc6,
-	0x9d, 0xa2, 0xf5, 0x94, 0xb7, 0x88, 0x09, 0x68, 0x70, 0xdb, 0x3c, 0x3e, 0x77, 0x7d, 0xde, 0xaa,
-	0x97, 0x11, 0x35, 0x2f, 0x8d, 0x1f, 0xf2, 0xf8, 0xfc, 0x98, 0xb7, 0x54, 0x3f, 0x18, 0x73, 0xfd,
-	0xa8, 0x1f, 0xd7, 0x2b, 0xc8, 0xa9, 0x2a, 0x0d, 0xc7, 0x51, 0x3f, 0x36, 0x7f, 0x36, 0xf4, 0xd8,
-	0xce, 0x5a, 0xaf, 0x65, 0xdc, 0x84, 0x05, 0xd9, 0x6f, 0xd6, 0x76, 0x87, 0x13, 0xb1, 0xe6, 0xcc,
-	0x2b, 0x9b, 0xaa, 0xe5, 0x00, 0xca, 0x81, 0x48, 0x99, 0xac, 0x73, 0xcc, 0xb4, 0x1c, 0x2a, 0x95,
-	0xc9, 0x8d, 0x0e, 0xa4, 0x01, 0xd5, 0x7e, 0x18, 0x75, 0xa9, 0xc7, 0xda, 0x58, 0xfe, 0xa2, 0x93,
-	0xaf, 0xc9, 0x21, 0x54, 0x3d, 0xdd, 0xe8, 0x7a, 0x09, 0x03, 0x6f, 0x14, 0x03, 0x8f, 0x0a, 0x92,
-	0x9d, 0xe9, 0xcc, 0x6f, 0xff, 0xaf, 0x0a, 0x94, 0xb1, 0x28, 0x32, 0x80, 0x8a, 0x7a, 0x5d, 0xc8,
-	0xbd, 0x62, 0x94, 0xe2, 0x23, 0xd6, 0x78, 0x7d, 0x0a, 0x4a, 0x75, 0xc7, 0xdc, 0xf8, 0xe6, 0x97,
-	0x3f, 0xbf, 0x9f, 0x6d, 0x90, 0xba, 0x5d, 0x78, 0x27, 0xd5, 0xf3, 0x45, 0x62, 0x28, 0xab, 0x2e,
-	0x6d, 0x8d, 0x89, 0x78, 0xfd, 0x5d, 0x6b, 0xdc, 0x9b, 0x0c, 0xd2, 0x59, 0xd7, 0x31, 0xeb, 0x5d,
-	0xb2, 0x52, 0xcc, 0xaa, 0x5e, 0xa1, 0xaf, 0xa0, 0x84, 0x67, 0xd9, 0x9c, 0x10, 0x2e, 0x4b, 0xb9,
-	0x35, 0x11, 0xa3, 0x33, 0xde, 0xc7, 0x8c, 0x5b, 0x64, 0x73, 0x4c, 0x46, 0xfb, 0xa9, 0x7e, 0x98,
-	0xbe, 0x26, 0xdf, 0x1a, 0x50, 0xcb, 0xa7, 0x2c, 0xd9, 0x19, 0x13, 0xfd, 0xe6, 0x03, 0xd1, 0xd8,
-	0x9d, 0x0e, 0xd4, 0x5c, 0xb6, 0x90, 0xcb, 0x6b, 0x64, 0xb5, 0xc8, 0x65, 0x38, 0x95, 0x9f, 0x19,
-	0x50, 0xcd, 0x5c, 0xc9, 0xf6, 0x94, 0xd8, 0x19, 0x87, 0x9d, 0xa9, 0x38, 0x4d, 0x61, 0x17, 0x29,
-	0x98, 0x64, 0x63, 0x02, 0x05, 0xfb, 0xa9, 0xec, 0x46, 0x0c, 0x65, 0x1c, 0x73, 0x63, 0xe5, 0xbf,
-	0x3e, 0x6e, 0xc7, 0xca, 0x3f, 0x32, 0x59, 0x27, 0xc9, 0x8f, 0x53, 0x94, 0x3c, 0x81, 0x8a, 0xba,
-	0x71, 0x63, 0x0f, 0xfb, 0xc8, 0x7c, 0x1d, 0x7b, 0xd8, 0x47, 0x47, 0x81, 0xb9, 0x89, 0x79, 0x57,
-	0xc9, 0xdd, 0x62, 0xde, 0x41, 0x87, 0x26, 0x6f, 0xf1, 0xb3, 0xc3, 0xa3, 0xe7, 0x97, 0x4d, 0xe3,
-	0xc5, 0x65, 0xd3, 0xf8, 0xe3, 0xb2, 0x69, 0x7c, 0x77, 0xd5, 0x9c, 0x79, 0x71, 0xd5, 0x9c, 0xf9,
-	0xf5, 0xaa, 0x39, 0xf3, 0xc5, 0x7d, 0x9f, 0x27, 0x9d, 0x7e, 0xcb, 0xf2, 0x44, 0x30, 0x74, 0xcf,
-	0x3f, 0x9e, 0xa8, 0x48, 0xc9, 0x45, 0xc4, 0xe2, 0x56, 0x05, 0xff, 0x2e, 0x1f, 0xfc, 0x1d, 0x00,
-	0x00, 0xff, 0xff, 0xbc, 0xda, 0x9e, 0x5c, 0x0c, 0x0b, 0x00, 0x00,
+	// 1451 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x58, 0xdb, 0x6f, 0x1b, 0x45,
+	0x17, 0xcf, 0xa6, 0xb6, 0x6b, 0x4f, 0x9a, 0x7e, 0xfd, 0xa6, 0xf9, 0x5a, 0xd7, 0xc9, 0x97, 0xcb,
+	0xa4, 0x4d, 0xd2, 0x0b, 0x5e, 0x25, 0x05, 0x54, 0x2e, 0x02, 0x29, 0x45, 0x6d, 0xf3, 0x10, 0xa9,
+	0x5d, 0x04, 0x48, 0xf0, 0x60, 0xad, 0xd7, 0x13, 0x7b, 0x54, 0x7b, 0x67, 0xbb, 0xbb, 0xb6, 0x1b,
+	0xa2, 0x0a, 0x01, 0xaa, 0x80, 0x37, 0x24, 0x24, 0x90, 0x10, 0x3c, 0xf0, 0xdf, 0xf4, 0xb1, 0x82,
+	0x17, 0x1e, 0x10, 0x42, 0x2d, 0x7f, 0x08, 0xda, 0x33, 0x67, 0x76, 0x6d, 0x6f, 0xd7, 0x8b, 0x50,
+	0xc4, 0x9b, 0xe7, 0xec, 0xb9, 0xfc, 0xce, 0x39, 0x33, 0xe7, 0xfc, 0x64, 0xb2, 0xe4, 0xca, 0x81,
+	0xed, 0xf8, 0xd2, 0x35, 0x3b, 0xdc, 0xee, 0x9a, 0x83, 0x6d, 0xf3, 0x41, 0x9f, 0xfb, 0x87, 0x75,
+	0xcf, 0x97, 0xa1, 0xa4, 0x67, 0xf4, 0xd7, 0x7a, 0xf4, 0xb5, 0x3e, 0xd8, 0xae, 0x5d, 0x71, 0x64,
+	0xd0, 0x93, 0x81, 0xd9, 0xb4, 0x03, 0xae, 0x54, 0xcd, 0xc1, 0x76, 0x93, 0x87, 0xf6, 0xb6, 0xe9,
+	0xd9, 0x6d, 0xe1, 0xda, 0xa1, 0x90, 0xae, 0xb2, 0xae, 0x2d, 0xb4, 0x65, 0x5b, 0xc2, 0x4f, 0x33,
+	0xfa, 0x85, 0xd2, 0xa5, 0xb6, 0x94, 0xed, 0x2e, 0x37, 0x6d, 0x4f, 0x98, 0xb6, 0xeb, 0xca, 0x10,
+	0x4c, 0x02, 0xfc, 0xba, 0x98, 0xc2, 0x03, 0x91, 0xe1, 0x23, 0x5b, 0x20, 0xf4, 0x5e, 0x14, 0xf2,
+	0xae, 0xed, 0xdb, 0xbd, 0xc0, 0xe2, 0x0f, 0xfa, 0x3c, 0x08, 0xd9, 0x3e, 0x39, 0x3b, 0x26, 0x0d,
+	0x3c, 0xe9, 0x06, 0x9c, 0xbe, 0x4a, 0x4a, 0x1e, 0x48, 0xaa, 0xc6, 0xaa, 0xb1, 0x35, 0xb7, 0x53,
+	0xad, 0x4f, 0x26, 0x53, 0x57, 0x16, 0xbb, 0x85, 0x27, 0xbf, 0xaf, 0xcc, 0x58, 0xa8, 0xcd, 0x3e,
+	0x22, 0xff, 0x05, 0x77, 0x77, 0x64, 0x10, 0xea, 0x18, 0xf4, 0x16, 0x21, 0x49, 0x7a, 0xe8, 0x70,
+	0xa3, 0xae, 0x6a, 0x51, 0x8f, 0x6a, 0x51, 0x57, 0x65, 0xc3, 0x5a, 0xd4, 0xef, 0xda, 0x6d, 0x8e,
+	0xb6, 0xd6, 0x88, 0x25, 0xfb, 0xce, 0xc0, 0x14, 0xd0, 0x3b, 0x62, 0xbd, 0x41, 0x8a, 0x9d, 0x48,
+	0x50, 0x35, 0x56, 0x4f, 0x6c, 0xcd, 0xed, 0x2c, 0xa5, 0xa1, 0x46, 0xfa, 0x77, 0xb8, 0xdd, 0x0d,
+	0x3b, 0x08, 0x57, 0x19, 0xd0, 0xdb, 0x63, 0xc0, 0x66, 0x01, 0xd8, 0x66, 0x2e, 0x30, 0x15, 0x76,
+	0x0c, 0xd9, 0x55, 0x72, 0x26, 0x06, 0xa6, 0xb3, 0x3e, 0x4f, 0x4e, 0x46, 0x51, 0x1a, 0xa2, 0x05,
+	0x29, 0x57, 0xac, 0x52, 0x74, 0xdc, 0x6b, 0xb1, 0xc7, 0xc6, 0x48, 0x91, 0xe2, 0x2c, 0x5e, 0x27,
+	0xa5, 0x0e, 0x40, 0xc4, 0x02, 0xfd, 0x9d, 0x34, 0xd0, 0x82, 0xbe, 0x4c, 0x0a, 0x03, 0xc1, 0x87,
+	0x98, 0x41, 0xed, 0xc5, 0x96, 0xef, 0x0b, 0x3e, 0x44, 0x3b, 0xd0, 0x66, 0xdf, 0x1a, 0xe4, 0x7f,
+	0x80, 0x63, 0xcf, 0x75, 0x44, 0x8b, 0xbb, 0x49, 0xc3, 0x5e, 0x21, 0xc5, 0x20, 0xb4, 0x43, 0x0e,
+	0x50, 0x4e, 0xef, 0xac, 0xa4, 0x1d, 0x6a, 0x93, 0x77, 0x23, 0x35, 0x4b, 0x69, 0x4f, 0xf4, 0x79,
+	0xf6, 0x1f, 0xf7, 0xf9, 0x27, 0x83, 0x9c, 0x9b, 0x04, 0x86, 0x55, 0x7a, 0x8b, 0x54, 0x84, 0x16,
+	0x62, 0xbf, 0x6b, 0xd9, 0xe8, 0x30, 0xdd, 0xc4, 0xe4, 0xf8, 0x3a, 0xbe, 0x41, 0x16, 0xc6, 0x20,
+	0xea, 0xd2, 0x9d, 0x26, 0xb3, 0xd8, 0xf0, 0x82, 0x35, 0x2b, 0x5a, 0xec, 0xbd, 0x89, 0x1a, 0xc7,
+	0x99, 0xbc, 0x49, 0xca, 0x1a, 0x16, 0x76, 0x3c, 0x3f, 0x91, 0xd8, 0x82, 0xdd, 0xc0, 0x2b, 0x14,
+	0xd5, 0x3f, 0x6e, 0xdb, 0x3a, 0x99, 0x1f, 0x0a, 0xb7, 0x25, 0x87, 0x8d, 0x66, 0x57, 0x3a, 0xf7,
+	0xd5, 0xdb, 0x3d, 0x61, 0x9d, 0x52, 0xc2, 0x5d, 0x90, 0xb1, 0x3d, 0x7c, 0x43, 0x68, 0x89, 0x68,
+	0xae, 0xab, 0x8e, 0xeb, 0xe7, 0x7e, 0x3e, 0x0d, 0x05, 0xf4, 0xf5, 0xf3, 0x01, 0x5d, 0xb6, 0x85,
+	0xae, 0x3e, 0xe8, 0xd8, 0xe1, 0xde, 0x81, 0x46, 0x41, 0x49, 0xe1, 0xc0, 0x16, 0x5d, 0xe8, 0x4e,
+	0xc5, 0x82, 0xdf, 0x4c, 0x12, 0xa2, 0x94, 0xf6, 0xe5, 0x80, 0xd3, 0xb3, 0xa4, 0x38, 0xe8, 0x35,
+	0xe2, 0x32, 0x15, 0x06, 0xbd, 0xbd, 0x16, 0x5d, 0x24, 0x95, 0x03, 0x5f, 0xf6, 0x1a, 0xd1, 0x23,
+	0x81, 0xc6, 0x54, 0xac, 0x72, 0x24, 0x88, 0xae, 0x6e, 0xf4, 0x96, 0x42, 0xa9, 0x3e, 0x9d, 0x50,
+	0x6f, 0x29, 0x94, 0xf0, 0xe1, 0x1c, 0x29, 0xf9, 0xdc, 0x0e, 0xa4, 0x5b, 0x2d, 0x28, 0xb9, 0x3a,
+	0xb1, 0xdf, 0x0c, 0x72, 0xda, 0xe2, 0x6d, 0x21, 0xdd, 0x9b, 0xb6, 0x67, 0x3b, 0x22, 0x3c, 0x54,
+	0xaa, 0x6d, 0x3d, 0x81, 0x40, 0x35, 0x3a, 0xd1, 0x35, 0x72, 0xca, 0x76, 0x42, 0x31, 0xe0, 0x0d,
+	0x35, 0x45, 0xa2, 0xd8, 0xf3, 0xd6, 0x9c, 0x92, 0xc1, 0xa4, 0xa1, 0x1b, 0xe4, 0x3f, 0x07, 0x3e,
+	0xe7, 0x0d, 0xc7, 0xeb, 0x37, 0x7a, 0xa2, 0xdb, 0x15, 0x01, 0xc0, 0x28, 0x58, 0xf3, 0x91, 0xf8,
+	0xa6, 0xd7, 0xdf, 0x07, 0x61, 0xac, 0xd7, 0xe3, 0x3d, 0xe9, 0x1f, 0x36, 0x7a, 0xa2, 0x09, 0xb0,
+	0x50, 0x6f, 0x1f, 0xa4, 0xfb, 0xa2, 0x49, 0x19, 0x01, 0x41, 0xa3, 0x25, 0x82, 0xfb, 0x8d, 0xb6,
+	0x68, 0x56, 0x8b, 0xa0, 0x35, 0x17, 0x09, 0xdf, 0x11, 0xc1, 0xfd, 0xdb, 0xa2, 0xa9, 0xea, 0xc1,
+	0x79, 0xa3, 0xed, 0xf5, 0x83, 0x6a, 0x09, 0x30, 0x95, 0x23, 0xc1, 0x6d, 0xaf, 0x1f, 0xb0, 0x9f,
+	0x0d, 0x1c, 0xdb, 0xba, 0xf4, 0xd8, 0xc6, 0x35, 0x72, 0x2a, 0xaa, 0x37, 0x6f, 0x35, 0x92, 0x89,
+	0x58, 0xb1, 0xe6, 0x94, 0x4c, 0xe5, 0x72, 0x83, 0x14, 0x7b, 0x72, 0xc0, 0xa3, 0x3c, 0x33, 0xa6,
+	0x65, 0xd2, 0x29, 0xdd, 0x6e, 0x30, 0xa0, 0x35, 0x52, 0xee, 0xbb, 0x5e, 0xd7, 0x76, 0x78, 0x0b,
+	0xd2, 0x9f, 0xb7, 0xe2, 0x33, 0xdd, 0x25, 0x65, 0x07, 0x0b, 0x5d, 0x2d, 0x80, 0xe3, 0xd5, 0xb4,
+	0xe3, 0xf1, 0x86, 0xe8, 0x3b, 0xad, 0xed, 0xd8, 0x25, 0xcc, 0xc9, 0x92, 0xdd, 0xae, 0xec, 0x67,
+	0xbe, 0xa8, 0x7b, 0xf8, 0xf2, 0x62, 0x35, 0xcc, 0xfd, 0x35, 0x72, 0xd2, 0x57, 0x22, 0xbc, 0xc4,
+	0x17, 0x5e, 0x80, 0x40, 0x29, 0x60, 0x68, 0xad, 0xcf, 0xc2, 0x71, 0x97, 0xf1, 0x83, 0x5a, 0x20,
+	0x45, 0x39, 0x74, 0xb9, 0x8f, 0x37, 0x46, 0x1d, 0x8e, 0x6d, 0xcc, 0xfd, 0xa8, 0xe7, 0x6f, 0x12,
+	0x16, 0x53, 0x79, 0x83, 0x94, 0x11, 0x9a, 0x1e, 0x72, 0xb9, 0xb9, 0xc4, 0x06, 0xc7, 0x37, 0xe2,
+	0xde, 0xd6, 0x84, 0x41, 0x76, 0x85, 0x73, 0x38, 0xbd, 0x26, 0xf1, 0x93, 0x9e, 0x4d, 0x9e, 0x34,
+	0xe3, 0x9a, 0x5b, 0xa0, 0x83, 0x11, 0x6e, 0x01, 0x92, 0x29, 0xdc, 0x02, 0xbe, 0xc7, 0xdc, 0x02,
+	0x4e, 0xd1, 0x03, 0x0e, 0x64, 0xdf, 0x77, 0x38, 0x8e, 0x07, 0x3c, 0xc5, 0xdd, 0x03, 0x23, 0xc1,
+	0xff, 0xa5, 0xee, 0xfd, 0xa0, 0xbb, 0x97, 0x84, 0x8d, 0x37, 0x79, 0xd9, 0x43, 0x19, 0x76, 0x2f,
+	0x2f, 0xc3, 0x58, 0xff, 0xf8, 0x9a, 0x77, 0x0d, 0x8b, 0x72, 0x4b, 0xfa, 0xdc, 0xb1, 0x13, 0x56,
+	0xb2, 0x40, 0x8a, 0x6d, 0x5f, 0xf6, 0x3d, 0x7c, 0x50, 0xea, 0x10, 0x6f, 0xa9, 0x44, 0x3b, 0xd9,
+	0x52, 0x07, 0x28, 0xcb, 0xde, 0x52, 0xda, 0x4a, 0x67, 0xa3, 0x2d, 0x58, 0x63, 0xc2, 0xed, 0xb1,
+	0x33, 0xc2, 0x98, 0x29, 0x8c, 0x44, 0x48, 0x98, 0x82, 0xc6, 0x31, 0x85, 0x29, 0x4c, 0x40, 0x4f,
+	0x4c, 0x8e, 0xad, 0x13, 0x3b, 0xdf, 0xcf, 0x93, 0x22, 0x60, 0xa4, 0x43, 0x52, 0x52, 0xa4, 0x99,
+	0x5e, 0x4c, 0x23, 0x49, 0x73, 0xf3, 0xda, 0xa5, 0x1c, 0x2d, 0x15, 0x8c, 0xad, 0x7e, 0xf6, 0xcb,
+	0x9f, 0xdf, 0xcc, 0xd6, 0x68, 0xd5, 0x4c, 0xd1, 0x7f, 0xc5, 0xca, 0x69, 0x40, 0x8a, 0x6a, 0xf8,
+	0xaf, 0x67, 0x78, 0x1c, 0xa5, 0xeb, 0xb5, 0x8b, 0xd3, 0x95, 0x30, 0xea, 0x0a, 0x44, 0xbd, 0x40,
+	0xcf, 0xa7, 0xa3, 0x2a, 0x72, 0xfd, 0x31, 0x29, 0xc0, 0x8a, 0x66, 0x53, 0xdc, 0xe9, 0x90, 0xeb,
+	0x53, 0x75, 0x30, 0xe2, 0x65, 0x88, 0xb8, 0x4e, 0xd7, 0x32, 0x22, 0x9a, 0x47, 0xc8, 0xb7, 0x1f,
+	0xd1, 0xcf, 0x0d, 0x52, 0x89, 0xc9, 0x23, 0xdd, 0xcc, 0xf0, 0x3e, 0xc9, 0x7b, 0x6b, 0x5b, 0xf9,
+	0x8a, 0x88, 0x65, 0x1d, 0xb0, 0xfc, 0x9f, 0x2e, 0xa6, 0xb1, 0x24, 0x64, 0xf3, 0xb1, 0x41, 0xca,
+	0xda, 0x94, 0x6e, 0xe4, 0xf8, 0xd6, 0x18, 0x36, 0x73, 0xf5, 0x10, 0xc2, 0x16, 0x40, 0x60, 0x74,
+	0x75, 0x0a, 0x04, 0xf3, 0x28, 0xaa, 0x46, 0x40, 0x8a, 0xc0, 0xde, 0x32, 0xdb, 0x3f, 0xca, 0x22,
+	0x33, 0xdb, 0x3f, 0x46, 0x18, 0xa7, 0xb5, 0x1f, 0xc8, 0x21, 0x7d, 0x48, 0x4a, 0x8a, 0x48, 0x64,
+	0x5e, 0xf6, 0x31, 0xda, 0x98, 0x79, 0xd9, 0xc7, 0x19, 0x0e, 0x5b, 0x83, 0xb8, 0x8b, 0xf4, 0x42,
+	0x3a, 0xee, 0xb0, 0x63, 0x87, 0x2f, 0x89, 0x03, 0xfa, 0xa9, 0x41, 0x4e, 0xe2, 0x72, 0xa4, 0x59,
+	0x5e, 0xc7, 0x39, 0x46, 0x6d, 0x23, 0x4f, 0x0d, 0xa3, 0x6f, 0x42, 0xf4, 0x35, 0xba, 0x92, 0x8e,
+	0xae, 0xf7, 0xaf, 0x2a, 0xf9, 0x27, 0xa4, 0xac, 0xb7, 0x3a, 0xcd, 0x71, 0x1e, 0xe4, 0x75, 0x7e,
+	0x92, 0x1e, 0x30, 0x06, 0x28, 0x96, 0x68, 0x2d, 0x1b, 0x05, 0xfd, 0xca, 0x20, 0x25, 0xb5, 0x63,
+	0xb2, 0x87, 0xcd, 0xe8, 0x5e, 0xcf, 0x1e, 0x36, 0x63, 0xcb, 0x9b, 0xed, 0x40, 0xec, 0x6b, 0xf4,
+	0xca, 0x0b, 0x86, 0x0d, 0x2e, 0x31, 0xf3, 0x08, 0x36, 0xed, 0x23, 0xf3, 0x08, 0x28, 0xc1, 0x23,
+	0xfa, 0x85, 0x41, 0xca, 0x7a, 0x4b, 0x66, 0x56, 0x63, 0x62, 0x7b, 0x67, 0x56, 0x63, 0x72, 0xdd,
+	0xb2, 0x2b, 0x80, 0xe8, 0x22, 0x65, 0xf9, 0x88, 0xe8, 0x97, 0x06, 0x29, 0xeb, 0x91, 0x9f, 0x89,
+	0x64, 0x62, 0x65, 0x66, 0x22, 0x99, 0x5c, 0x96, 0xec, 0x2a, 0x20, 0xb9, 0x44, 0xd7, 0xd3, 0x48,
+	0xe2, 0xbd, 0x62, 0x1e, 0xc1, 0xc6, 0x55, 0x23, 0x2a, 0xde, 0x5a, 0x34, 0x2f, 0x46, 0xee, 0x88,
+	0x4a, 0x2d, 0xc0, 0x69, 0x23, 0x2a, 0x46, 0xb3, 0x7b, 0xf3, 0xc9, 0xb3, 0x65, 0xe3, 0xe9, 0xb3,
+	0x65, 0xe3, 0x8f, 0x67, 0xcb, 0xc6, 0xd7, 0xcf, 0x97, 0x67, 0x9e, 0x3e, 0x5f, 0x9e, 0xf9, 0xf5,
+	0xf9, 0xf2, 0xcc, 0x87, 0x97, 0xdb, 0x22, 0xec, 0xf4, 0x9b, 0x75, 0x47, 0xf6, 0x12, 0x07, 0xf1,
+	0x8f, 0x87, 0xca, 0x57, 0x78, 0xe8, 0xf1, 0xa0, 0x59, 0x82, 0x3f, 0x98, 0xae, 0xff, 0x15, 0x00,
+	0x00, 0xff, 0xff, 0x10, 0x48, 0x7a, 0xb6, 0x0f, 0x13, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -966,6 +1587,15 @@ type QueryClient interface {
 	// scheduler as x/heal's remediation would: where each of their VMs would go, which could not
 	// be placed and why, and the capacity left per region. Nothing is written.
 	WhatIf(ctx context.Context, in *QueryWhatIfRequest, opts ...grpc.CallOption) (*QueryWhatIfResponse, error)
+	Rollout(ctx context.Context, in *QueryRolloutRequest, opts ...grpc.CallOption) (*QueryRolloutResponse, error)
+	// Rollouts pages through rollouts, newest first; owner filters (empty: all).
+	Rollouts(ctx context.Context, in *QueryRolloutsRequest, opts ...grpc.CallOption) (*QueryRolloutsResponse, error)
+	// Policy is the policy that applies to an owner's VM (vm_id 0: its default) and where it comes from.
+	Policy(ctx context.Context, in *QueryPolicyRequest, opts ...grpc.CallOption) (*QueryPolicyResponse, error)
+	Policies(ctx context.Context, in *QueryPoliciesRequest, opts ...grpc.CallOption) (*QueryPoliciesResponse, error)
+	// Forecast is a VM group's predictive-scaling forecast and last decision.
+	Forecast(ctx context.Context, in *QueryForecastRequest, opts ...grpc.CallOption) (*QueryForecastResponse, error)
+	Forecasts(ctx context.Context, in *QueryForecastsRequest, opts ...grpc.CallOption) (*QueryForecastsResponse, error)
 }
 
 type queryClient struct {
@@ -1039,6 +1669,60 @@ func (c *queryClient) WhatIf(ctx context.Context, in *QueryWhatIfRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Rollout(ctx context.Context, in *QueryRolloutRequest, opts ...grpc.CallOption) (*QueryRolloutResponse, error) {
+	out := new(QueryRolloutResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/Rollout", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Rollouts(ctx context.Context, in *QueryRolloutsRequest, opts ...grpc.CallOption) (*QueryRolloutsResponse, error) {
+	out := new(QueryRolloutsResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/Rollouts", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Policy(ctx context.Context, in *QueryPolicyRequest, opts ...grpc.CallOption) (*QueryPolicyResponse, error) {
+	out := new(QueryPolicyResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/Policy", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Policies(ctx context.Context, in *QueryPoliciesRequest, opts ...grpc.CallOption) (*QueryPoliciesResponse, error) {
+	out := new(QueryPoliciesResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/Policies", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Forecast(ctx context.Context, in *QueryForecastRequest, opts ...grpc.CallOption) (*QueryForecastResponse, error) {
+	out := new(QueryForecastResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/Forecast", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Forecasts(ctx context.Context, in *QueryForecastsRequest, opts ...grpc.CallOption) (*QueryForecastsResponse, error) {
+	out := new(QueryForecastsResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Query/Forecasts", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
@@ -1056,6 +1740,15 @@ type QueryServer interface {
 	// scheduler as x/heal's remediation would: where each of their VMs would go, which could not
 	// be placed and why, and the capacity left per region. Nothing is written.
 	WhatIf(context.Context, *QueryWhatIfRequest) (*QueryWhatIfResponse, error)
+	Rollout(context.Context, *QueryRolloutRequest) (*QueryRolloutResponse, error)
+	// Rollouts pages through rollouts, newest first; owner filters (empty: all).
+	Rollouts(context.Context, *QueryRolloutsRequest) (*QueryRolloutsResponse, error)
+	// Policy is the policy that applies to an owner's VM (vm_id 0: its default) and where it comes from.
+	Policy(context.Context, *QueryPolicyRequest) (*QueryPolicyResponse, error)
+	Policies(context.Context, *QueryPoliciesRequest) (*QueryPoliciesResponse, error)
+	// Forecast is a VM group's predictive-scaling forecast and last decision.
+	Forecast(context.Context, *QueryForecastRequest) (*QueryForecastResponse, error)
+	Forecasts(context.Context, *QueryForecastsRequest) (*QueryForecastsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1082,6 +1775,24 @@ func (*UnimplementedQueryServer) Stats(ctx context.Context, req *QueryStatsReque
 }
 func (*UnimplementedQueryServer) WhatIf(ctx context.Context, req *QueryWhatIfRequest) (*QueryWhatIfResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method WhatIf not implemented")
+}
+func (*UnimplementedQueryServer) Rollout(ctx context.Context, req *QueryRolloutRequest) (*QueryRolloutResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Rollout not implemented")
+}
+func (*UnimplementedQueryServer) Rollouts(ctx context.Context, req *QueryRolloutsRequest) (*QueryRolloutsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Rollouts not implemented")
+}
+func (*UnimplementedQueryServer) Policy(ctx context.Context, req *QueryPolicyRequest) (*QueryPolicyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Policy not implemented")
+}
+func (*UnimplementedQueryServer) Policies(ctx context.Context, req *QueryPoliciesRequest) (*QueryPoliciesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Policies not implemented")
+}
+func (*UnimplementedQueryServer) Forecast(ctx context.Context, req *QueryForecastRequest) (*QueryForecastResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Forecast not implemented")
+}
+func (*UnimplementedQueryServer) Forecasts(ctx context.Context, req *QueryForecastsRequest) (*QueryForecastsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Forecasts not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1214,6 +1925,114 @@ func _Query_WhatIf_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Rollout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRolloutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rollout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/Rollout",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rollout(ctx, req.(*QueryRolloutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Rollouts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRolloutsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rollouts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/Rollouts",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rollouts(ctx, req.(*QueryRolloutsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Policy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPolicyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Policy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/Policy",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Policy(ctx, req.(*QueryPolicyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Policies_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPoliciesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Policies(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/Policies",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Policies(ctx, req.(*QueryPoliciesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Forecast_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryForecastRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Forecast(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/Forecast",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Forecast(ctx, req.(*QueryForecastRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Forecasts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryForecastsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Forecasts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Query/Forecasts",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Forecasts(ctx, req.(*QueryForecastsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "novacron.heal.v1.Query",
@@ -1246,6 +2065,30 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "WhatIf",
 			Handler:    _Query_WhatIf_Handler,
+		},
+		{
+			MethodName: "Rollout",
+			Handler:    _Query_Rollout_Handler,
+		},
+		{
+			MethodName: "Rollouts",
+			Handler:    _Query_Rollouts_Handler,
+		},
+		{
+			MethodName: "Policy",
+			Handler:    _Query_Policy_Handler,
+		},
+		{
+			MethodName: "Policies",
+			Handler:    _Query_Policies_Handler,
+		},
+		{
+			MethodName: "Forecast",
+			Handler:    _Query_Forecast_Handler,
+		},
+		{
+			MethodName: "Forecasts",
+			Handler:    _Query_Forecasts_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1877,6 +2720,469 @@ func (m *QueryWhatIfResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryRolloutRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRolloutRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRolloutRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRolloutResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRolloutResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRolloutResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Rollout.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRolloutsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRolloutsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRolloutsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRolloutsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRolloutsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRolloutsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Rollouts) > 0 {
+		for iNdEx := len(m.Rollouts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rollouts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPolicyRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPolicyRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPolicyRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPolicyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPolicyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPolicyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Source) > 0 {
+		i -= len(m.Source)
+		copy(dAtA[i:], m.Source)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Source)))
+		i--
+		dAtA[i] = 0x12
+	}
+	{
+		size, err := m.Policy.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPoliciesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPoliciesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPoliciesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPoliciesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPoliciesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPoliciesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Policies) > 0 {
+		for iNdEx := len(m.Policies) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Policies[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryForecastRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryForecastRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryForecastRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Group != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Group))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryForecastResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryForecastResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryForecastResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Forecast.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryForecastsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryForecastsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryForecastsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryForecastsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryForecastsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryForecastsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Forecasts) > 0 {
+		for iNdEx := len(m.Forecasts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Forecasts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -2140,6 +3446,187 @@ func (m *QueryWhatIfResponse) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovQuery(uint64(l))
 		}
+	}
+	return n
+}
+
+func (m *QueryRolloutRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *QueryRolloutResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Rollout.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryRolloutsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRolloutsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Rollouts) > 0 {
+		for _, e := range m.Rollouts {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryPolicyRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovQuery(uint64(m.VmId))
+	}
+	return n
+}
+
+func (m *QueryPolicyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Policy.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = len(m.Source)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryPoliciesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryPoliciesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Policies) > 0 {
+		for _, e := range m.Policies {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryForecastRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Group != 0 {
+		n += 1 + sovQuery(uint64(m.Group))
+	}
+	return n
+}
+
+func (m *QueryForecastResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Forecast.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryForecastsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryForecastsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Forecasts) > 0 {
+		for _, e := range m.Forecasts {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
 	}
 	return n
 }
@@ -3785,6 +5272,1208 @@ func (m *QueryWhatIfResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.Capacity = append(m.Capacity, RegionCapacity{})
 			if err := m.Capacity[len(m.Capacity)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRolloutRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRolloutRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRolloutRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRolloutResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRolloutResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRolloutResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rollout", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Rollout.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRolloutsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRolloutsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRolloutsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRolloutsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRolloutsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRolloutsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rollouts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rollouts = append(m.Rollouts, Rollout{})
+			if err := m.Rollouts[len(m.Rollouts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPolicyRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPolicyRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPolicyRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPolicyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPolicyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPolicyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policy", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Policy.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Source", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Source = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPoliciesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPoliciesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPoliciesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPoliciesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPoliciesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPoliciesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policies", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Policies = append(m.Policies, Policy{})
+			if err := m.Policies[len(m.Policies)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryForecastRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryForecastRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryForecastRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Group", wireType)
+			}
+			m.Group = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Group |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryForecastResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryForecastResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryForecastResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Forecast", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Forecast.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryForecastsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryForecastsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryForecastsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryForecastsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryForecastsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryForecastsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Forecasts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Forecasts = append(m.Forecasts, Forecast{})
+			if err := m.Forecasts[len(m.Forecasts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -119,37 +119,497 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+type MsgStartRollout struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	// group: replica 0 of a VM group (every replica not deleted); or vm_ids, the owner's VMs.
+	Group             uint64   `protobuf:"varint,2,opt,name=group,proto3" json:"group,omitempty"`
+	VmIds             []uint64 `protobuf:"varint,3,rep,packed,name=vm_ids,json=vmIds,proto3" json:"vm_ids,omitempty"`
+	ImageCid          string   `protobuf:"bytes,4,opt,name=image_cid,json=imageCid,proto3" json:"image_cid,omitempty"`
+	CanaryPercent     uint32   `protobuf:"varint,5,opt,name=canary_percent,json=canaryPercent,proto3" json:"canary_percent,omitempty"`
+	BatchPercent      uint32   `protobuf:"varint,6,opt,name=batch_percent,json=batchPercent,proto3" json:"batch_percent,omitempty"`
+	WindowBlocks      int64    `protobuf:"varint,7,opt,name=window_blocks,json=windowBlocks,proto3" json:"window_blocks,omitempty"`
+	MaxFailurePercent uint32   `protobuf:"varint,8,opt,name=max_failure_percent,json=maxFailurePercent,proto3" json:"max_failure_percent,omitempty"`
+}
+
+func (m *MsgStartRollout) Reset()         { *m = MsgStartRollout{} }
+func (m *MsgStartRollout) String() string { return proto.CompactTextString(m) }
+func (*MsgStartRollout) ProtoMessage()    {}
+func (*MsgStartRollout) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{2}
+}
+func (m *MsgStartRollout) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgStartRollout) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgStartRollout.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgStartRollout) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgStartRollout.Merge(m, src)
+}
+func (m *MsgStartRollout) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgStartRollout) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgStartRollout.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgStartRollout proto.InternalMessageInfo
+
+func (m *MsgStartRollout) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgStartRollout) GetGroup() uint64 {
+	if m != nil {
+		return m.Group
+	}
+	return 0
+}
+
+func (m *MsgStartRollout) GetVmIds() []uint64 {
+	if m != nil {
+		return m.VmIds
+	}
+	return nil
+}
+
+func (m *MsgStartRollout) GetImageCid() string {
+	if m != nil {
+		return m.ImageCid
+	}
+	return ""
+}
+
+func (m *MsgStartRollout) GetCanaryPercent() uint32 {
+	if m != nil {
+		return m.CanaryPercent
+	}
+	return 0
+}
+
+func (m *MsgStartRollout) GetBatchPercent() uint32 {
+	if m != nil {
+		return m.BatchPercent
+	}
+	return 0
+}
+
+func (m *MsgStartRollout) GetWindowBlocks() int64 {
+	if m != nil {
+		return m.WindowBlocks
+	}
+	return 0
+}
+
+func (m *MsgStartRollout) GetMaxFailurePercent() uint32 {
+	if m != nil {
+		return m.MaxFailurePercent
+	}
+	return 0
+}
+
+type MsgStartRolloutResponse struct {
+	RolloutId uint64 `protobuf:"varint,1,opt,name=rollout_id,json=rolloutId,proto3" json:"rollout_id,omitempty"`
+}
+
+func (m *MsgStartRolloutResponse) Reset()         { *m = MsgStartRolloutResponse{} }
+func (m *MsgStartRolloutResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgStartRolloutResponse) ProtoMessage()    {}
+func (*MsgStartRolloutResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{3}
+}
+func (m *MsgStartRolloutResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgStartRolloutResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgStartRolloutResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgStartRolloutResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgStartRolloutResponse.Merge(m, src)
+}
+func (m *MsgStartRolloutResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgStartRolloutResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgStartRolloutResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgStartRolloutResponse proto.InternalMessageInfo
+
+func (m *MsgStartRolloutResponse) GetRolloutId() uint64 {
+	if m != nil {
+		return m.RolloutId
+	}
+	return 0
+}
+
+type MsgCancelRollout struct {
+	Owner     string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	RolloutId uint64 `protobuf:"varint,2,opt,name=rollout_id,json=rolloutId,proto3" json:"rollout_id,omitempty"`
+}
+
+func (m *MsgCancelRollout) Reset()         { *m = MsgCancelRollout{} }
+func (m *MsgCancelRollout) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelRollout) ProtoMessage()    {}
+func (*MsgCancelRollout) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{4}
+}
+func (m *MsgCancelRollout) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelRollout) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelRollout.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelRollout) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelRollout.Merge(m, src)
+}
+func (m *MsgCancelRollout) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelRollout) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelRollout.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelRollout proto.InternalMessageInfo
+
+func (m *MsgCancelRollout) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgCancelRollout) GetRolloutId() uint64 {
+	if m != nil {
+		return m.RolloutId
+	}
+	return 0
+}
+
+type MsgCancelRolloutResponse struct {
+}
+
+func (m *MsgCancelRolloutResponse) Reset()         { *m = MsgCancelRolloutResponse{} }
+func (m *MsgCancelRolloutResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelRolloutResponse) ProtoMessage()    {}
+func (*MsgCancelRolloutResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{5}
+}
+func (m *MsgCancelRolloutResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelRolloutResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelRolloutResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelRolloutResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelRolloutResponse.Merge(m, src)
+}
+func (m *MsgCancelRolloutResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelRolloutResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelRolloutResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelRolloutResponse proto.InternalMessageInfo
+
+type MsgSetPolicy struct {
+	Owner   string        `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId    uint64        `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+	Remedy  RemedyPolicy  `protobuf:"bytes,3,opt,name=remedy,proto3" json:"remedy"`
+	Scaling ScalingPolicy `protobuf:"bytes,4,opt,name=scaling,proto3" json:"scaling"`
+}
+
+func (m *MsgSetPolicy) Reset()         { *m = MsgSetPolicy{} }
+func (m *MsgSetPolicy) String() string { return proto.CompactTextString(m) }
+func (*MsgSetPolicy) ProtoMessage()    {}
+func (*MsgSetPolicy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{6}
+}
+func (m *MsgSetPolicy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetPolicy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetPolicy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetPolicy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetPolicy.Merge(m, src)
+}
+func (m *MsgSetPolicy) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetPolicy) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetPolicy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetPolicy proto.InternalMessageInfo
+
+func (m *MsgSetPolicy) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgSetPolicy) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+func (m *MsgSetPolicy) GetRemedy() RemedyPolicy {
+	if m != nil {
+		return m.Remedy
+	}
+	return RemedyPolicy{}
+}
+
+func (m *MsgSetPolicy) GetScaling() ScalingPolicy {
+	if m != nil {
+		return m.Scaling
+	}
+	return ScalingPolicy{}
+}
+
+type MsgSetPolicyResponse struct {
+}
+
+func (m *MsgSetPolicyResponse) Reset()         { *m = MsgSetPolicyResponse{} }
+func (m *MsgSetPolicyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetPolicyResponse) ProtoMessage()    {}
+func (*MsgSetPolicyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{7}
+}
+func (m *MsgSetPolicyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetPolicyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetPolicyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetPolicyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetPolicyResponse.Merge(m, src)
+}
+func (m *MsgSetPolicyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetPolicyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetPolicyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetPolicyResponse proto.InternalMessageInfo
+
+type MsgClearPolicy struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	VmId  uint64 `protobuf:"varint,2,opt,name=vm_id,json=vmId,proto3" json:"vm_id,omitempty"`
+}
+
+func (m *MsgClearPolicy) Reset()         { *m = MsgClearPolicy{} }
+func (m *MsgClearPolicy) String() string { return proto.CompactTextString(m) }
+func (*MsgClearPolicy) ProtoMessage()    {}
+func (*MsgClearPolicy) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{8}
+}
+func (m *MsgClearPolicy) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClearPolicy) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClearPolicy.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClearPolicy) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClearPolicy.Merge(m, src)
+}
+func (m *MsgClearPolicy) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClearPolicy) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClearPolicy.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClearPolicy proto.InternalMessageInfo
+
+func (m *MsgClearPolicy) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgClearPolicy) GetVmId() uint64 {
+	if m != nil {
+		return m.VmId
+	}
+	return 0
+}
+
+type MsgClearPolicyResponse struct {
+}
+
+func (m *MsgClearPolicyResponse) Reset()         { *m = MsgClearPolicyResponse{} }
+func (m *MsgClearPolicyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgClearPolicyResponse) ProtoMessage()    {}
+func (*MsgClearPolicyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b3eaf181a7b091b1, []int{9}
+}
+func (m *MsgClearPolicyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClearPolicyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClearPolicyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClearPolicyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClearPolicyResponse.Merge(m, src)
+}
+func (m *MsgClearPolicyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClearPolicyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClearPolicyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClearPolicyResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "novacron.heal.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "novacron.heal.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgStartRollout)(nil), "novacron.heal.v1.MsgStartRollout")
+	proto.RegisterType((*MsgStartRolloutResponse)(nil), "novacron.heal.v1.MsgStartRolloutResponse")
+	proto.RegisterType((*MsgCancelRollout)(nil), "novacron.heal.v1.MsgCancelRollout")
+	proto.RegisterType((*MsgCancelRolloutResponse)(nil), "novacron.heal.v1.MsgCancelRolloutResponse")
+	proto.RegisterType((*MsgSetPolicy)(nil), "novacron.heal.v1.MsgSetPolicy")
+	proto.RegisterType((*MsgSetPolicyResponse)(nil), "novacron.heal.v1.MsgSetPolicyResponse")
+	proto.RegisterType((*MsgClearPolicy)(nil), "novacron.heal.v1.MsgClearPolicy")
+	proto.RegisterType((*MsgClearPolicyResponse)(nil), "novacron.heal.v1.MsgClearPolicyResponse")
 }
 
 func init() { proto.RegisterFile("novacron/heal/v1/tx.proto", fileDescriptor_b3eaf181a7b091b1) }
 
 var fileDescriptor_b3eaf181a7b091b1 = []byte{
-	// 337 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0xcc, 0xcb, 0x2f, 0x4b,
-	0x4c, 0x2e, 0xca, 0xcf, 0xd3, 0xcf, 0x48, 0x4d, 0xcc, 0xd1, 0x2f, 0x33, 0xd4, 0x2f, 0xa9, 0xd0,
-	0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x80, 0x49, 0xe9, 0x81, 0xa4, 0xf4, 0xca, 0x0c, 0xa5,
-	0x04, 0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x91, 0x94, 0x78, 0x72, 0x7e, 0x71,
-	0x6e, 0x7e, 0xb1, 0x7e, 0x6e, 0x71, 0x3a, 0x48, 0x73, 0x6e, 0x71, 0x3a, 0x54, 0x42, 0x12, 0x22,
-	0x11, 0x0f, 0xe6, 0xe9, 0x43, 0x38, 0x50, 0x29, 0x91, 0xf4, 0xfc, 0xf4, 0x7c, 0x88, 0x38, 0x88,
-	0x05, 0x15, 0x95, 0xc6, 0x70, 0x09, 0xd8, 0x5a, 0xb0, 0xa4, 0xd2, 0x66, 0x46, 0x2e, 0x7e, 0xdf,
-	0xe2, 0xf4, 0xd0, 0x82, 0x94, 0xc4, 0x92, 0xd4, 0x80, 0xc4, 0xa2, 0xc4, 0xdc, 0x62, 0x21, 0x33,
-	0x2e, 0xce, 0xc4, 0xd2, 0x92, 0x8c, 0xfc, 0xa2, 0xcc, 0x92, 0x4a, 0x09, 0x46, 0x05, 0x46, 0x0d,
-	0x4e, 0x27, 0x89, 0x4b, 0x5b, 0x74, 0x45, 0xa0, 0x76, 0x39, 0xa6, 0xa4, 0x14, 0xa5, 0x16, 0x17,
-	0x07, 0x97, 0x14, 0x65, 0xe6, 0xa5, 0x07, 0x21, 0x94, 0x0a, 0x99, 0x71, 0xb1, 0x15, 0x80, 0x4d,
-	0x90, 0x60, 0x52, 0x60, 0xd4, 0xe0, 0x36, 0x92, 0xd0, 0x43, 0xf7, 0xa8, 0x1e, 0xc4, 0x06, 0x27,
-	0x96, 0x13, 0xf7, 0xe4, 0x19, 0x82, 0xa0, 0xaa, 0xad, 0x0c, 0x9a, 0x9e, 0x6f, 0xd0, 0x42, 0x98,
-	0xd3, 0xf5, 0x7c, 0x83, 0x96, 0x2c, 0xaa, 0x9b, 0xd1, 0x5c, 0xa8, 0x24, 0xc9, 0x25, 0x8e, 0x26,
-	0x14, 0x94, 0x5a, 0x5c, 0x90, 0x9f, 0x57, 0x9c, 0x6a, 0x94, 0xc5, 0xc5, 0xec, 0x5b, 0x9c, 0x2e,
-	0x14, 0xc3, 0xc5, 0x83, 0xe2, 0x27, 0x45, 0x4c, 0xb7, 0xa0, 0x99, 0x20, 0xa5, 0x49, 0x50, 0x09,
-	0xcc, 0x12, 0x29, 0xd6, 0x86, 0xe7, 0x1b, 0xb4, 0x18, 0x9d, 0x9c, 0x4f, 0x3c, 0x92, 0x63, 0xbc,
-	0xf0, 0x48, 0x8e, 0xf1, 0xc1, 0x23, 0x39, 0xc6, 0x09, 0x8f, 0xe5, 0x18, 0x2e, 0x3c, 0x96, 0x63,
-	0xb8, 0xf1, 0x58, 0x8e, 0x21, 0x4a, 0x33, 0x3d, 0xb3, 0x24, 0xa3, 0x34, 0x49, 0x2f, 0x39, 0x3f,
-	0x57, 0x1f, 0xee, 0x15, 0x38, 0xa3, 0x02, 0xe2, 0xab, 0x92, 0xca, 0x82, 0xd4, 0xe2, 0x24, 0x36,
-	0x70, 0x44, 0x18, 0x03, 0x02, 0x00, 0x00, 0xff, 0xff, 0x02, 0x29, 0x70, 0x76, 0x31, 0x02, 0x00,
-	0x00,
+	// 774 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x55, 0x4d, 0x6b, 0xdb, 0x48,
+	0x18, 0xb6, 0xe2, 0x8f, 0xc4, 0x13, 0x3b, 0x9b, 0x28, 0xde, 0x44, 0x51, 0x36, 0x8a, 0x57, 0xcb,
+	0x2e, 0x8e, 0xb7, 0x91, 0x9b, 0x14, 0x42, 0x31, 0x85, 0x52, 0x07, 0x0a, 0x39, 0x04, 0x82, 0x4c,
+	0x0f, 0x2d, 0x01, 0x31, 0x96, 0xa6, 0xb2, 0xa8, 0xa4, 0x31, 0x1a, 0xd9, 0xb1, 0x6f, 0x25, 0xc7,
+	0x9e, 0xf2, 0x53, 0x02, 0xed, 0x8f, 0xc8, 0x31, 0xf4, 0xd4, 0xf6, 0x50, 0x4a, 0x72, 0xc8, 0xaf,
+	0x28, 0x14, 0xcd, 0x48, 0xb2, 0x65, 0xbb, 0x35, 0x2d, 0xbd, 0x18, 0xcd, 0xf3, 0x3e, 0xef, 0xd7,
+	0x33, 0xef, 0x3b, 0x06, 0x1b, 0x2e, 0xee, 0x41, 0xdd, 0xc3, 0x6e, 0xad, 0x8d, 0xa0, 0x5d, 0xeb,
+	0xed, 0xd5, 0xfc, 0xbe, 0xd2, 0xf1, 0xb0, 0x8f, 0xf9, 0xe5, 0xc8, 0xa4, 0x04, 0x26, 0xa5, 0xb7,
+	0x27, 0xae, 0x40, 0xc7, 0x72, 0x71, 0x8d, 0xfe, 0x32, 0x92, 0xb8, 0xae, 0x63, 0xe2, 0x60, 0x52,
+	0x73, 0x88, 0x19, 0x38, 0x3b, 0xc4, 0x0c, 0x0d, 0x1b, 0xcc, 0xa0, 0xd1, 0x53, 0x8d, 0x1d, 0x42,
+	0x53, 0xc9, 0xc4, 0x26, 0x66, 0x78, 0xf0, 0x15, 0xa2, 0x9b, 0x13, 0x95, 0xd0, 0xb4, 0xd4, 0x28,
+	0xbf, 0xe5, 0xc0, 0x1f, 0xc7, 0xc4, 0x7c, 0xd6, 0x31, 0xa0, 0x8f, 0x4e, 0xa0, 0x07, 0x1d, 0xc2,
+	0x1f, 0x80, 0x3c, 0xec, 0xfa, 0x6d, 0xec, 0x59, 0xfe, 0x40, 0xe0, 0xca, 0x5c, 0x25, 0xdf, 0x10,
+	0xde, 0xbf, 0xdb, 0x2d, 0x85, 0xb9, 0x9e, 0x18, 0x86, 0x87, 0x08, 0x69, 0xfa, 0x9e, 0xe5, 0x9a,
+	0xea, 0x90, 0xca, 0x1f, 0x80, 0x5c, 0x87, 0x46, 0x10, 0xe6, 0xca, 0x5c, 0x65, 0x71, 0x5f, 0x50,
+	0xc6, 0x1b, 0x55, 0x58, 0x86, 0x46, 0xe6, 0xea, 0xf3, 0x76, 0x4a, 0x0d, 0xd9, 0xf5, 0xfb, 0xe7,
+	0x77, 0x97, 0xd5, 0x61, 0x9c, 0x37, 0x77, 0x97, 0xd5, 0xad, 0x64, 0xcd, 0x63, 0x15, 0xca, 0x1b,
+	0x60, 0x7d, 0x0c, 0x52, 0x11, 0xe9, 0x60, 0x97, 0x20, 0xf9, 0xd3, 0x1c, 0x6d, 0xa8, 0xe9, 0x43,
+	0xcf, 0x57, 0xb1, 0x6d, 0xe3, 0xae, 0xcf, 0x2b, 0x20, 0x8b, 0xcf, 0x5c, 0xe4, 0xcd, 0x6c, 0x86,
+	0xd1, 0xf8, 0x12, 0xc8, 0x9a, 0x1e, 0xee, 0x76, 0x68, 0x1f, 0x19, 0x95, 0x1d, 0xf8, 0x3f, 0x41,
+	0xae, 0xe7, 0x68, 0x96, 0x41, 0x84, 0x74, 0x39, 0x1d, 0xc0, 0x3d, 0xe7, 0xc8, 0x20, 0xfc, 0x26,
+	0xc8, 0x5b, 0x0e, 0x34, 0x91, 0xa6, 0x5b, 0x86, 0x90, 0x09, 0x12, 0xa8, 0x0b, 0x14, 0x38, 0xb4,
+	0x0c, 0xfe, 0x5f, 0xb0, 0xa4, 0x43, 0x17, 0x7a, 0x03, 0xad, 0x83, 0x3c, 0x1d, 0xb9, 0xbe, 0x90,
+	0x2d, 0x73, 0x95, 0xa2, 0x5a, 0x64, 0xe8, 0x09, 0x03, 0xf9, 0x7f, 0x40, 0xb1, 0x05, 0x7d, 0xbd,
+	0x1d, 0xb3, 0x72, 0x94, 0x55, 0xa0, 0xe0, 0x08, 0xe9, 0xcc, 0x72, 0x0d, 0x7c, 0xa6, 0xb5, 0x6c,
+	0xac, 0xbf, 0x22, 0xc2, 0x7c, 0x99, 0xab, 0xa4, 0xd5, 0x02, 0x03, 0x1b, 0x14, 0xe3, 0x15, 0xb0,
+	0xea, 0xc0, 0xbe, 0xf6, 0x12, 0x5a, 0x76, 0xd7, 0x43, 0x71, 0xbc, 0x05, 0x1a, 0x6f, 0xc5, 0x81,
+	0xfd, 0xa7, 0xcc, 0x12, 0x06, 0xad, 0xdf, 0x0b, 0xb4, 0x67, 0x6d, 0x4f, 0xd7, 0x7d, 0x54, 0x48,
+	0xf9, 0x21, 0xd5, 0x7d, 0x14, 0x8a, 0x74, 0xe7, 0xb7, 0x00, 0xf0, 0x18, 0xa4, 0x59, 0x06, 0x15,
+	0x3a, 0xa3, 0xe6, 0x43, 0xe4, 0xc8, 0x90, 0x2f, 0x38, 0xb0, 0x7c, 0x4c, 0xcc, 0x43, 0xe8, 0xea,
+	0xc8, 0xfe, 0xd5, 0x7b, 0x49, 0xe6, 0x98, 0x1b, 0xcb, 0x51, 0xdf, 0x4d, 0xf6, 0x22, 0x4d, 0xf4,
+	0x92, 0xc8, 0x2e, 0x8b, 0x40, 0x18, 0xc7, 0xe2, 0x29, 0xfa, 0xca, 0x81, 0x42, 0xd0, 0x29, 0xf2,
+	0x4f, 0xb0, 0x6d, 0xe9, 0x83, 0x9f, 0x2e, 0x75, 0x15, 0x64, 0xe9, 0xb0, 0x84, 0x55, 0x66, 0x82,
+	0x59, 0xe1, 0x1f, 0x81, 0x9c, 0x87, 0x1c, 0x64, 0x0c, 0x84, 0x34, 0x5d, 0x10, 0x69, 0x72, 0x41,
+	0x54, 0x6a, 0x67, 0x49, 0xa3, 0x35, 0x61, 0x3e, 0xfc, 0x63, 0x30, 0x4f, 0x74, 0x68, 0x5b, 0xae,
+	0x49, 0xc7, 0x6c, 0x71, 0x7f, 0x7b, 0xd2, 0xbd, 0xc9, 0x08, 0x09, 0xff, 0xc8, 0xab, 0xbe, 0x93,
+	0xd4, 0x47, 0x9c, 0xbc, 0xeb, 0xa8, 0x5d, 0x79, 0x0d, 0x94, 0x46, 0xcf, 0xb1, 0x2e, 0xe7, 0x1c,
+	0x58, 0x0a, 0x44, 0xb3, 0x11, 0xf4, 0x7e, 0xa3, 0x32, 0xf5, 0xff, 0x93, 0xa5, 0xfd, 0x35, 0x79,
+	0x75, 0xc3, 0x8c, 0xb2, 0x00, 0xd6, 0x92, 0x48, 0x54, 0xde, 0xfe, 0xc7, 0x34, 0x48, 0x1f, 0x13,
+	0x93, 0x3f, 0x05, 0x85, 0xc4, 0x8b, 0xf6, 0xf7, 0xa4, 0x52, 0x63, 0xef, 0x87, 0xb8, 0x33, 0x93,
+	0x12, 0x8f, 0xfa, 0x29, 0x28, 0x24, 0x9e, 0x97, 0xe9, 0xd1, 0x47, 0x29, 0xdf, 0x89, 0x3e, 0x75,
+	0x91, 0x34, 0x50, 0x4c, 0x6e, 0x89, 0x3c, 0xd5, 0x37, 0xc1, 0x11, 0xab, 0xb3, 0x39, 0x71, 0x82,
+	0x26, 0xc8, 0x0f, 0xe7, 0x5a, 0x9a, 0x5e, 0x58, 0x64, 0x17, 0xff, 0xfb, 0xb1, 0x3d, 0x0e, 0xfa,
+	0x1c, 0x2c, 0x8e, 0x0e, 0x45, 0x79, 0x7a, 0x3d, 0x43, 0x86, 0x58, 0x99, 0xc5, 0x88, 0x42, 0x8b,
+	0xd9, 0xd7, 0x77, 0x97, 0x55, 0xae, 0x71, 0x78, 0x75, 0x23, 0x71, 0xd7, 0x37, 0x12, 0xf7, 0xe5,
+	0x46, 0xe2, 0x2e, 0x6e, 0xa5, 0xd4, 0xf5, 0xad, 0x94, 0xfa, 0x70, 0x2b, 0xa5, 0x5e, 0xec, 0x98,
+	0x96, 0xdf, 0xee, 0xb6, 0x14, 0x1d, 0x3b, 0xb5, 0x78, 0x70, 0xe2, 0x8f, 0x3e, 0x9b, 0x21, 0x7f,
+	0xd0, 0x41, 0xa4, 0x95, 0xa3, 0xff, 0x7a, 0x0f, 0xbe, 0x05, 0x00, 0x00, 0xff, 0xff, 0xcd, 0xca,
+	0xc2, 0x3e, 0x9e, 0x07, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -165,6 +625,13 @@ const _ = grpc.SupportPackageIsVersion4
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://godoc.org/google.golang.org/grpc#ClientConn.NewStream.
 type MsgClient interface {
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// StartRollout moves the owner's VM group (or listed VMs) to a new image, canaries first.
+	StartRollout(ctx context.Context, in *MsgStartRollout, opts ...grpc.CallOption) (*MsgStartRolloutResponse, error)
+	// CancelRollout stops a rollout in flight and gives the updated VMs their previous image back.
+	CancelRollout(ctx context.Context, in *MsgCancelRollout, opts ...grpc.CallOption) (*MsgCancelRolloutResponse, error)
+	// SetPolicy sets the owner's remediation and scaling policy for a VM, or its default (vm_id 0).
+	SetPolicy(ctx context.Context, in *MsgSetPolicy, opts ...grpc.CallOption) (*MsgSetPolicyResponse, error)
+	ClearPolicy(ctx context.Context, in *MsgClearPolicy, opts ...grpc.CallOption) (*MsgClearPolicyResponse, error)
 }
 
 type msgClient struct {
@@ -184,9 +651,52 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) StartRollout(ctx context.Context, in *MsgStartRollout, opts ...grpc.CallOption) (*MsgStartRolloutResponse, error) {
+	out := new(MsgStartRolloutResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Msg/StartRollout", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) CancelRollout(ctx context.Context, in *MsgCancelRollout, opts ...grpc.CallOption) (*MsgCancelRolloutResponse, error) {
+	out := new(MsgCancelRolloutResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Msg/CancelRollout", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetPolicy(ctx context.Context, in *MsgSetPolicy, opts ...grpc.CallOption) (*MsgSetPolicyResponse, error) {
+	out := new(MsgSetPolicyResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Msg/SetPolicy", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ClearPolicy(ctx context.Context, in *MsgClearPolicy, opts ...grpc.CallOption) (*MsgClearPolicyResponse, error) {
+	out := new(MsgClearPolicyResponse)
+	err := c.cc.Invoke(ctx, "/novacron.heal.v1.Msg/ClearPolicy", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// StartRollout moves the owner's VM group (or listed VMs) to a new image, canaries first.
+	StartRollout(context.Context, *MsgStartRollout) (*MsgStartRolloutResponse, error)
+	// CancelRollout stops a rollout in flight and gives the updated VMs their previous image back.
+	CancelRollout(context.Context, *MsgCancelRollout) (*MsgCancelRolloutResponse, error)
+	// SetPolicy sets the owner's remediation and scaling policy for a VM, or its default (vm_id 0).
+	SetPolicy(context.Context, *MsgSetPolicy) (*MsgSetPolicyResponse, error)
+	ClearPolicy(context.Context, *MsgClearPolicy) (*MsgClearPolicyResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -195,6 +705,18 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) StartRollout(ctx context.Context, req *MsgStartRollout) (*MsgStartRolloutResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method StartRollout not implemented")
+}
+func (*UnimplementedMsgServer) CancelRollout(ctx context.Context, req *MsgCancelRollout) (*MsgCancelRolloutResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CancelRollout not implemented")
+}
+func (*UnimplementedMsgServer) SetPolicy(ctx context.Context, req *MsgSetPolicy) (*MsgSetPolicyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetPolicy not implemented")
+}
+func (*UnimplementedMsgServer) ClearPolicy(ctx context.Context, req *MsgClearPolicy) (*MsgClearPolicyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ClearPolicy not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -219,6 +741,78 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_StartRollout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgStartRollout)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).StartRollout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Msg/StartRollout",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).StartRollout(ctx, req.(*MsgStartRollout))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_CancelRollout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCancelRollout)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CancelRollout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Msg/CancelRollout",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CancelRollout(ctx, req.(*MsgCancelRollout))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetPolicy)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Msg/SetPolicy",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetPolicy(ctx, req.(*MsgSetPolicy))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ClearPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgClearPolicy)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ClearPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/novacron.heal.v1.Msg/ClearPolicy",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ClearPolicy(ctx, req.(*MsgClearPolicy))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "novacron.heal.v1.Msg",
@@ -227,6 +821,22 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "StartRollout",
+			Handler:    _Msg_StartRollout_Handler,
+		},
+		{
+			MethodName: "CancelRollout",
+			Handler:    _Msg_CancelRollout_Handler,
+		},
+		{
+			MethodName: "SetPolicy",
+			Handler:    _Msg_SetPolicy_Handler,
+		},
+		{
+			MethodName: "ClearPolicy",
+			Handler:    _Msg_ClearPolicy_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -296,6 +906,308 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgStartRollout) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgStartRollout) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgStartRollout) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MaxFailurePercent != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MaxFailurePercent))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.WindowBlocks != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.WindowBlocks))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.BatchPercent != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.BatchPercent))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.CanaryPercent != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.CanaryPercent))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.ImageCid) > 0 {
+		i -= len(m.ImageCid)
+		copy(dAtA[i:], m.ImageCid)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ImageCid)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.VmIds) > 0 {
+		dAtA3 := make([]byte, len(m.VmIds)*10)
+		var j2 int
+		for _, num := range m.VmIds {
+			for num >= 1<<7 {
+				dAtA3[j2] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j2++
+			}
+			dAtA3[j2] = uint8(num)
+			j2++
+		}
+		i -= j2
+		copy(dAtA[i:], dAtA3[:j2])
+		i = encodeVarintTx(dAtA, i, uint64(j2))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Group != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Group))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgStartRolloutResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgStartRolloutResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgStartRolloutResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RolloutId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RolloutId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelRollout) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelRollout) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelRollout) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RolloutId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RolloutId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelRolloutResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelRolloutResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelRolloutResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetPolicy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetPolicy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Scaling.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size, err := m.Remedy.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.VmId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetPolicyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetPolicyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetPolicyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClearPolicy) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClearPolicy) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClearPolicy) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.VmId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.VmId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClearPolicyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClearPolicyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClearPolicyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -323,6 +1235,136 @@ func (m *MsgUpdateParams) Size() (n int) {
 }
 
 func (m *MsgUpdateParamsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgStartRollout) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Group != 0 {
+		n += 1 + sovTx(uint64(m.Group))
+	}
+	if len(m.VmIds) > 0 {
+		l = 0
+		for _, e := range m.VmIds {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	l = len(m.ImageCid)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.CanaryPercent != 0 {
+		n += 1 + sovTx(uint64(m.CanaryPercent))
+	}
+	if m.BatchPercent != 0 {
+		n += 1 + sovTx(uint64(m.BatchPercent))
+	}
+	if m.WindowBlocks != 0 {
+		n += 1 + sovTx(uint64(m.WindowBlocks))
+	}
+	if m.MaxFailurePercent != 0 {
+		n += 1 + sovTx(uint64(m.MaxFailurePercent))
+	}
+	return n
+}
+
+func (m *MsgStartRolloutResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RolloutId != 0 {
+		n += 1 + sovTx(uint64(m.RolloutId))
+	}
+	return n
+}
+
+func (m *MsgCancelRollout) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.RolloutId != 0 {
+		n += 1 + sovTx(uint64(m.RolloutId))
+	}
+	return n
+}
+
+func (m *MsgCancelRolloutResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSetPolicy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovTx(uint64(m.VmId))
+	}
+	l = m.Remedy.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = m.Scaling.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgSetPolicyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgClearPolicy) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.VmId != 0 {
+		n += 1 + sovTx(uint64(m.VmId))
+	}
+	return n
+}
+
+func (m *MsgClearPolicyResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -479,6 +1521,879 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgStartRollout) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgStartRollout: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgStartRollout: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Group", wireType)
+			}
+			m.Group = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Group |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.VmIds = append(m.VmIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.VmIds) == 0 {
+					m.VmIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.VmIds = append(m.VmIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmIds", wireType)
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ImageCid", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ImageCid = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CanaryPercent", wireType)
+			}
+			m.CanaryPercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CanaryPercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BatchPercent", wireType)
+			}
+			m.BatchPercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BatchPercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WindowBlocks", wireType)
+			}
+			m.WindowBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.WindowBlocks |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxFailurePercent", wireType)
+			}
+			m.MaxFailurePercent = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxFailurePercent |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgStartRolloutResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgStartRolloutResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgStartRolloutResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RolloutId", wireType)
+			}
+			m.RolloutId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RolloutId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelRollout) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelRollout: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelRollout: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RolloutId", wireType)
+			}
+			m.RolloutId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RolloutId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelRolloutResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelRolloutResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelRolloutResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetPolicy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetPolicy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetPolicy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remedy", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Remedy.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Scaling", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Scaling.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetPolicyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetPolicyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetPolicyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClearPolicy) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClearPolicy: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClearPolicy: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VmId", wireType)
+			}
+			m.VmId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VmId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClearPolicyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClearPolicyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClearPolicyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

@@ -30,12 +30,15 @@ func TestHealReads(t *testing.T) {
 	resp := f.createVM(5, "web", res(1000, 1024, 10, 0), 2, types.Constraints{})
 	var onHosts []uint64
 	for _, h := range []string{"h1", "h2", "h3", "h4"} {
-		ids, err := f.k.VMsOnHost(f.ctx, h)
+		sts, err := f.k.VMsOnHost(f.ctx, h)
 		require.NoError(t, err)
-		for _, id := range ids {
-			require.Equal(t, h, f.vm(id).HostId)
+		for _, st := range sts {
+			require.Equal(t, h, f.vm(st.ID).HostId)
+			require.Equal(t, h, st.HostID)
+			require.Equal(t, healtypes.PhaseScheduled, st.Phase)
+			require.Equal(t, resp.VmIds[0], st.Group)
+			onHosts = append(onHosts, st.ID)
 		}
-		onHosts = append(onHosts, ids...)
 	}
 	require.ElementsMatch(t, resp.VmIds, onHosts)
 

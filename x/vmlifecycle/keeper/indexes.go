@@ -77,10 +77,12 @@ type RuleIndexes struct {
 	ByVMState *keyindex.Index[collections.Triple[uint64, int32, uint64], uint64, types.Rule]
 	ByHost    *keyindex.Index[collections.Triple[string, int32, uint64], uint64, types.Rule]
 	ByHeight  *keyindex.Index[pairKey[int64, uint64], uint64, types.Rule]
+	// ByIncident (vm id, rule id) of INCIDENT rules.
+	ByIncident *keyindex.Index[pairKey[uint64, uint64], uint64, types.Rule]
 }
 
 func (i RuleIndexes) IndexesList() []collections.Index[uint64, types.Rule] {
-	return []collections.Index[uint64, types.Rule]{i.ByOwner, i.ByVMState, i.ByHost, i.ByHeight}
+	return []collections.Index[uint64, types.Rule]{i.ByOwner, i.ByVMState, i.ByHost, i.ByHeight, i.ByIncident}
 }
 
 // accAddress decodes a stored bech32 address (validated when it was written).
@@ -220,6 +222,13 @@ func newRuleIndexes(sb *collections.SchemaBuilder, ac address.Codec) RuleIndexes
 					return nil, nil
 				}
 				return keyindex.One(collections.Join(r.Trigger.Height, id))
+			}),
+		ByIncident: keyindex.New(sb, types.RulesByIncidentKey, "rules_by_incident", collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key),
+			func(id uint64, r types.Rule) ([]pairKey[uint64, uint64], error) {
+				if r.Trigger.Kind != types.TRIGGER_KIND_INCIDENT {
+					return nil, nil
+				}
+				return keyindex.One(collections.Join(r.Trigger.VmId, id))
 			}),
 	}
 }

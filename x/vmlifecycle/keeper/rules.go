@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"cosmossdk.io/collections"
@@ -32,6 +33,15 @@ func (k Keeper) noteHost(ctx context.Context, hostID string, kind types.TriggerK
 		return err
 	}
 	return k.appendRuleEvent(ctx, types.RuleEvent{Kind: kind, HostId: hostID})
+}
+
+// NoteIncident records an INCIDENT trigger event for x/heal, only when some rule listens on vmID.
+func (k Keeper) NoteIncident(ctx context.Context, vmID, incidentID uint64, kind string) error {
+	listens, err := hasAny(ctx, k.Rules.Indexes.ByIncident, collections.NewPrefixedPairRange[uint64, uint64](vmID))
+	if err != nil || !listens {
+		return err
+	}
+	return k.appendRuleEvent(ctx, types.RuleEvent{Kind: types.TRIGGER_KIND_INCIDENT, VmId: vmID, IncidentId: incidentID, IncidentKind: kind})
 }
 
 func hasAny[K any](ctx context.Context, ks keyWalker[K], rng collections.Ranger[K]) (bool, error) {
@@ -80,7 +90,7 @@ func (m msgServer) CreateRule(ctx context.Context, msg *types.MsgCreateRule) (*t
 	}
 	t := msg.Trigger
 	switch t.Kind {
-	case types.TRIGGER_KIND_VM_STATE:
+	case types.TRIGGER_KIND_VM_STATE, types.TRIGGER_KIND_INCIDENT:
 		if _, err := m.ownedVM(ctx, ownerStr, t.VmId); err != nil {
 			return nil, err
 		}
@@ -199,6 +209,9 @@ func (k Keeper) evaluateRules(ctx context.Context, p types.Params) error {
 }
 
 func describeEvent(ev types.RuleEvent) string {
+	if ev.Kind == types.TRIGGER_KIND_INCIDENT {
+		return fmt.Sprintf("incident %d (%s) on vm %d", ev.IncidentId, ev.IncidentKind, ev.VmId)
+	}
 	return types.Trigger{Kind: ev.Kind, VmId: ev.VmId, State: ev.State, HostId: ev.HostId}.Describe()
 }
 
@@ -219,6 +232,20 @@ func (k Keeper) listeners(ctx context.Context, ev types.RuleEvent, n int) ([]uin
 				ids = append(ids, key.K3())
 				return len(ids) >= n, nil
 			})
+		return ids, err
+	case types.TRIGGER_KIND_INCIDENT: // rules naming another incident kind are passed over
+		rng := new(collections.Range[collections.Pair[uint64, uint64]]).
+			StartExclusive(collections.Join(ev.VmId, ev.LastRuleId)).EndInclusive(collections.Join(ev.VmId, uint64(math.MaxUint64)))
+		err := k.Rules.Indexes.ByIncident.Walk(ctx, rng, func(key collections.Pair[uint64, uint64]) (bool, error) {
+			r, err := k.Rules.Get(ctx, key.K2())
+			if err != nil {
+				return true, err
+			}
+			if r.Trigger.IncidentKind == "" || r.Trigger.IncidentKind == ev.IncidentKind {
+				ids = append(ids, key.K2())
+			}
+			return len(ids) >= n, nil
+		})
 		return ids, err
 	}
 	return nil, nil

@@ -198,6 +198,11 @@ func TestRuleBadInput(t *testing.T) {
 		{"resize without resources", types.MsgCreateRule{Owner: addr(5), Trigger: failed, Action: types.RuleAction{Kind: types.OP_KIND_RESIZE}, VmIds: []uint64{mine}}, types.ErrInvalidResources},
 		{"start with target", types.MsgCreateRule{Owner: addr(5), Trigger: failed, Action: types.RuleAction{Kind: types.OP_KIND_START, TargetHostId: "h1"}, VmIds: []uint64{mine}}, types.ErrInvalidRule},
 		{"bad migrate", types.MsgCreateRule{Owner: addr(5), Trigger: failed, Action: types.RuleAction{Kind: types.OP_KIND_MIGRATE, TargetHostId: "h1", NearestRegion: "eu-west"}, VmIds: []uint64{mine}}, types.ErrInvalidMigration},
+		{"incident on a foreign vm", types.MsgCreateRule{Owner: addr(5), Trigger: types.Trigger{Kind: types.TRIGGER_KIND_INCIDENT, VmId: foreign}, Action: start, VmIds: []uint64{mine}}, types.ErrNotVMOwner},
+		{"incident without vm", types.MsgCreateRule{Owner: addr(5), Trigger: types.Trigger{Kind: types.TRIGGER_KIND_INCIDENT}, Action: start, VmIds: []uint64{mine}}, types.ErrInvalidRule},
+		{"unknown incident kind", types.MsgCreateRule{Owner: addr(5), Trigger: types.Trigger{Kind: types.TRIGGER_KIND_INCIDENT, VmId: mine, IncidentKind: "meteor"}, Action: start, VmIds: []uint64{mine}}, types.ErrInvalidRule},
+		{"incident with state", types.MsgCreateRule{Owner: addr(5), Trigger: types.Trigger{Kind: types.TRIGGER_KIND_INCIDENT, VmId: mine, State: types.VM_STATE_FAILED}, Action: start, VmIds: []uint64{mine}}, types.ErrInvalidRule},
+		{"incident kind on a state trigger", types.MsgCreateRule{Owner: addr(5), Trigger: types.Trigger{Kind: types.TRIGGER_KIND_VM_STATE, VmId: mine, State: types.VM_STATE_FAILED, IncidentKind: "vm-crash"}, Action: start, VmIds: []uint64{mine}}, types.ErrInvalidRule},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -288,5 +293,40 @@ func TestAuditNamesRuleAndOperationOrigin(t *testing.T) {
 	_, err = f.msg.StartVM(f.ctx, &types.MsgStartVM{Owner: addr(5), VmId: id})
 	require.NoError(t, err)
 	require.Equal(t, "start", last().Reason)
+	f.invariants()
+}
+
+// x/heal's NoteIncident fires INCIDENT rules on the VM, filtered by kind; VMs without such
+// rules record nothing.
+func TestRuleIncidentTrigger(t *testing.T) {
+	f := newFixture(t)
+	f.registerHost(1, "h1", "eu-west", res(8000, 16384, 100, 0))
+	watched := f.createVM(5, "w", res(1000, 1024, 1, 0), 1, types.Constraints{}).VmIds[0]
+	other := f.createVM(5, "o", res(1000, 1024, 1, 0), 1, types.Constraints{}).VmIds[0]
+	require.NoError(t, f.report(1, watched, types.VM_STATE_RUNNING))
+	require.NoError(t, f.report(1, other, types.VM_STATE_RUNNING))
+	crash, err := f.createRule(5, types.Trigger{Kind: types.TRIGGER_KIND_INCIDENT, VmId: watched, IncidentKind: "vm-crash"},
+		types.RuleAction{Kind: types.OP_KIND_STOP}, other)
+	require.NoError(t, err)
+	anyKind, err := f.createRule(5, types.Trigger{Kind: types.TRIGGER_KIND_INCIDENT, VmId: watched}, types.RuleAction{Kind: types.OP_KIND_STOP}, watched)
+	require.NoError(t, err)
+	require.Equal(t, "incident (vm-crash) on vm 1", f.rule(crash).Trigger.Describe())
+	require.Equal(t, "incident (any) on vm 1", f.rule(anyKind).Trigger.Describe())
+
+	before := f.storeHash()
+	require.NoError(t, f.k.NoteIncident(f.ctx, other, 9, "vm-crash"))
+	require.Equal(t, before, f.storeHash(), "no rule listens on that VM: nothing recorded")
+
+	require.NoError(t, f.k.NoteIncident(f.ctx, watched, 3, "host-down"))
+	f.nextBlock()
+	require.Zero(t, f.rule(crash).FireCount, "another kind")
+	require.Equal(t, uint64(1), f.rule(anyKind).FireCount)
+	require.Equal(t, types.VM_STATE_STOPPING, f.vm(watched).State)
+	require.Equal(t, types.VM_STATE_RUNNING, f.vm(other).State)
+
+	require.NoError(t, f.k.NoteIncident(f.ctx, watched, 4, "vm-crash"))
+	f.nextBlock()
+	require.Equal(t, uint64(1), f.rule(crash).FireCount)
+	require.Equal(t, types.VM_STATE_STOPPING, f.vm(other).State)
 	f.invariants()
 }

@@ -1,7 +1,10 @@
 package types
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strings"
 
 	"cosmossdk.io/core/address"
 )
@@ -104,8 +107,14 @@ func ValidatePolicyFields(ac address.Codec, approvers []string, threshold uint32
 	return nil
 }
 
+// IncidentKinds are x/heal's incident kinds, as an INCIDENT trigger names them.
+var IncidentKinds = []string{"host-down", "host-suspect", "vm-crash", "vm-stuck", "region-partition", "capacity-forecast"}
+
 // ValidateRuleShape checks a rule's trigger, action and target list without looking at state.
 func ValidateRuleShape(t Trigger, a RuleAction, vmIDs []uint64, p Params) error {
+	if t.Kind != TRIGGER_KIND_INCIDENT && t.IncidentKind != "" {
+		return ErrInvalidRule.Wrapf("incident_kind is for INCIDENT triggers, not %s", t.Kind)
+	}
 	switch t.Kind {
 	case TRIGGER_KIND_VM_STATE:
 		if t.VmId == 0 || t.HostId != "" || t.Height != 0 {
@@ -124,6 +133,13 @@ func ValidateRuleShape(t Trigger, a RuleAction, vmIDs []uint64, p Params) error 
 	case TRIGGER_KIND_HEIGHT:
 		if t.VmId != 0 || t.State != VM_STATE_UNSPECIFIED || t.HostId != "" || t.Height <= 0 {
 			return ErrInvalidRule.Wrap("HEIGHT trigger takes a positive height only")
+		}
+	case TRIGGER_KIND_INCIDENT:
+		if t.VmId == 0 || t.State != VM_STATE_UNSPECIFIED || t.HostId != "" || t.Height != 0 {
+			return ErrInvalidRule.Wrap("INCIDENT trigger takes vm_id and incident_kind only")
+		}
+		if t.IncidentKind != "" && !slices.Contains(IncidentKinds, t.IncidentKind) {
+			return ErrInvalidRule.Wrapf("incident_kind %q: one of %s, or empty for any", t.IncidentKind, strings.Join(IncidentKinds, ", "))
 		}
 	default:
 		return ErrInvalidRule.Wrapf("trigger kind %s", t.Kind)
@@ -158,6 +174,8 @@ func (t Trigger) Describe() string {
 		return "host " + t.HostId + " drained"
 	case TRIGGER_KIND_HEIGHT:
 		return fmt.Sprintf("height %d", t.Height)
+	case TRIGGER_KIND_INCIDENT:
+		return fmt.Sprintf("incident (%s) on vm %d", cmp.Or(t.IncidentKind, "any"), t.VmId)
 	}
 	return t.Kind.String()
 }

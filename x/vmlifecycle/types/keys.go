@@ -53,6 +53,7 @@ var (
 	// host-operator allowlist enforcement (rebuilt from hosts and params by InitGenesis)
 	ActiveHostsByOperKey = collections.NewPrefix(38)
 	RevokedOperatorsKey  = collections.NewPrefix(39)
+	RulesByIncidentKey   = collections.NewPrefix(40) // (vm id, rule id) of INCIDENT rules
 )
 
 // Scopes of the host placement index (HostIndex keys are (scope, free cpu_millis, host id)).
