@@ -232,7 +232,80 @@ func testHeal(t *testing.T, parent *localnet) {
 	for _, i := range l.incidents() {
 		require.NotEqual(t, "heal-b", i.Subject, "an incident for the host only the liar calls down: %+v", i)
 	}
+	testCanaryRollback(t, &l, healthAddr, owner, cid)
 	stats := l.mustCLI(0, "query", "heal", "stats")
 	t.Logf("heal stats: %s", strings.Join(strings.Fields(stats), " "))
 	t.Logf("heal subtest took %s", time.Since(start).Round(100*time.Millisecond))
+}
+
+type e2eRollout struct {
+	ID     string `json:"id"`
+	State  string `json:"state"`
+	Reason string `json:"reason"`
+	VMs    []struct {
+		VMID     string `json:"vm_id"`
+		State    string `json:"state"`
+		Previous string `json:"previous_image_cid"`
+	} `json:"vms"`
+	Steps []struct {
+		Action, Target, Result string
+	} `json:"steps"`
+}
+
+// testCanaryRollback: a rollout of svc to an image the host agent fails every boot of
+// (POST /control fail_image): the canary (one replica of two) fails inside the window and the
+// rollout rolls it back to the image it had; the other replica is never touched.
+func testCanaryRollback(t *testing.T, l *localnet, healthAddr, owner, image string) {
+	const bad = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+	control(t, healthAddr, fmt.Sprintf(`{"fail_image":%q}`, bad))
+	l.eventually(40*time.Second, func() bool {
+		vms := l.vmsOf(owner)
+		return vms["svc-0"].State == "VM_STATE_RUNNING" && vms["svc-1"].State == "VM_STATE_RUNNING"
+	}, "svc replicas not running before the rollout")
+	group := l.vmsOf(owner)["svc-0"].ID
+	started := time.Now()
+	r := l.moduleTx(0, "heal", "faucet", "start-rollout", []string{bad}, "--group", group, "--canary-percent", "50",
+		"--batch-percent", "100", "--window-blocks", "8", "--max-failure-percent", "0")
+	require.Zero(t, r.Code, r.RawLog)
+	var list struct {
+		Rollouts []e2eRollout `json:"rollouts"`
+	}
+	l.jsonCLI(0, &list, "query", "heal", "rollouts", "--owner", owner)
+	require.NotEmpty(t, list.Rollouts)
+	id := list.Rollouts[0].ID
+	var ro e2eRollout
+	l.eventually(60*time.Second, func() bool {
+		var res struct {
+			Rollout e2eRollout `json:"rollout"`
+		}
+		l.jsonCLI(0, &res, "query", "heal", "rollout", id)
+		ro = res.Rollout
+		return ro.State == "ROLLOUT_STATE_ROLLED_BACK" || ro.State == "ROLLOUT_STATE_DONE"
+	}, "rollout %s did not finish", id)
+	require.Equal(t, "ROLLOUT_STATE_ROLLED_BACK", ro.State, "%+v", ro)
+	require.Contains(t, ro.Reason, "1 of 1 VMs failed")
+	var reverted, untouched int
+	for _, v := range ro.VMs {
+		require.Equal(t, image, v.Previous)
+		switch v.State {
+		case "ROLLOUT_VM_STATE_REVERTED":
+			reverted++
+		case "", "ROLLOUT_VM_STATE_PENDING": // (JSON leaves the zero enum out)
+			untouched++
+		}
+	}
+	require.Equal(t, 1, reverted, "%+v", ro.VMs)
+	require.Equal(t, 1, untouched, "%+v", ro.VMs)
+	rolledBack := time.Since(started)
+	l.eventually(40*time.Second, func() bool {
+		vms := l.vmsOf(owner)
+		for _, name := range []string{"svc-0", "svc-1"} {
+			if vms[name].State != "VM_STATE_RUNNING" || vms[name].Image != image {
+				return false
+			}
+		}
+		return true
+	}, "svc not running on %s again after the rollback", image)
+	t.Logf("canary rollout %s to a failing image: rolled back %s after the tx, both replicas running on the previous image after %s",
+		id, rolledBack.Round(10*time.Millisecond), time.Since(started).Round(10*time.Millisecond))
 }

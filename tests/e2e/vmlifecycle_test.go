@@ -23,6 +23,7 @@ type e2eVM struct {
 	Name  string `json:"name"`
 	State string `json:"state"`
 	Host  string `json:"host_id"`
+	Image string `json:"image_cid"`
 }
 
 type e2eHost struct {
@@ -48,8 +49,14 @@ func (l *localnet) run(args ...string) (string, error) {
 // vmTx sends `tx vmlifecycle <sub> [flags] -- <pos>` from key on node i and waits for the commit.
 // A sequence mismatch (the host agent signs with the same operator key) is retried.
 func (l *localnet) vmTx(i int, key, sub string, pos []string, flags ...string) txResp {
+	return l.moduleTx(i, "vmlifecycle", key, sub, pos, flags...)
+}
+
+// moduleTx sends `tx <module> <sub>` from key on node i and waits for it to commit (retrying
+// on account sequence mismatches).
+func (l *localnet) moduleTx(i int, module, key, sub string, pos []string, flags ...string) txResp {
 	home := l.status()[i].Home
-	args := append([]string{"tx", "vmlifecycle", sub, "--from", key, "--home", home, "--chain-id", chainID,
+	args := append([]string{"tx", module, sub, "--from", key, "--home", home, "--chain-id", chainID,
 		"--keyring-backend", "test", "--yes", "--output", "json", "--gas", "400000"}, flags...)
 	args = append(append(args, "--"), pos...)
 	for attempt := 0; ; attempt++ {

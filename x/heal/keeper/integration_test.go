@@ -530,6 +530,43 @@ func TestPredictiveScaling(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, "scale-in", fc.Forecast.Decision, "at min_replicas")
 	require.Equal(t, vmtypes.VM_STATE_RUNNING, w.vm(ids[0]).State, "replica 0 is never scaled in")
+	require.Empty(t, w.incidents(), "scaling kept up: no capacity incident")
+
+	// load climbs past what max_replicas can carry: a capacity-forecast incident (low, no
+	// remedy); it resolves when the load falls again
+	var capacity types.Incident
+	for use := uint64(500); use <= 1000 && capacity.Id == 0; use += 50 {
+		for range 3 {
+			for _, v := range group() {
+				w.cpu[v.ID] = use
+			}
+			w.block()
+		}
+		for _, inc := range w.incidents() {
+			if inc.Kind == types.IncidentKind_INCIDENT_KIND_CAPACITY_FORECAST {
+				capacity = inc
+			}
+		}
+	}
+	require.NotZero(t, capacity.Id, "no capacity-forecast incident at max_replicas")
+	require.Len(t, group(), 3, "at max_replicas")
+	require.Equal(t, types.Severity_SEVERITY_LOW, capacity.Severity)
+	require.Equal(t, fmt.Sprint(ids[0]), capacity.Subject)
+	require.Contains(t, capacity.RootCause, "at max_replicas 3")
+	require.Len(t, capacity.Vms, 3)
+	fc, err = w.query.Forecast(w.ctx, &types.QueryForecastRequest{Group: ids[0]})
+	require.NoError(t, err)
+	require.Equal(t, capacity.Id, fc.Forecast.CapacityIncident)
+	for range 10 {
+		for _, v := range group() {
+			w.cpu[v.ID] = 100
+		}
+		w.block()
+	}
+	inc, err := w.query.Incident(w.ctx, &types.QueryIncidentRequest{Id: capacity.Id})
+	require.NoError(t, err)
+	require.Equal(t, types.IncidentState_INCIDENT_STATE_RESOLVED, inc.Incident.State)
+	require.Len(t, w.incidents(), 1, "opened once")
 }
 
 // An owner's if-this-then-that rule on an incident: a crash incident on one VM stops another.

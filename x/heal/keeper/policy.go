@@ -135,8 +135,17 @@ func (m msgServer) ClearPolicy(ctx context.Context, msg *types.MsgClearPolicy) (
 	return &types.MsgClearPolicyResponse{}, nil
 }
 
-// dropScaling stops forecasting a group.
+// dropScaling stops forecasting a group (resolving its capacity-forecast incident).
 func (k Keeper) dropScaling(ctx context.Context, group uint64) error {
+	f, err := k.Forecasts.Get(ctx, group)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	if f.CapacityIncident != 0 {
+		if err := k.capacityIncident(sdk.UnwrapSDKContext(ctx), &f, nil, false, 0); err != nil {
+			return err
+		}
+	}
 	if err := k.ScalingGroups.Remove(ctx, group); err != nil {
 		return err
 	}

@@ -106,9 +106,68 @@ func (k Keeper) advanceScaling(ctx sdk.Context, p types.Params) error {
 			emit(ctx, types.EventTypeScaled, types.AttributeKeyGroup, fmt.Sprint(g), types.AttributeKeyAction, d.Action.String(),
 				types.AttributeKeyVMID, fmt.Sprint(vmID), types.AttributeKeyReason, f.Result)
 		}
+		saturated := d.Action != engine.ScaleIn && d.Threshold > 0 && d.Forecast >= d.Threshold && uint32(len(vms)) >= pol.Scaling.MaxReplicas
+		if err := k.capacityIncident(ctx, &f, vms, saturated, pol.Scaling.MaxReplicas); err != nil {
+			return err
+		}
 		if err := k.Forecasts.Set(ctx, g, f); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// capacityIncident opens a capacity-forecast incident when a group's forecast reaches its
+// threshold at max_replicas (scaling cannot help: its owner must raise the limit or shed load)
+// and resolves it once the forecast is below the threshold again or the group scaled. Low
+// severity, no remedy: it is information, not an escalation.
+func (k Keeper) capacityIncident(ctx sdk.Context, f *types.Forecast, vms []types.VMStatus, saturated bool, maxReplicas uint32) error {
+	height, now := ctx.BlockHeight(), ctx.BlockTime().UnixMilli()
+	if f.CapacityIncident != 0 && !saturated {
+		inc, err := k.Incidents.Get(ctx, f.CapacityIncident)
+		if err != nil && !errors.Is(err, collections.ErrNotFound) {
+			return err
+		}
+		f.CapacityIncident = 0
+		if err != nil || inc.State == types.IncidentState_INCIDENT_STATE_RESOLVED {
+			return nil // pruned or already resolved
+		}
+		inc.State = types.IncidentState_INCIDENT_STATE_RESOLVED
+		inc.RepairedHeight, inc.RepairedMs, inc.ResolvedHeight, inc.ResolvedMs = height, now, height, now
+		if err := k.Incidents.Set(ctx, inc.Id, inc); err != nil {
+			return err
+		}
+		if err := k.addResolved(ctx, 1); err != nil {
+			return err
+		}
+		emit(ctx, types.EventTypeIncidentChanged, types.AttributeKeyIncidentID, fmt.Sprint(inc.Id), types.AttributeKeyKind, inc.Kind.String(),
+			types.AttributeKeySubject, inc.Subject, types.AttributeKeyState, inc.State.String())
+		return nil
+	}
+	if f.CapacityIncident != 0 || !saturated {
+		return nil
+	}
+	id, err := k.NextIncidentID.Next(ctx)
+	if err != nil {
+		return err
+	}
+	inc := types.Incident{
+		Id: id, Kind: types.IncidentKind_INCIDENT_KIND_CAPACITY_FORECAST, Subject: fmt.Sprint(f.Group), State: types.IncidentState_INCIDENT_STATE_OPEN,
+		OpenedHeight: height, OpenedMs: now, Severity: types.Severity_SEVERITY_LOW,
+		RootCause: fmt.Sprintf("group %d: forecast %d millicores in %d samples ≥ threshold %d at max_replicas %d",
+			f.Group, f.ForecastCpuMillis, f.HorizonSteps, f.ThresholdCpuMillis, maxReplicas),
+	}
+	for _, vm := range vms {
+		inc.Vms = append(inc.Vms, vm.ID)
+		if err := k.vm.NoteIncident(ctx, vm.ID, id, engine.KindCapacityForecast.String()); err != nil {
+			return err
+		}
+	}
+	f.CapacityIncident = id
+	if err := k.Incidents.Set(ctx, id, inc); err != nil {
+		return err
+	}
+	emit(ctx, types.EventTypeIncidentOpened, types.AttributeKeyIncidentID, fmt.Sprint(id), types.AttributeKeyKind, inc.Kind.String(),
+		types.AttributeKeySubject, inc.Subject, types.AttributeKeyState, inc.State.String())
 	return nil
 }
